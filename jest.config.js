@@ -6,6 +6,8 @@ const common = { transform, transformIgnorePatterns, testEnvironment: 'node', mo
 
 /** @type {import('jest').Config} */
 module.exports = {
+  globalSetup: '<rootDir>/packages/testkit/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/packages/testkit/src/jest-global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/services/*/src/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'], testTimeout: 120000 },

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from './pool';
+
+export type Turn = { role: 'user' | 'assistant'; content: string };
+
+/** `conv_{user_id}_{unix_seconds}` as the original, plus a random tail so two in one second differ. */
+export const newConversationId = (userId: string, now = Date.now()): string =>
+  `conv_${userId}_${Math.floor(now / 1000)}_${randomBytes(3).toString('hex')}`;
+
+/** `msg_` + 12 hex, the original's message id form. */
+export const newMessageId = (): string => `msg_${randomBytes(6).toString('hex')}`;
+
+/**
+ * Makes sure the conversation exists and is the user's. Creates it when `create` is set
+ * (the id was allocated by us); an unknown or foreign id otherwise yields false.
+ */
+export const ensureConversation = async (
+  db: Queryable,
+  c: { id: string; userId: string; memberId: string | null; create: boolean; type?: string },
+): Promise<boolean> => {
+  if (c.create) {
+    await db.query(
+      `INSERT INTO conversations (id, user_id, member_id, type, metadata) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING`,
+      [c.id, c.userId, c.memberId, c.type ?? 'health_consultation', c.memberId ? { member_id: c.memberId } : {}],
+    );
+  }
+  const { rows } = await db.query<{ user_id: string }>('SELECT user_id FROM conversations WHERE id = $1', [c.id]);
+  return rows[0]?.user_id === c.userId;
+};
+
+/** The last `limit` turns, oldest first, for the prompt. Unfinished assistant turns are left out. */
+export const recentTurns = async (db: Queryable, conversationId: string, limit: number): Promise<Turn[]> => {
+  const { rows } = await db.query<Turn>(
+    `SELECT role, content FROM (
+       SELECT role, content, created_at FROM messages
+       WHERE conversation_id = $1 AND (role = 'user' OR status = 'complete')
+       ORDER BY created_at DESC LIMIT $2) t
+     ORDER BY created_at ASC`,
+    [conversationId, limit],
+  );
+  return rows;
+};
+
+export type NewMessage = {
+  conversationId: string;
+  userId: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: 'complete' | 'cancelled' | 'error';
+  generationId: string | null;
+  usage?: unknown;
+};
+
+/**
+ * Stores one turn. Idempotent per generation and role, so a retried job does not store a turn twice:
+ * a second write of the same assistant turn replaces the first (the later attempt is the truth).
+ */
+export const saveMessage = async (db: Queryable, m: NewMessage): Promise<void> => {
+  await db.query(
+    `INSERT INTO messages (id, conversation_id, user_id, role, content, status, generation_id, usage)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (generation_id, role) WHERE generation_id IS NOT NULL
+     DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, usage = EXCLUDED.usage`,
+    [newMessageId(), m.conversationId, m.userId, m.role, m.content, m.status, m.generationId, m.usage ?? null],
+  );
+  await db.query('UPDATE conversations SET updated_at = now() WHERE id = $1', [m.conversationId]);
+};

@@ -1,0 +1,12 @@
+import pg from 'pg';
+import type { Logger } from '@aurawell/platform';
+
+export type Pool = pg.Pool;
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+/** One pool per process; an idle client's network error is logged, never fatal. */
+export const createPool = (databaseUrl: string, logger: Logger, max = 10): pg.Pool => {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres idle client error'));
+  return pool;
+};

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's schema; the message is one line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const formatIssue = (issue: z.core.$ZodIssue): string => `${issue.path.join('.') || '(env)'}: ${issue.message}`;
+
+/** Parses the environment once, at start. Every problem is named in a single line. */
+export const loadConfig = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`invalid configuration: ${result.error.issues.map(formatIssue).join('; ')}`);
+  }
+  return result.data;
+};
+
+/** An empty string in the environment means "unset", as most operators expect. */
+const unsetIfEmpty = (v: unknown): unknown => (v === '' ? undefined : v);
+
+export const envPort = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
+export const envInt = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
+export const envBool = (fallback: boolean) => z.preprocess(unsetIfEmpty, z.stringbool().default(fallback));
+export const envString = () => z.preprocess(unsetIfEmpty, z.string().min(1));
+export const envUrl = (protocol: RegExp) => z.preprocess(unsetIfEmpty, z.url({ protocol }));
+
+/** A comma-separated list, trimmed, blanks dropped. */
+export const envList = (fallback: string[]) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
+    z.array(z.string()).default(fallback),
+  );
+
+/** Variables every service reads. */
+export const baseEnv = {
+  NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'test', 'production']).default('development')),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  /** Where queues, the connection registry and the stream buffers live. */
+  REDIS_URL: envUrl(/^rediss?$/).default('redis://127.0.0.1:6379'),
+  /** Namespaces every key, queue and channel, so environments (and tests) can share one Redis. */
+  REDIS_KEY_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('aw')),
+  /** Port of /metrics, /healthz and /readyz; 0 picks a free port. */
+  OPS_PORT: envPort(0),
+  /** How long shutdown may take before the process exits anyway. */
+  SHUTDOWN_DEADLINE_MS: envInt(15000, 100),
+};
+
+/** PostgreSQL, the system of record. */
+export const databaseEnv = {
+  DATABASE_URL: envUrl(/^postgres(ql)?$/),
+  /** Bring the schema up to date at start (development); production runs a migration job instead. */
+  MIGRATE_ON_START: envBool(true),
+};
+
+/** JWT verification shared by the api (which signs) and the gateway (which verifies). */
+export const authEnv = {
+  JWT_SECRET_KEY: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters')),
+  /** The original service's fixed development token; never accepted unless turned on. */
+  DEV_TOKEN_ENABLED: envBool(false),
+};

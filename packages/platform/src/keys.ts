@@ -1,0 +1,37 @@
+/**
+ * Every Redis key, channel and queue name of the system, built in one place.
+ *
+ * Per-user keys share the hash tag `{u:<userId>}` so that the scripts touching a user's
+ * generations and connections stay within one slot on Redis Cluster. Generation keys are
+ * per user too: a message id of another user simply does not exist for you.
+ */
+export type Keys = ReturnType<typeof createKeys>;
+
+/** User ids that may appear in keys: what the login and registration hand out. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/;
+
+export const createKeys = (prefix: string) => {
+  const user = (userId: string) => `${prefix}:{u:${userId}}`;
+  return {
+    prefix,
+    /** BullMQ's own prefix; its keys live under it. */
+    queuePrefix: `${prefix}:bull`,
+    chatQueue: 'chat',
+    /** Pub/sub channel carrying the frames of a user's generations to every gateway that holds the user. */
+    userChannel: (userId: string) => `${prefix}:frames:${userId}`,
+    /** Sorted set: connection id → expiry (ms epoch) of that connection's registration. */
+    userConnections: (userId: string) => `${user(userId)}:conns`,
+    /** Sorted set: message id → deadline (ms epoch) of the user's running generations. */
+    userGenerations: (userId: string) => `${user(userId)}:gens`,
+    /** Hash: status, seq, owner, conversation of one generation. */
+    generationMeta: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}`,
+    /** Stream of a generation's frames, entry id `<seq>-0`, for replay. */
+    generationFrames: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:frames`,
+    /** Hash: who holds one connection (gateway id, user id, connected at). */
+    connection: (connectionId: string) => `${prefix}:conn:${connectionId}`,
+    /** Liveness key of one gateway process. */
+    gateway: (gatewayId: string) => `${prefix}:gw:${gatewayId}`,
+    /** One-time WebSocket ticket → user id. */
+    wsTicket: (ticket: string) => `${prefix}:ticket:${ticket}`,
+  };
+};

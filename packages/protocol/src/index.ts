@@ -1,0 +1,5 @@
+export * from './codes';
+export * from './client-frames';
+export * from './server-frames';
+export * from './jobs';
+export * from './parse';

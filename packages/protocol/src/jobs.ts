@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Which system prompt a generation uses. */
+export const ChatKind = z.enum(['health', 'general']);
+export type ChatKind = z.infer<typeof ChatKind>;
+
+/**
+ * The BullMQ job payload of one generation, enqueued by the gateway (and later the REST api),
+ * consumed by the advice-worker. The job id is `messageId`, so a generation is enqueued at most once.
+ */
+export const ChatJob = z.object({
+  v: z.literal(1),
+  messageId: z.string().min(1),
+  userId: z.string().min(1),
+  kind: ChatKind,
+  message: z.string(),
+  context: z.record(z.string(), z.unknown()).nullable(),
+  conversationId: z.string().min(1),
+  /** True when the gateway allocated the conversation id and the worker must create it. */
+  newConversation: z.boolean(),
+  /** The family member whose profile personalises the advice; null = the user themself. */
+  activeMemberId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  acceptedAt: z.number().int().describe('ms epoch when the gateway accepted the chat'),
+});
+export type ChatJob = z.infer<typeof ChatJob>;

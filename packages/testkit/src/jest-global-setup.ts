@@ -1,0 +1,3 @@
+import { globalSetup } from './global-setup';
+
+module.exports = globalSetup;

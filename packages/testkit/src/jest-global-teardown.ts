@@ -1,0 +1,3 @@
+import { globalTeardown } from './global-setup';
+
+module.exports = globalTeardown;
