@@ -22,6 +22,8 @@ const unsetIfEmpty = (v: unknown): unknown => (v === '' ? undefined : v);
 export const envPort = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
 export const envInt = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
+export const envNumber = (fallback: number, min: number, max: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().min(min).max(max).default(fallback));
 export const envBool = (fallback: boolean) => z.preprocess(unsetIfEmpty, z.stringbool().default(fallback));
 export const envString = () => z.preprocess(unsetIfEmpty, z.string().min(1));
 export const envUrl = (protocol: RegExp) => z.preprocess(unsetIfEmpty, z.url({ protocol }));

@@ -6,3 +6,5 @@ export * from './redis';
 export * from './shutdown';
 export * from './ops-server';
 export * from './auth';
+export * from './generations';
+export * from './queues';

@@ -27,8 +27,12 @@ export const createKeys = (prefix: string) => {
     generationMeta: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}`,
     /** Stream of a generation's frames, entry id `<seq>-0`, for replay. */
     generationFrames: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:frames`,
-    /** Hash: who holds one connection (gateway id, user id, connected at). */
-    connection: (connectionId: string) => `${prefix}:conn:${connectionId}`,
+    /** Set when a user asks to stop a generation; checked by the worker that claims it. */
+    generationCancel: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:cancel`,
+    /** Pub/sub channel telling workers to stop a running generation. */
+    cancelChannel: `${prefix}:cancel`,
+    /** Hash: who holds one connection (gateway id, connected at); per user, like the set it belongs to. */
+    connection: (userId: string, connectionId: string) => `${user(userId)}:conn:${connectionId}`,
     /** Liveness key of one gateway process. */
     gateway: (gatewayId: string) => `${prefix}:gw:${gatewayId}`,
     /** One-time WebSocket ticket → user id. */

@@ -3,3 +3,4 @@ export * from './client-frames';
 export * from './server-frames';
 export * from './jobs';
 export * from './parse';
+export * from './frames';

@@ -1,0 +1,117 @@
+/**
+ * Fault directives: `[[sim:...]]` markers inside the last user message that make the
+ * simulator misbehave on purpose, so fault-injection tests need no extra plumbing.
+ * Syntax and semantics are documented in the package README.
+ */
+
+/** What the directives of one message ask for. Absent fields mean "behave normally". */
+export interface FaultPlan {
+  /** Answer with this HTTP error status instead of a completion. */
+  status?: number;
+  /** With `status`: only the first N requests carrying the same message fail. */
+  times?: number;
+  /** Send `: keep-alive` SSE comments for this many ms before the first token. */
+  keepaliveMs?: number;
+  /** Destroy the socket after this many content tokens. */
+  cutAfter?: number;
+  /** End the response cleanly (no finish_reason, no [DONE]) after this many content tokens. */
+  endAfter?: number;
+  /** Send the headers, then nothing at all. */
+  hang: boolean;
+  tokensPerSecond?: number;
+  firstTokenDelayMs?: number;
+  answerTokens?: number;
+  /** Items that were not understood; reported in logs rather than failing the request. */
+  problems: string[];
+}
+
+const DIRECTIVE = /\[\[sim:([^\]]*)\]\]/g;
+
+/** Parses every `[[sim:...]]` directive in `text`; later directives win over earlier ones. */
+export function parseFaults(text: string): FaultPlan {
+  const plan: FaultPlan = { hang: false, problems: [] };
+  for (const match of text.matchAll(DIRECTIVE)) {
+    for (const item of (match[1] ?? '').split(',')) {
+      const trimmed = item.trim();
+      if (trimmed !== '') applyItem(plan, trimmed);
+    }
+  }
+  return plan;
+}
+
+/** Removes the directives, e.g. before quoting the user's words back in an answer. */
+export function stripDirectives(text: string): string {
+  return text.replace(DIRECTIVE, '');
+}
+
+function applyItem(plan: FaultPlan, item: string): void {
+  const eq = item.indexOf('=');
+  const key = (eq === -1 ? item : item.slice(0, eq)).trim().toLowerCase();
+  const raw = eq === -1 ? undefined : item.slice(eq + 1).trim();
+  if (key === 'hang' && raw === undefined) {
+    plan.hang = true;
+    return;
+  }
+  const value = raw === undefined ? undefined : Number(raw);
+  if (value === undefined || raw === '' || !Number.isFinite(value)) {
+    plan.problems.push(item);
+    return;
+  }
+  if (!assignNumber(plan, key, value)) plan.problems.push(item);
+}
+
+/** Directive keys that take a non-negative integer, and the plan field each one sets. */
+const COUNT_KEYS = {
+  times: 'times',
+  keepalive: 'keepaliveMs',
+  cut: 'cutAfter',
+  end: 'endAfter',
+  delay: 'firstTokenDelayMs',
+  tokens: 'answerTokens',
+} as const;
+
+/** Returns false when the key is unknown or the value is out of range for it. */
+function assignNumber(plan: FaultPlan, key: string, value: number): boolean {
+  if (key === 'status') {
+    if (!Number.isInteger(value) || value < 400 || value > 599) return false;
+    plan.status = value;
+    return true;
+  }
+  if (key === 'tps') {
+    if (value <= 0) return false;
+    plan.tokensPerSecond = value;
+    return true;
+  }
+  if (!Object.hasOwn(COUNT_KEYS, key) || !Number.isInteger(value) || value < 0) return false;
+  plan[COUNT_KEYS[key as keyof typeof COUNT_KEYS]] = value;
+  return true;
+}
+
+/**
+ * Counts requests per distinct message for `status=CODE,times=N`. Bounded so a long
+ * load test with unique messages cannot grow it without limit (oldest entries go first).
+ */
+export class FaultCounter {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  /** Records one more request with this message and returns how many there have been. */
+  hit(message: string): number {
+    const next = (this.counts.get(message) ?? 0) + 1;
+    this.counts.delete(message);
+    this.counts.set(message, next);
+    if (this.counts.size > this.limit) {
+      const oldest = this.counts.keys().next();
+      if (!oldest.done) this.counts.delete(oldest.value);
+    }
+    return next;
+  }
+}
+
+/** The error status this request must get, or null when it should succeed. */
+export function statusFaultFor(plan: FaultPlan, message: string, counter: FaultCounter): number | null {
+  if (plan.status === undefined) return null;
+  if (plan.times === undefined) return plan.status;
+  return counter.hit(message) <= plan.times ? plan.status : null;
+}

@@ -1,0 +1,59 @@
+import { Agent, request } from 'node:http';
+import { simulatedAnswer } from './answer';
+import { startDeepSeekSimulator, type DeepSeekSimulator } from './server';
+
+let sim: DeepSeekSimulator;
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+
+beforeAll(async () => {
+  sim = await startDeepSeekSimulator({ tokensPerSecond: 100, firstTokenDelayMs: 200, answerTokens: 20 });
+});
+
+afterAll(async () => {
+  agent.destroy();
+  await sim.close();
+});
+
+/** One raw streaming request; resolves with the concatenated content deltas. */
+function streamOnce(message: string): Promise<string> {
+  const body = JSON.stringify({ model: 'deepseek-chat', stream: true, messages: [{ role: 'user', content: message }] });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${sim.url}/chat/completions`,
+      { method: 'POST', agent, headers: { authorization: 'Bearer sim', 'content-type': 'application/json' } },
+      (res) => {
+        let raw = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (raw += chunk));
+        res.on('end', () => resolve(contentOf(raw)));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function contentOf(raw: string): string {
+  return raw
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: {'))
+    .map((event) => JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] })
+    .map((chunk) => chunk.choices[0]?.delta.content ?? '')
+    .join('');
+}
+
+it('serves 1,000 concurrent paced streams in one process', async () => {
+  const messages = Array.from({ length: 1000 }, (_, i) => `并发请求 ${i}`);
+  const started = performance.now();
+  const texts = await Promise.all(messages.map(streamOnce));
+  const elapsed = performance.now() - started;
+
+  expect(texts).toEqual(messages.map((m) => simulatedAnswer(m, { answerTokens: 20 }).content.join('')));
+  const transcripts = sim.transcripts();
+  expect(transcripts).toHaveLength(1000);
+  expect(transcripts.every((t) => t.completed && !t.aborted && t.tokens.length === 20)).toBe(true);
+  // Every stream takes >= 200 ms + 19 × 10 ms; running them one by one would take minutes.
+  expect(elapsed).toBeGreaterThanOrEqual(390);
+  expect(elapsed).toBeLessThan(15_000);
+}, 30_000);

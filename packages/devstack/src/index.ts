@@ -1,0 +1,4 @@
+export * from './edge';
+export * from './ports';
+export * from './process';
+export * from './stack';

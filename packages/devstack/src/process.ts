@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { waitForHttp } from './ports';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export type ServiceName = 'api' | 'ws-gateway' | 'advice-worker';
+
+/** One service running as its own OS process, exactly as `pnpm --dir services/<name> start` runs it. */
+export class ServiceProcess {
+  readonly logs: string[] = [];
+  readonly exited: Promise<number | null>;
+  private exitCode: number | null | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly opsPort: number,
+    private readonly child: ChildProcess,
+    onLine?: (name: string, line: string) => void,
+  ) {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        this.logs.push(line);
+        if (this.logs.length > 2000) this.logs.shift();
+        onLine?.(name, line);
+      });
+    }
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? 128 : null);
+        resolve(this.exitCode);
+      }),
+    );
+  }
+
+  static spawn(opts: {
+    service: ServiceName;
+    name: string;
+    env: NodeJS.ProcessEnv;
+    opsPort: number;
+    onLine?: (name: string, line: string) => void;
+  }): ServiceProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', opts.service, 'src', 'index.ts')], {
+      cwd: join(REPO_ROOT, 'services', opts.service),
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServiceProcess(opts.name, opts.opsPort, child, opts.onLine);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  /** Resolves when the service's /readyz answers 200. */
+  async ready(timeoutMs = 30000): Promise<void> {
+    try {
+      await waitForHttp(`http://127.0.0.1:${this.opsPort}/readyz`, timeoutMs, () => this.running);
+    } catch (err) {
+      throw new Error(`${this.name}: ${(err as Error).message}\n${this.logs.slice(-20).join('\n')}`);
+    }
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.running) this.child.kill(sig);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs = 10000): Promise<number | null> {
+    if (!this.running) return this.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Logger } from '@aurawell/platform';
+import { startEdge, type Edge } from './edge';
+import { freePort, waitForHttp } from './ports';
+import { ServiceProcess, type ServiceName } from './process';
+
+export type StackOptions = {
+  /** Environment shared by every service (REDIS_URL, DATABASE_URL, JWT_SECRET_KEY, DEEPSEEK_*, …). */
+  env: NodeJS.ProcessEnv;
+  gateways?: number;
+  workers?: number;
+  /** Port of the public edge; 0 picks one. */
+  edgePort?: number;
+  logger: Logger;
+  /** Receives every log line of every service (e.g. to print them). */
+  onLine?: (name: string, line: string) => void;
+  /** Extra environment per service kind. */
+  serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
+};
+
+export type Stack = {
+  edgeUrl: string;
+  apiUrl: string;
+  gatewayUrls: string[];
+  api: ServiceProcess;
+  gateways: ServiceProcess[];
+  workers: ServiceProcess[];
+  /** Starts one more process of a kind (e.g. to replace a killed worker). */
+  spawn(service: ServiceName): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The whole system on one machine: api, gateways and workers as separate processes, and the
+ * edge that gives them one public origin. Used by `pnpm start` and by the end-to-end tests.
+ */
+export const startStack = async (opts: StackOptions): Promise<Stack> => {
+  const all: ServiceProcess[] = [];
+  let count = 0;
+  const spawnService = async (service: ServiceName): Promise<{ proc: ServiceProcess; port: number }> => {
+    const [port, opsPort] = await Promise.all([freePort(), freePort()]);
+    const env = { ...opts.env, ...opts.serviceEnv?.[service], PORT: String(service === 'advice-worker' ? opsPort : port), OPS_PORT: String(opsPort) };
+    const proc = ServiceProcess.spawn({ service, name: `${service}-${++count}`, env, opsPort, onLine: opts.onLine });
+    all.push(proc);
+    return { proc, port };
+  };
+
+  let edge: Edge | undefined;
+  try {
+    const api = await spawnService('api');
+    const gateways = await Promise.all(Array.from({ length: opts.gateways ?? 1 }, () => spawnService('ws-gateway')));
+    const workers = await Promise.all(Array.from({ length: opts.workers ?? 1 }, () => spawnService('advice-worker')));
+    await Promise.all(all.map((p) => p.ready(60000)));
+    const apiUrl = `http://127.0.0.1:${api.port}`;
+    const gatewayUrls = gateways.map((g) => `http://127.0.0.1:${g.port}`);
+    edge = await startEdge({ port: opts.edgePort ?? 0, host: '127.0.0.1', apiUrl, gatewayUrls, logger: opts.logger });
+    const edgeUrl = `http://127.0.0.1:${edge.port}`;
+    await waitForHttp(`${edgeUrl}/api/v1/health`, 10000);
+    const edgeRef = edge;
+    return {
+      edgeUrl,
+      apiUrl,
+      gatewayUrls,
+      api: api.proc,
+      gateways: gateways.map((g) => g.proc),
+      workers: workers.map((w) => w.proc),
+      spawn: async (service) => {
+        const { proc } = await spawnService(service);
+        await proc.ready(60000);
+        return proc;
+      },
+      stop: async () => {
+        await edgeRef.close();
+        await Promise.all(all.map((p) => p.stop()));
+      },
+    };
+  } catch (err) {
+    await edge?.close();
+    await Promise.all(all.map((p) => p.stop(2000)));
+    throw err;
+  }
+};

@@ -1,0 +1,158 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys';
+
+/**
+ * The Redis side of a generation: a hash (status, last seq, owner), a stream of its frames
+ * (entry id `<seq>-0`, for replay) and the user's set of running generations.
+ *
+ * Every write is one Lua script, so one round trip: it checks that the writer still owns the
+ * generation (fencing a stale worker attempt out) and that `seq` follows the last one (no gap,
+ * no repeat), appends the frame to the stream, refreshes expiry and publishes the frame to the
+ * user's channel, all atomically.
+ */
+
+const START = `
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return -3 end
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[9])
+redis.call('HSET', KEYS[1], 'owner', 'queued', 'seq', 1, 'status', 'sending', 'conversation_id', ARGV[5], 'created_at', ARGV[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '1-0', 'f', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[9])
+redis.call('PEXPIRE', KEYS[2], ARGV[9])
+redis.call('PUBLISH', ARGV[7], ARGV[6])
+return 1`;
+
+const CLAIM = `
+local m = redis.call('HMGET', KEYS[1], 'status', 'seq')
+if not m[1] then return -1 end
+if m[1] == 'done' or m[1] == 'error' or m[1] == 'cancelled' then return -2 end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then return -3 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+return tonumber(m[2])`;
+
+const APPEND = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
+local seq = tonumber(ARGV[2])
+if seq ~= tonumber(redis.call('HGET', KEYS[1], 'seq')) + 1 then return -2 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0', 'f', ARGV[3])
+redis.call('HSET', KEYS[1], 'seq', seq)
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[7]) end
+if ARGV[7] == 'done' or ARGV[7] == 'error' or ARGV[7] == 'cancelled' then
+  redis.call('HSET', KEYS[1], 'owner', '')
+  redis.call('ZREM', KEYS[3], ARGV[8])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('PUBLISH', ARGV[4], ARGV[3])
+return seq`;
+
+type Scripts = {
+  awGenStart(...args: (string | number)[]): Promise<number>;
+  awGenClaim(...args: (string | number)[]): Promise<number>;
+  awGenAppend(...args: (string | number)[]): Promise<number>;
+};
+
+const withScripts = (redis: Redis): Redis & Scripts => {
+  const r = redis as Redis & Partial<Scripts>;
+  if (!r.awGenStart) {
+    redis.defineCommand('awGenStart', { numberOfKeys: 3, lua: START });
+    redis.defineCommand('awGenClaim', { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand('awGenAppend', { numberOfKeys: 3, lua: APPEND });
+  }
+  return r as Redis & Scripts;
+};
+
+export type GenerationStoreOptions = {
+  /** Upper bound of frames kept per generation for replay. */
+  maxFrames: number;
+  /** How long a generation's frames stay replayable after its last frame. */
+  retentionMs: number;
+};
+
+export type StartResult = 'started' | 'too_many' | 'exists';
+export type AppendResult = 'ok' | 'fenced' | 'out_of_order';
+export type GenerationMeta = { status: string; seq: number; conversationId: string; owner: string };
+
+export type GenerationStore = ReturnType<typeof createGenerationStore>;
+
+export const createGenerationStore = (redis: Redis, keys: Keys, opts: GenerationStoreOptions) => {
+  const r = withScripts(redis);
+  const genKeys = (userId: string, messageId: string) =>
+    [keys.generationMeta(userId, messageId), keys.generationFrames(userId, messageId), keys.userGenerations(userId)] as const;
+
+  return {
+    /**
+     * Registers a new generation with its `sending` frame (seq 1) and publishes that frame,
+     * unless the user already runs `maxRunning` generations.
+     */
+    async start(g: {
+      userId: string;
+      messageId: string;
+      conversationId: string;
+      sendingFrame: string;
+      maxRunning: number;
+      deadlineMs: number;
+    }): Promise<StartResult> {
+      const now = Date.now();
+      const res = await r.awGenStart(
+        ...genKeys(g.userId, g.messageId),
+        now, now + g.deadlineMs, g.maxRunning, g.messageId, g.conversationId,
+        g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs,
+      );
+      return res === 1 ? 'started' : res === 0 ? 'too_many' : 'exists';
+    },
+
+    /**
+     * Takes ownership for `owner` (only from `expectedOwner` when given); returns the last seq
+     * written, or null if the generation is gone, over, or owned by someone else.
+     */
+    async claim(userId: string, messageId: string, owner: string, expectedOwner = ''): Promise<number | null> {
+      const res = await r.awGenClaim(keys.generationMeta(userId, messageId), owner, expectedOwner);
+      return res < 0 ? null : res;
+    },
+
+    /** Marks the generation as cancelled-by-user and tells every worker; the one running it stops. */
+    async requestCancel(userId: string, messageId: string): Promise<void> {
+      await redis
+        .multi()
+        .set(keys.generationCancel(userId, messageId), '1', 'PX', opts.retentionMs)
+        .publish(keys.cancelChannel, JSON.stringify({ userId, messageId }))
+        .exec();
+    },
+
+    async cancelRequested(userId: string, messageId: string): Promise<boolean> {
+      return (await redis.exists(keys.generationCancel(userId, messageId))) === 1;
+    },
+
+    /** Appends frame `seq` (already serialised with that seq) if `owner` still owns the generation. */
+    async append(a: {
+      userId: string;
+      messageId: string;
+      owner: string;
+      seq: number;
+      frame: string;
+      status?: string;
+    }): Promise<AppendResult> {
+      const res = await r.awGenAppend(
+        ...genKeys(a.userId, a.messageId),
+        a.owner, a.seq, a.frame, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs,
+        a.status ?? '', a.messageId,
+      );
+      return res === -1 ? 'fenced' : res === -2 ? 'out_of_order' : 'ok';
+    },
+
+    async meta(userId: string, messageId: string): Promise<GenerationMeta | null> {
+      const h = await redis.hgetall(keys.generationMeta(userId, messageId));
+      if (!h.status) return null;
+      return { status: h.status, seq: Number(h.seq), conversationId: h.conversation_id ?? '', owner: h.owner ?? '' };
+    },
+
+    /** The stored frames with seq > afterSeq, in order (serialised, ready to send). */
+    async framesAfter(userId: string, messageId: string, afterSeq: number): Promise<{ seq: number; frame: string }[]> {
+      const entries = await redis.xrange(keys.generationFrames(userId, messageId), `${afterSeq + 1}-0`, '+');
+      return entries.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), frame: fields[1] ?? '' }));
+    },
+  };
+};

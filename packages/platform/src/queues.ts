@@ -1,0 +1,41 @@
+import { Queue, Worker, type Job, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ChatJob } from '@aurawell/protocol';
+import type { Keys } from './keys';
+
+export type ChatQueue = Queue<ChatJob>;
+
+/**
+ * The chat queue, for producers (gateway, api). One job per generation, id = message id, so a
+ * retried enqueue cannot start a generation twice. BullMQ does not retry a failed job: a retry
+ * after tokens reached the user would repeat text; provider retries happen inside the worker.
+ */
+export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
+  new Queue<ChatJob>(keys.chatQueue, {
+    connection,
+    prefix: keys.queuePrefix,
+    defaultJobOptions: {
+      attempts: 1,
+      removeOnComplete: { age: 3600, count: 10000 },
+      removeOnFail: { age: 24 * 3600, count: 10000 },
+    },
+  });
+
+export const enqueueChat = (queue: ChatQueue, job: ChatJob): Promise<Job<ChatJob>> =>
+  queue.add('chat', ChatJob.parse(job), { jobId: job.messageId });
+
+/** The consumer side. Starts paused (`autorun: false`); call `run()` once the process is ready. */
+export const createChatWorker = (
+  connection: Redis,
+  keys: Keys,
+  processor: Processor<ChatJob>,
+  opts: { concurrency: number; lockDurationMs?: number },
+): Worker<ChatJob> =>
+  new Worker<ChatJob>(keys.chatQueue, processor, {
+    connection,
+    prefix: keys.queuePrefix,
+    concurrency: opts.concurrency,
+    autorun: false,
+    lockDuration: opts.lockDurationMs ?? 30000,
+    maxStalledCount: 1,
+  });

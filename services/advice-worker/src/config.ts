@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { baseEnv, databaseEnv, envBool, envInt, envNumber, envPort, envString, envUrl, loadConfig } from '@aurawell/platform';
+
+const schema = z
+  .object({
+    ...baseEnv,
+    ...databaseEnv,
+    /** The worker listens only for /metrics, /healthz and /readyz. */
+    PORT: envPort(9102),
+    /** Without a key the worker starts the built-in DeepSeek simulator (never in production). */
+    DEEPSEEK_API_KEY: envString().optional(),
+    DEEPSEEK_BASE_URL: envUrl(/^https?$/).default('https://api.deepseek.com'),
+    DEEPSEEK_MODEL: envString().default('deepseek-v4-flash'),
+    /** Thinking mode streams `reasoning_content`, relayed as `reasoning_stream`. */
+    DEEPSEEK_THINKING: envBool(false),
+    LLM_TEMPERATURE: envNumber(0.3, 0, 2),
+    LLM_MAX_TOKENS: envInt(2048, 1, 65536),
+    /** Provider retries before the first token (the SDK backs off exponentially with jitter). */
+    LLM_MAX_RETRIES: envInt(4, 0, 10),
+    /** No first token by then (keep-alive comments do not count): the generation fails. */
+    FIRST_TOKEN_DEADLINE_MS: envInt(60000, 100),
+    /** Bound on a whole generation. */
+    GENERATION_DEADLINE_MS: envInt(600000, 1000),
+    /** Replay window of finished generations. */
+    GENERATION_RETENTION_MS: envInt(3600000, 1000),
+    GENERATION_MAX_FRAMES: envInt(20000, 100),
+    WORKER_CONCURRENCY: envInt(100, 1, 10000),
+    /** Conversation turns given to the model as history. */
+    HISTORY_TURNS: envInt(10, 0, 100),
+    SIM_TOKENS_PER_SECOND: envInt(30, 1),
+    SIM_FIRST_TOKEN_DELAY_MS: envInt(300, 0),
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.DEEPSEEK_API_KEY, {
+    message: 'DEEPSEEK_API_KEY is required in production (the simulator is for development)',
+    path: ['DEEPSEEK_API_KEY'],
+  });
+
+export type WorkerConfig = z.infer<typeof schema>;
+export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig => loadConfig(schema, env);

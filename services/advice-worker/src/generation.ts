@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
+import type { GenerationStore, Logger } from '@aurawell/platform';
+import { type Queryable } from '@aurawell/db';
+import { classifyLlmFailure, type FailureCause, type LlmStream } from './llm';
+import { GenerationPublisher } from './publisher';
+import { gatherPrompt, saveAnswer } from './persistence';
+import type { WorkerMetrics } from './metrics';
+
+export type GenerationDeps = {
+  store: GenerationStore;
+  db: Queryable;
+  llm: LlmStream;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  limits: { historyTurns: number; firstTokenDeadlineMs: number; generationDeadlineMs: number };
+};
+
+export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped';
+
+type Answer = {
+  text: string;
+  cancelled: boolean;
+  finishReason: string | null;
+  usage: Usage | null;
+  failure: { code: ErrorCode; message: string } | null;
+};
+
+const codePoints = (s: string): number => [...s].length;
+
+/**
+ * Runs one chat job from claim to terminal status. Never throws for provider or data faults.
+ * `cancel` fires when a user stops the generation from any device.
+ */
+export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: AbortSignal): Promise<Outcome> => {
+  const log = deps.logger.child({ messageId: job.messageId, conversationId: job.conversationId });
+  const owner = randomUUID();
+  const lastSeq = await deps.store.claim(job.userId, job.messageId, owner);
+  if (lastSeq === null) {
+    log.info('generation already finished or expired; skipping');
+    return 'skipped';
+  }
+  deps.metrics.jobWait.observe(Math.max(0, Date.now() - job.acceptedAt) / 1000);
+  const ref = { messageId: job.messageId, conversationId: job.conversationId };
+  const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq);
+  if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, '', deps);
+  if (!(await pub.status('streaming'))) return 'fenced';
+
+  const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
+  if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
+
+  const answer = await streamAnswer(pub, prompt.messages, deps, cancel);
+  if (pub.fenced) return 'fenced';
+  if (answer.cancelled) return finishCancelled(pub, job, answer.text, deps);
+  await saveAnswer(deps.db, job, answer.text, answer.failure ? 'error' : 'complete', answer.usage, log);
+  if (answer.failure) return finishWithError(pub, answer.failure, answer.text, deps);
+
+  if (answer.usage) {
+    deps.metrics.tokens.inc({ direction: 'in' }, answer.usage.prompt_tokens);
+    deps.metrics.tokens.inc({ direction: 'out' }, answer.usage.completion_tokens);
+  }
+  await pub.status('done', {
+    full_response: answer.text,
+    conversation_id: job.conversationId,
+    message_id: job.messageId,
+    response_length: codePoints(answer.text),
+    usage: answer.usage,
+    finish_reason: answer.finishReason,
+  });
+  deps.metrics.generations.inc({ status: 'done' });
+  log.info({ length: answer.text.length, finishReason: answer.finishReason }, 'generation done');
+  return 'done';
+};
+
+/** The user stopped it: the partial answer is kept, stored and reported as `cancelled`. */
+const finishCancelled = async (pub: GenerationPublisher, job: ChatJob, partial: string, deps: GenerationDeps): Promise<Outcome> => {
+  await saveAnswer(deps.db, job, partial, 'cancelled', null, deps.logger);
+  await pub.status('cancelled', { partial_response: partial, response_length: codePoints(partial) });
+  deps.metrics.generations.inc({ status: 'cancelled' });
+  deps.logger.info({ messageId: job.messageId, length: partial.length }, 'generation cancelled');
+  return 'cancelled';
+};
+
+const finishWithError = async (
+  pub: GenerationPublisher,
+  failure: { code: ErrorCode; message: string },
+  partial: string,
+  deps: GenerationDeps,
+): Promise<Outcome> => {
+  deps.metrics.generations.inc({ status: 'error' });
+  deps.metrics.llmErrors.inc({ code: failure.code });
+  await pub.fail(failure.code, failure.message, { partial_response: partial });
+  deps.logger.warn({ messageId: pub.ref.messageId, code: failure.code }, 'generation failed');
+  return 'error';
+};
+
+/**
+ * Relays the provider's stream delta by delta. A first-token deadline that keep-alive comments
+ * cannot extend and a total deadline bound it; a stream without `finish_reason` is incomplete.
+ */
+const streamAnswer = async (
+  pub: GenerationPublisher,
+  messages: ChatCompletionMessageParam[],
+  deps: GenerationDeps,
+  cancel: AbortSignal,
+): Promise<Answer> => {
+  const controller = new AbortController();
+  let cause: FailureCause = null;
+  const abort = (c: FailureCause) => {
+    cause ??= c;
+    controller.abort();
+  };
+  const started = performance.now();
+  const firstTokenTimer = setTimeout(() => abort('first_token_deadline'), deps.limits.firstTokenDeadlineMs);
+  const totalTimer = setTimeout(() => abort('total_deadline'), deps.limits.generationDeadlineMs);
+  const onCancel = () => abort('cancelled');
+  if (cancel.aborted) onCancel();
+  else cancel.addEventListener('abort', onCancel, { once: true });
+  const answer: Answer = { text: '', cancelled: false, finishReason: null, usage: null, failure: null };
+  let streamed = false;
+  try {
+    for await (const piece of deps.llm(messages, controller.signal)) {
+      if ((piece.kind === 'content' || piece.kind === 'reasoning') && !streamed) {
+        streamed = true;
+        clearTimeout(firstTokenTimer);
+        deps.metrics.firstToken.observe((performance.now() - started) / 1000);
+      }
+      if (piece.kind === 'content') answer.text += piece.text;
+      if (piece.kind === 'finish') answer.finishReason = piece.reason;
+      if (piece.kind === 'usage') answer.usage = piece.usage;
+      const ok = piece.kind === 'content' ? await pub.content(piece.text) : piece.kind === 'reasoning' ? await pub.reasoning(piece.text) : true;
+      if (!ok) {
+        abort('fenced');
+        break;
+      }
+    }
+    if (cause === 'cancelled') answer.cancelled = true;
+    else if (answer.finishReason === null && !pub.fenced) answer.failure = classifyLlmFailure(null, cause, streamed);
+  } catch (err) {
+    if (cause === 'cancelled') answer.cancelled = true;
+    else answer.failure = classifyLlmFailure(err, cause, streamed);
+    if (answer.failure?.code === 'INTERNAL_ERROR') deps.logger.error({ err, messageId: pub.ref.messageId }, 'llm stream failed');
+  } finally {
+    clearTimeout(firstTokenTimer);
+    clearTimeout(totalTimer);
+    cancel.removeEventListener('abort', onCancel);
+    deps.metrics.llmDuration.observe((performance.now() - started) / 1000);
+  }
+  return answer;
+};

@@ -1,0 +1,69 @@
+import {
+  ConfigError,
+  createGenerationStore,
+  createKeys,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  createShutdown,
+  exitOnSignals,
+  startOpsServer,
+} from '@aurawell/platform';
+import { createPool } from '@aurawell/db';
+import { migrateUp } from '@aurawell/db/migrate';
+import { loadWorkerConfig, type WorkerConfig } from './config';
+import { createAdviceWorker } from './app';
+import { createLlmStream } from './llm';
+import { createWorkerMetrics } from './metrics';
+import { providerFor } from './provider';
+
+const main = async (config: WorkerConfig): Promise<void> => {
+  const logger = createLogger('advice-worker', config.LOG_LEVEL);
+  const registry = createMetricsRegistry('advice-worker');
+  const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
+  exitOnSignals(shutdown, logger);
+  const keys = createKeys(config.REDIS_KEY_PREFIX);
+  const redis = createRedis(config.REDIS_URL, { name: 'worker', role: 'command', logger });
+  const blocking = createRedis(config.REDIS_URL, { name: 'worker-bullmq', role: 'blocking', logger });
+  const subscriber = createRedis(config.REDIS_URL, { name: 'worker-sub', role: 'subscriber', logger });
+  const pool = createPool(config.DATABASE_URL, logger);
+  if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
+  const provider = await providerFor(config, logger);
+
+  let ready = false;
+  const ops = await startOpsServer({ port: config.PORT, registry, isReady: () => ready, logger });
+  const advice = createAdviceWorker({
+    store: createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+    db: pool,
+    llm: createLlmStream({ ...provider, model: config.DEEPSEEK_MODEL, thinking: config.DEEPSEEK_THINKING, temperature: config.LLM_TEMPERATURE, maxTokens: config.LLM_MAX_TOKENS, maxRetries: config.LLM_MAX_RETRIES, attemptTimeoutMs: config.FIRST_TOKEN_DEADLINE_MS }),
+    logger,
+    metrics: createWorkerMetrics(registry),
+    limits: { historyTurns: config.HISTORY_TURNS, firstTokenDeadlineMs: config.FIRST_TOKEN_DEADLINE_MS, generationDeadlineMs: config.GENERATION_DEADLINE_MS },
+    blocking,
+    subscriber,
+    keys,
+    concurrency: config.WORKER_CONCURRENCY,
+  });
+
+  shutdown.add('not ready', () => void (ready = false));
+  shutdown.add('finish running generations', () => advice.worker.close());
+  shutdown.add('ops server', () => ops.close());
+  shutdown.add('simulator', () => provider.close());
+  shutdown.add('postgres', () => pool.end());
+  shutdown.add('redis', () => Promise.all([redis.quit(), blocking.quit(), subscriber.quit()]));
+
+  await advice.start();
+  ready = true;
+  logger.info({ concurrency: config.WORKER_CONCURRENCY, model: config.DEEPSEEK_MODEL, provider: provider.baseURL }, 'advice worker consuming');
+};
+
+try {
+  void main(loadWorkerConfig()).catch((err: unknown) => {
+    console.error(`advice-worker failed to start: ${(err as Error).message}`);
+    process.exit(1);
+  });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}

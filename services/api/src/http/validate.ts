@@ -1,0 +1,156 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+
+/**
+ * Request validation in the shape FastAPI/pydantic answer with (contract §1.3): 422 and
+ * `{"detail": [{type, loc, msg, input, ctx?}]}`, no envelope. Route modules export their zod
+ * schemas so the OpenAPI document can be generated from them.
+ */
+export type Location = 'body' | 'query' | 'path';
+export type ValidationDetail = {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+};
+
+/** Rendered by the error middleware as 422 `{detail}`. */
+export class RequestValidationError extends Error {
+  override name = 'RequestValidationError';
+  readonly detail: ValidationDetail[];
+
+  constructor(detail: ValidationDetail[]) {
+    super('request validation failed');
+    this.detail = detail;
+  }
+}
+
+type Issue = z.core.$ZodIssue;
+type Mapped = Pick<ValidationDetail, 'type' | 'msg' | 'ctx'>;
+
+const plural = (n: number | bigint, word: string): string => `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
+
+const valueAt = (data: unknown, path: PropertyKey[]): unknown =>
+  path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), data);
+
+const invalidType = (expected: string, input: unknown, atRoot: boolean): Mapped => {
+  const isString = typeof input === 'string';
+  switch (expected) {
+    case 'string':
+      return { type: 'string_type', msg: 'Input should be a valid string' };
+    case 'int':
+      if (typeof input === 'number') return { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
+      return isString
+        ? { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' }
+        : { type: 'int_type', msg: 'Input should be a valid integer' };
+    case 'number':
+      return isString
+        ? { type: 'float_parsing', msg: 'Input should be a valid number, unable to parse string as a number' }
+        : { type: 'float_type', msg: 'Input should be a valid number' };
+    case 'boolean':
+      return isString
+        ? { type: 'bool_parsing', msg: 'Input should be a valid boolean, unable to interpret input' }
+        : { type: 'bool_type', msg: 'Input should be a valid boolean' };
+    case 'object':
+      return atRoot
+        ? { type: 'model_attributes_type', msg: 'Input should be a valid dictionary or object to extract fields from' }
+        : { type: 'dict_type', msg: 'Input should be a valid dictionary' };
+    case 'array':
+      return { type: 'list_type', msg: 'Input should be a valid list' };
+    default:
+      return { type: `${expected}_type`, msg: `Input should be a valid ${expected}` };
+  }
+};
+
+const sizeIssue = (issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, input: unknown): Mapped => {
+  const small = issue.code === 'too_small';
+  const limit = small ? issue.minimum : issue.maximum;
+  if (issue.origin === 'string') {
+    return small
+      ? { type: 'string_too_short', msg: `String should have at least ${plural(limit, 'character')}`, ctx: { min_length: limit } }
+      : { type: 'string_too_long', msg: `String should have at most ${plural(limit, 'character')}`, ctx: { max_length: limit } };
+  }
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    const actual = Array.isArray(input) ? input.length : 0;
+    return small
+      ? { type: 'too_short', msg: `List should have at least ${plural(limit, 'item')} after validation, not ${actual}`, ctx: { field_type: 'List', min_length: limit, actual_length: actual } }
+      : { type: 'too_long', msg: `List should have at most ${plural(limit, 'item')} after validation, not ${actual}`, ctx: { field_type: 'List', max_length: limit, actual_length: actual } };
+  }
+  const inclusive = issue.inclusive !== false;
+  if (small) {
+    return inclusive
+      ? { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${limit}`, ctx: { ge: limit } }
+      : { type: 'greater_than', msg: `Input should be greater than ${limit}`, ctx: { gt: limit } };
+  }
+  return inclusive
+    ? { type: 'less_than_equal', msg: `Input should be less than or equal to ${limit}`, ctx: { le: limit } }
+    : { type: 'less_than', msg: `Input should be less than ${limit}`, ctx: { lt: limit } };
+};
+
+const quoteList = (values: readonly unknown[]): string => {
+  const quoted = values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+};
+
+/** One zod issue in pydantic's words. */
+const mapIssue = (issue: Issue, input: unknown): Mapped => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return input === undefined
+        ? { type: 'missing', msg: 'Field required' }
+        : invalidType(issue.expected, input, issue.path.length === 0);
+    case 'too_small':
+    case 'too_big':
+      return sizeIssue(issue, input);
+    case 'invalid_format':
+      if (issue.format === 'regex' && 'pattern' in issue && typeof issue.pattern === 'string') {
+        const pattern = issue.pattern.replace(/^\/(.*)\/[a-z]*$/, '$1');
+        return { type: 'string_pattern_mismatch', msg: `String should match pattern '${pattern}'`, ctx: { pattern } };
+      }
+      return { type: 'value_error', msg: `Value error, ${issue.message}` };
+    case 'invalid_value': {
+      const expected = quoteList(issue.values);
+      return issue.values.length === 1
+        ? { type: 'literal_error', msg: `Input should be ${expected}`, ctx: { expected } }
+        : { type: 'enum', msg: `Input should be ${expected}`, ctx: { expected } };
+    }
+    default:
+      return { type: 'value_error', msg: `Value error, ${issue.message}` };
+  }
+};
+
+/** The `detail` entries for a failed parse of `data` found at `location`. */
+export const toValidationDetail = (issues: readonly Issue[], location: Location, data: unknown): ValidationDetail[] =>
+  issues.map((issue) => {
+    const input = valueAt(data, issue.path);
+    const mapped = mapIssue(issue, input);
+    const shown = mapped.type === 'missing' ? valueAt(data, issue.path.slice(0, -1)) : input;
+    const loc = [location, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    return { type: mapped.type, loc, msg: mapped.msg, input: shown ?? null, ...(mapped.ctx ? { ctx: mapped.ctx } : {}) };
+  });
+
+const parseAt = <S extends z.ZodType>(schema: S, data: unknown, location: Location): z.output<S> => {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new RequestValidationError(toValidationDetail(result.error.issues, location, data));
+  return result.data;
+};
+
+/** The request body parsed by `schema`; throws RequestValidationError (422) otherwise. */
+export const parseBody = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => {
+  const body: unknown = req.body;
+  if (body === undefined || body === null) {
+    throw new RequestValidationError([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
+  }
+  return parseAt(schema, body, 'body');
+};
+
+/** The query string parsed by `schema` (values arrive as strings; see `queryInt`). */
+export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => parseAt(schema, req.query, 'query');
+
+/** Path parameters parsed by `schema`. */
+export const parsePath = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => parseAt(schema, req.params, 'path');
+
+/** An integer query/path parameter: numeric strings become numbers, anything else fails as `int_parsing`. */
+export const queryInt = () =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : v), z.int());

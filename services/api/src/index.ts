@@ -1,0 +1,57 @@
+import { createPool } from '@aurawell/db';
+import { migrateUp } from '@aurawell/db/migrate';
+import {
+  ConfigError,
+  createKeys,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  createShutdown,
+  createTicketStore,
+  createTokenService,
+  exitOnSignals,
+  startOpsServer,
+} from '@aurawell/platform';
+import { createApp } from './app';
+import { loadApiConfig, type ApiConfig } from './config';
+import { closeServer, listen } from './http/server';
+
+const configOrExit = (): ApiConfig => {
+  try {
+    return loadApiConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+};
+
+const main = async (): Promise<void> => {
+  const config = configOrExit();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  const registry = createMetricsRegistry('api');
+  const redis = createRedis(config.REDIS_URL, { name: 'api', role: 'command', logger });
+  const pool = createPool(config.DATABASE_URL, logger);
+  if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
+
+  const keys = createKeys(config.REDIS_KEY_PREFIX);
+  const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
+  const tickets = createTicketStore(redis, keys);
+  const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets });
+  const { server, port } = await listen(app, config.PORT, config.HOST);
+  logger.info({ port, host: config.HOST, devToken: config.DEV_TOKEN_ENABLED }, 'api listening');
+
+  const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
+  const ops = await startOpsServer({ port: config.OPS_PORT, registry, logger, isReady: () => !shutdown.started });
+  shutdown.add('http server', () => closeServer(server, Math.floor(config.SHUTDOWN_DEADLINE_MS * 0.8)));
+  shutdown.add('redis', () => redis.quit());
+  shutdown.add('postgres', () => pool.end());
+  shutdown.add('ops server', () => ops.close());
+  exitOnSignals(shutdown, logger);
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConfigError,
+  createChatQueue,
+  createGenerationStore,
+  createKeys,
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  createShutdown,
+  createTicketStore,
+  createTokenService,
+  exitOnSignals,
+  startOpsServer,
+  waitForRedis,
+} from '@aurawell/platform';
+import { createPool } from '@aurawell/db';
+import { migrateUp } from '@aurawell/db/migrate';
+import { loadGatewayConfig, type GatewayConfig } from './config';
+import { UserFanout } from './fanout';
+import { startMaintenance } from './maintenance';
+import { createGatewayMetrics } from './metrics';
+import { createConnectionRegistry } from './registry';
+import { createGateway } from './server';
+
+const main = async (config: GatewayConfig): Promise<void> => {
+  const gatewayId = randomUUID();
+  const logger = createLogger('ws-gateway', config.LOG_LEVEL).child({ gatewayId });
+  const registry = createMetricsRegistry('ws-gateway');
+  const metrics = createGatewayMetrics(registry);
+  const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
+  exitOnSignals(shutdown, logger);
+  const keys = createKeys(config.REDIS_KEY_PREFIX);
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway', role: 'command', logger });
+  const subscriber = createRedis(config.REDIS_URL, { name: 'gateway-sub', role: 'subscriber', logger });
+  const queueConnection = createRedis(config.REDIS_URL, { name: 'gateway-queue', role: 'command', logger });
+  await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
+  const pool = createPool(config.DATABASE_URL, logger);
+  if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
+
+  const fanout = new UserFanout(subscriber, keys, logger, () => metrics.framesOut.inc());
+  const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS });
+  const queue = createChatQueue(queueConnection, keys);
+  const gateway = createGateway({
+    config,
+    logger,
+    metrics,
+    tokens: createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED }),
+    tickets: createTicketStore(redis, keys),
+    registry: connections,
+    fanout,
+    store: createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+    queue,
+    db: pool,
+    limits: {
+      maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER,
+      generationDeadlineMs: config.GENERATION_DEADLINE_MS,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
+    },
+  });
+  const maintenance = startMaintenance(fanout, connections, {
+    heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+    heartbeatTimeoutMs: config.HEARTBEAT_TIMEOUT_MS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    registryTtlMs: config.REGISTRY_TTL_MS,
+  }, logger);
+
+  let ready = false;
+  const ops = await startOpsServer({ port: config.OPS_PORT, registry, isReady: () => ready, logger });
+  await new Promise<void>((resolve) => gateway.server.listen(config.PORT, config.HOST, resolve));
+  ready = true;
+  logger.info({ port: config.PORT }, 'ws-gateway listening');
+
+  shutdown.add('not ready', () => void (ready = false));
+  shutdown.add('drain connections', () => gateway.drain());
+  shutdown.add('maintenance', () => maintenance.stop());
+  shutdown.add('queue', () => queue.close());
+  shutdown.add('ops server', () => ops.close());
+  shutdown.add('postgres', () => pool.end());
+  shutdown.add('redis', () => Promise.all([redis.quit(), subscriber.quit(), queueConnection.quit()]));
+};
+
+try {
+  void main(loadGatewayConfig()).catch((err: unknown) => {
+    console.error(`ws-gateway failed to start: ${(err as Error).message}`);
+    process.exit(1);
+  });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}

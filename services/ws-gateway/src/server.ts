@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { redactUrl, type TicketStore, type TokenService } from '@aurawell/platform';
+import { CloseCode, nowIso } from '@aurawell/protocol';
+import { authenticateUpgrade, chatPathUserId } from './auth';
+import type { GatewayConfig } from './config';
+import { ClientConnection } from './connection';
+import type { UserFanout } from './fanout';
+import { handleMessage, type HandlerDeps } from './handlers';
+import type { ConnectionRegistry } from './registry';
+
+export type GatewayDeps = HandlerDeps & {
+  config: GatewayConfig;
+  tokens: TokenService;
+  tickets: TicketStore;
+  registry: ConnectionRegistry;
+  fanout: UserFanout;
+};
+
+export type Gateway = {
+  server: Server;
+  /** Stops taking connections and closes the open ones with 1012 (clients reconnect elsewhere and resume). */
+  drain(): Promise<void>;
+  readonly connectionCount: number;
+};
+
+const refuse = (socket: Duplex, status: number, text: string) => {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+};
+
+/** The gateway's HTTP server: WebSocket upgrades on `/ws/chat/{user_id}`, nothing else. */
+export const createGateway = (deps: GatewayDeps): Gateway => {
+  const allowedOrigins = new Set([...deps.config.CORS_ALLOWED_ORIGINS, ...(deps.config.PRODUCTION_ORIGIN ? [deps.config.PRODUCTION_ORIGIN] : [])]);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES });
+  let draining = false;
+  const server = createServer((req, res) => {
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const pathUserId = chatPathUserId(url.pathname);
+    if (draining) return refuse(socket, 503, 'Service Unavailable');
+    if (pathUserId === null) return refuse(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      deps.logger.info({ origin, path: redactUrl(req.url) }, 'upgrade refused: origin not allowed');
+      return refuse(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, pathUserId, url.searchParams, deps));
+  });
+
+  return {
+    server,
+    async drain() {
+      draining = true;
+      for (const conn of deps.fanout.connections()) conn.close(CloseCode.SERVICE_RESTART, 'Server restarting; reconnect and resume');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    get connectionCount() {
+      return deps.fanout.size;
+    },
+  };
+};
+
+/**
+ * Authenticates, applies the cluster-wide connection limit, subscribes the user's channel and
+ * greets. Frames that arrive meanwhile are queued, and every frame of a connection is handled
+ * in order, so a client may send right after `open`.
+ */
+const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchParams, deps: GatewayDeps) => {
+  const pending: { data: Buffer; isBinary: boolean }[] = [];
+  let conn: ClientConnection | null = null;
+  let chain = Promise.resolve();
+  const process = (data: Buffer, isBinary: boolean) => {
+    const c = conn;
+    if (!c) return void pending.push({ data, isBinary });
+    c.lastActivity = Date.now();
+    chain = chain.then(() => handleMessage(c, data, isBinary, deps));
+  };
+  ws.on('message', (data: Buffer, isBinary: boolean) => process(data, isBinary));
+  ws.on('error', (err) => deps.logger.debug({ err: err.message }, 'socket error'));
+
+  void (async () => {
+    const auth = await authenticateUpgrade(pathUserId, query, deps);
+    if (!auth.ok) {
+      deps.logger.info({ reason: auth.reason }, 'connection refused');
+      return ws.close(CloseCode.UNAUTHORIZED, auth.reason);
+    }
+    const c = new ClientConnection(randomUUID(), auth.userId, new Date(), ws, deps.config.SEND_BUFFER_HARD_CAP_BYTES);
+    const reg = { userId: c.userId, connectionId: c.id };
+    if (!(await deps.registry.register(reg, deps.config.MAX_CONNECTIONS_PER_USER))) {
+      return ws.close(CloseCode.TOO_MANY_CONNECTIONS, 'Too many connections');
+    }
+    if (ws.readyState !== ws.OPEN) return void deps.registry.unregister(reg);
+    ws.on('close', (code: number) => {
+      deps.fanout.remove(c);
+      deps.metrics.connections.dec();
+      deps.metrics.disconnects.inc({ code: String(code) });
+      deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err: err.message }, 'unregister failed'));
+    });
+    ws.on('pong', () => {
+      c.pingSentAt = null;
+      c.lastActivity = Date.now();
+    });
+    deps.metrics.connections.inc();
+    deps.metrics.connects.inc();
+    await deps.fanout.add(c);
+    c.send({
+      type: 'connection_established',
+      status: 'connected',
+      message: 'WebSocket连接已建立',
+      user_id: c.userId,
+      connection_id: c.id,
+      heartbeat_interval: Math.round(deps.config.HEARTBEAT_INTERVAL_MS / 1000),
+      timestamp: nowIso(),
+    });
+    conn = c;
+    for (const p of pending.splice(0)) process(p.data, p.isBinary);
+  })().catch((err: unknown) => {
+    deps.logger.error({ err }, 'connection setup failed');
+    ws.close(CloseCode.INTERNAL_FAULT, 'Internal error');
+  });
+};
