@@ -164,7 +164,8 @@ describe('stream faults', () => {
     expect(text).toBe(simulatedAnswer(message, { answerTokens: 5 }).content.join(''));
     const sentAt = transcriptOf(message)?.tokens.map((t) => t.sentAt) ?? [];
     expect(sentAt).toHaveLength(5);
-    expect((sentAt[4] as number) - (sentAt[0] as number)).toBeGreaterThanOrEqual(99);
+    // 4 × 25 ms between first and last, minus tolerance for a late first timer.
+    expect((sentAt[4] as number) - (sentAt[0] as number)).toBeGreaterThanOrEqual(75);
   });
 });
 

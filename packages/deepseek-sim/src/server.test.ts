@@ -148,10 +148,11 @@ describe('per-request overrides', () => {
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(performance.now() - started);
     expect(arrivals).toHaveLength(6);
     expect(arrivals[0]).toBeGreaterThanOrEqual(145);
-    // Six tokens at 50/s: the last is due 5 × 20 ms after the first.
-    expect((arrivals[5] as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(90);
+    // Six tokens at 50/s: the last is due 5 × 20 ms after the first was due. The first may itself
+    // be a little late on a busy machine (the schedule does not shift), hence the tolerance.
+    expect((arrivals[5] as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(75);
     const sent = sim.transcripts().find((t) => t.lastUserMessage === '慢一点')?.tokens.map((t) => t.sentAt) ?? [];
-    expect((sent[5] as number) - (sent[0] as number)).toBeGreaterThanOrEqual(99);
+    expect((sent[5] as number) - (sent[0] as number)).toBeGreaterThanOrEqual(75);
   });
 });
 

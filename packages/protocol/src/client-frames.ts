@@ -21,9 +21,18 @@ export const messageText = z
 
 const id = z.string().min(1).max(MAX_ID_CHARS);
 
+/** Length of the value as JSON; Infinity when it cannot be serialised (nested too deep for the stack). */
+const jsonLength = (v: unknown): number => {
+  try {
+    return JSON.stringify(v).length;
+  } catch {
+    return Infinity;
+  }
+};
+
 const chatContext = z
   .record(z.string(), z.unknown())
-  .refine((c) => JSON.stringify(c).length <= MAX_CONTEXT_JSON_CHARS, {
+  .refine((c) => jsonLength(c) <= MAX_CONTEXT_JSON_CHARS, {
     message: `context must be at most ${MAX_CONTEXT_JSON_CHARS} characters of JSON`,
   });
 

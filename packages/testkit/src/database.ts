@@ -31,12 +31,15 @@ const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
   }
 };
 
-/** A database of its own for one test file, migrated with the real migration command. */
-export const createTestDatabase = async (): Promise<TestDatabase> => {
+/**
+ * A database of its own for one test file, migrated with the real migration command
+ * (or left empty with `migrate: false`, to test that services bring it up to date themselves).
+ */
+export const createTestDatabase = async (opts: { migrate?: boolean } = {}): Promise<TestDatabase> => {
   const name = `aw_t_${randomBytes(5).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(adminUrl(), name);
-  await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'packages/db/src/migrate-cli.ts')], {
+  if (opts.migrate !== false) await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'packages/db/src/migrate-cli.ts')], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
     cwd: REPO_ROOT,
   });

@@ -1,4 +1,4 @@
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
 
 const started: StartedTestContainer[] = [];
 
@@ -7,6 +7,9 @@ const started: StartedTestContainer[] = [];
  * run both on localhost). Where they are unset, real ones are started in containers.
  */
 export const globalSetup = async (): Promise<void> => {
+  if (process.env.REDIS_URL && process.env.DATABASE_URL) return;
+  // Loaded only when needed: testcontainers pulls in an HTTP client that needs a newer Node.
+  const { GenericContainer } = await import('testcontainers');
   if (!process.env.REDIS_URL) {
     const redis = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
     started.push(redis);

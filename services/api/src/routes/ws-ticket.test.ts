@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createRedis, createTicketStore, DEV_TOKEN, DEV_USER_ID } from '@aurawell/platform';
+import { testRedisUrl } from '@aurawell/testkit';
 import request from 'supertest';
 import { buildTestApp, closeTestEnv, openTestEnv, TEST_JWT_SECRET, type TestApp, type TestEnv } from '../testing';
 
@@ -76,16 +77,14 @@ describe('POST /api/v1/ws/ticket', () => {
     await expect(store.redeem(res.body.data.ticket)).resolves.toBeNull();
   });
 
-  it('answers 503 SYSTEM_1702 when Redis cannot be reached', async () => {
-    const deadRedis = createRedis('redis://127.0.0.1:1', { name: 'api-test-dead', role: 'command', logger: env.logger });
-    try {
-      const broken = buildTestApp(env, {}, { redis: deadRedis });
-      const token = await broken.tokens.issue('user_001');
-      const res = await request(broken.app).post(TICKET).set('Authorization', `Bearer ${token}`);
-      expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ error_code: 'SYSTEM_1702', message: 'WebSocket ticket service unavailable' });
-    } finally {
-      deadRedis.disconnect();
-    }
+  it('answers 503 SYSTEM_1702 when Redis cannot take the ticket', async () => {
+    // A real client whose connection is gone (a closed client fails at once and leaves no timers behind).
+    const closed = createRedis(testRedisUrl(), { name: 'api-test-closed', role: 'command', logger: env.logger });
+    await closed.quit();
+    const broken = buildTestApp(env, {}, { redis: closed });
+    const token = await broken.tokens.issue('user_001');
+    const res = await request(broken.app).post(TICKET).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error_code: 'SYSTEM_1702', message: 'WebSocket ticket service unavailable', details: { path: TICKET } });
   });
 });

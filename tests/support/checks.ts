@@ -1,0 +1,24 @@
+import type { Frame } from './ws-client';
+
+/**
+ * The delivery guarantee, checked on one generation's frames as a client received them:
+ * seq 1..n without gap or repeat, sending → streaming → deltas → exactly one terminal status
+ * with nothing after it, and (when done) full_response equal to the concatenated deltas.
+ */
+export const checkGeneration = (frames: Frame[]): { status: string; text: string; terminal: Frame } => {
+  const seqs = frames.map((f) => f.seq);
+  expect(seqs).toEqual(frames.map((_, i) => i + 1));
+  expect(frames[0]).toMatchObject({ type: 'status_update', status: 'sending', seq: 1 });
+  const terminals = frames.filter((f) => f.type === 'status_update' && ['done', 'error', 'cancelled'].includes(String(f.status)));
+  expect(terminals).toHaveLength(1);
+  const terminal = terminals[0] as Frame;
+  expect(frames[frames.length - 1]).toBe(terminal);
+  const text = frames.filter((f) => f.type === 'chat_stream').map((f) => String(f.delta)).join('');
+  if (terminal.status === 'done') {
+    expect(frames[1]).toMatchObject({ type: 'status_update', status: 'streaming', seq: 2 });
+    const data = terminal.data as { full_response: string; response_length: number };
+    expect(data.full_response).toBe(text);
+    expect(data.response_length).toBe([...text].length);
+  }
+  return { status: String(terminal.status), text, terminal };
+};

@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { startDeepSeekSimulator, type DeepSeekSimulator } from '@aurawell/deepseek-sim';
+import { REPO_ROOT, startStack, type Stack, type StackOptions } from '@aurawell/devstack';
+import { createLogger, createTokenService, type TokenService } from '@aurawell/platform';
+import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
+
+const run = promisify(execFile);
+
+export type TestSystem = {
+  stack: Stack;
+  sim: DeepSeekSimulator;
+  db: pg.Pool;
+  prefix: string;
+  tokens: TokenService;
+  /** ws://… URL of the chat endpoint through the edge, for `userId` with a fresh token (or `token`). */
+  wsUrl(userId: string, query?: string): Promise<string>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The real system for one test file: its own PostgreSQL database (left empty: the services
+ * migrate it themselves at start), its own Redis prefix, the simulator, and the services as
+ * separate processes behind the edge. The demo users are seeded with the real seed command.
+ */
+export const startTestSystem = async (
+  opts: { gateways?: number; workers?: number; sim?: Parameters<typeof startDeepSeekSimulator>[0]; serviceEnv?: StackOptions['serviceEnv'] } = {},
+): Promise<TestSystem> => {
+  const database = await createTestDatabase({ migrate: false });
+  const prefix = testPrefix();
+  const sim = await startDeepSeekSimulator({ tokensPerSecond: 400, firstTokenDelayMs: 10, ...opts.sim });
+  const secret = randomBytes(24).toString('hex');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.AW_TEST_LOG_LEVEL ?? 'warn',
+    REDIS_URL: testRedisUrl(),
+    DATABASE_URL: database.url,
+    REDIS_KEY_PREFIX: prefix,
+    JWT_SECRET_KEY: secret,
+    DEEPSEEK_API_KEY: 'sim-key',
+    DEEPSEEK_BASE_URL: sim.url,
+  };
+  const logger = createLogger('test-edge', 'warn');
+  const stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, logger, serviceEnv: opts.serviceEnv });
+  await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/seed-cli.ts')], { env, cwd: REPO_ROOT });
+  const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  const tokens = createTokenService(secret, { allowDevToken: false });
+  const wsBase = stack.edgeUrl.replace(/^http/, 'ws');
+  return {
+    stack,
+    sim,
+    db,
+    prefix,
+    tokens,
+    wsUrl: async (userId, query) => `${wsBase}/ws/chat/${encodeURIComponent(userId)}?${query ?? `token=${await tokens.issue(userId)}`}`,
+    stop: async () => {
+      await stack.stop();
+      await sim.close();
+      await db.end();
+      await database.drop();
+      await deleteKeysWithPrefix(prefix);
+    },
+  };
+};
