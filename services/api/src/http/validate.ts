@@ -152,5 +152,9 @@ export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.outp
 export const parsePath = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => parseAt(schema, req.params, 'path');
 
 /** An integer query/path parameter: numeric strings become numbers, anything else fails as `int_parsing`. */
-export const queryInt = () =>
-  z.preprocess((v) => (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : v), z.int());
+export const queryInt = (bounds: { min?: number; max?: number } = {}) => {
+  let int = z.int();
+  if (bounds.min !== undefined) int = int.min(bounds.min);
+  if (bounds.max !== undefined) int = int.max(bounds.max);
+  return z.preprocess((v) => (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : v), int);
+};

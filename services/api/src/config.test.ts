@@ -1,0 +1,60 @@
+import { ConfigError } from '@aurawell/platform';
+import { DEFAULT_ALLOWED_HOSTS, DEFAULT_CORS_ORIGINS, loadApiConfig } from './config';
+
+const valid = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/aw', JWT_SECRET_KEY: 'a-secret-of-sixteen-plus' };
+
+const configError = (env: NodeJS.ProcessEnv): ConfigError => {
+  try {
+    loadApiConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadApiConfig', () => {
+  it('applies the defaults', () => {
+    const config = loadApiConfig(valid);
+    expect(config).toMatchObject({ PORT: 8001, HOST: '0.0.0.0', DEV_TOKEN_ENABLED: false, MIGRATE_ON_START: true, NODE_ENV: 'development' });
+    expect(config.ALLOWED_HOSTS).toEqual(['localhost', '127.0.0.1', '*.aurawell.com', 'testserver']);
+    expect(DEFAULT_ALLOWED_HOSTS).toEqual(config.ALLOWED_HOSTS);
+    expect(config.CORS_ALLOWED_ORIGINS).toEqual(DEFAULT_CORS_ORIGINS);
+    expect([...config.CORS_ALLOWED_ORIGINS].sort()).toEqual(
+      [3000, 8080, 5173, 5174, 5175].flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]).sort(),
+    );
+  });
+
+  it('reads lists trimmed and appends PRODUCTION_ORIGIN (without a trailing slash)', () => {
+    const config = loadApiConfig({
+      ...valid,
+      CORS_ALLOWED_ORIGINS: ' http://a.test:1 , http://b.test:2 ,',
+      PRODUCTION_ORIGIN: 'https://app.aurawell.com/',
+      ALLOWED_HOSTS: 'api.example.com, *.example.org',
+    });
+    expect(config.CORS_ALLOWED_ORIGINS).toEqual(['http://a.test:1', 'http://b.test:2', 'https://app.aurawell.com']);
+    expect(config.ALLOWED_HOSTS).toEqual(['api.example.com', '*.example.org']);
+  });
+
+  it('treats empty values as unset', () => {
+    const config = loadApiConfig({ ...valid, PORT: '', HOST: '', PRODUCTION_ORIGIN: '', DEV_TOKEN_ENABLED: '' });
+    expect(config).toMatchObject({ PORT: 8001, HOST: '0.0.0.0', PRODUCTION_ORIGIN: undefined, DEV_TOKEN_ENABLED: false });
+  });
+
+  it('turns the dev token on only when asked', () => {
+    expect(loadApiConfig({ ...valid, DEV_TOKEN_ENABLED: 'true' }).DEV_TOKEN_ENABLED).toBe(true);
+  });
+
+  it.each([
+    ['JWT_SECRET_KEY', { DATABASE_URL: valid.DATABASE_URL }],
+    ['JWT_SECRET_KEY', { ...valid, JWT_SECRET_KEY: 'short' }],
+    ['DATABASE_URL', { ...valid, DATABASE_URL: 'not a url' }],
+    ['DATABASE_URL', { ...valid, DATABASE_URL: 'mysql://root@localhost/aw' }],
+    ['PORT', { ...valid, PORT: 'eighty' }],
+    ['PRODUCTION_ORIGIN', { ...valid, PRODUCTION_ORIGIN: 'app.aurawell.com' }],
+  ])('throws a one-line ConfigError naming %s', (name, env) => {
+    const err = configError(env);
+    expect(err.message).toContain(`${name}:`);
+    expect(err.message).not.toContain('\n');
+  });
+});
