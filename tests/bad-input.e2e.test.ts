@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sys?.stop();
-});
+}, 60000);
 
 const errorAfter = async (c: TestClient, send: () => void): Promise<Frame> => {
   const before = c.frames.length;

@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sys?.stop();
-});
+}, 60000);
 
 const simulatorText = (message: string): string => {
   const sent = sys.sim.transcripts().filter((t) => t.lastUserMessage === message);

@@ -9,7 +9,8 @@ const formatIssue = (issue: z.core.$ZodIssue): string => `${issue.path.join('.')
 
 /** Parses the environment once, at start. Every problem is named in a single line. */
 export const loadConfig = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> => {
-  const result = schema.safeParse(env);
+  // An empty variable is an unset one, also for `.default()` and `.optional()` outside the helpers below.
+  const result = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!result.success) {
     throw new ConfigError(`invalid configuration: ${result.error.issues.map(formatIssue).join('; ')}`);
   }

@@ -44,7 +44,8 @@ const describeProfile = (p: NonNullable<HealthSnapshot['profile']>): string => {
 /** A short Chinese summary of what the store knows, or null when it knows nothing. */
 export const describeHealth = (s: HealthSnapshot, memberName: string | null): string | null => {
   const lines: string[] = [];
-  if (s.profile) lines.push(`个人资料：${describeProfile(s.profile)}`);
+  const profile = s.profile ? describeProfile(s.profile) : '';
+  if (profile) lines.push(`个人资料：${profile}`);
   const steps = mean(s.activity.map((a) => a.steps));
   if (steps != null) {
     const kcal = mean(s.activity.map((a) => a.calories_burned));

@@ -108,6 +108,7 @@ describe('CORS', () => {
     expect(res.headers['access-control-max-age']).toBe('86400');
     expect(res.headers['access-control-allow-headers']).toContain('Authorization');
     expect(res.headers['access-control-allow-headers']).toContain('If-Modified-Since');
+    expect(res.headers.vary).toContain('Origin');
   });
 
   it('gives no CORS headers to another origin', async () => {
@@ -115,6 +116,7 @@ describe('CORS', () => {
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     expect(res.headers['access-control-allow-methods']).toBeUndefined();
+    expect(res.headers.vary).toContain('Origin');
   });
 
   it('exposes the listed headers on an actual request', async () => {

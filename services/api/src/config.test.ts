@@ -38,7 +38,9 @@ describe('loadApiConfig', () => {
 
   it('treats empty values as unset', () => {
     const config = loadApiConfig({ ...valid, PORT: '', HOST: '', PRODUCTION_ORIGIN: '', DEV_TOKEN_ENABLED: '' });
-    expect(config).toMatchObject({ PORT: 8001, HOST: '0.0.0.0', PRODUCTION_ORIGIN: undefined, DEV_TOKEN_ENABLED: false });
+    expect(config).toMatchObject({ PORT: 8001, HOST: '0.0.0.0', DEV_TOKEN_ENABLED: false });
+    expect(config.PRODUCTION_ORIGIN).toBeUndefined();
+    expect(config.CORS_ALLOWED_ORIGINS).toEqual(DEFAULT_CORS_ORIGINS);
   });
 
   it('turns the dev token on only when asked', () => {
@@ -52,6 +54,7 @@ describe('loadApiConfig', () => {
     ['DATABASE_URL', { ...valid, DATABASE_URL: 'mysql://root@localhost/aw' }],
     ['PORT', { ...valid, PORT: 'eighty' }],
     ['PRODUCTION_ORIGIN', { ...valid, PRODUCTION_ORIGIN: 'app.aurawell.com' }],
+    ['DEV_TOKEN_ENABLED', { ...valid, NODE_ENV: 'production', DEV_TOKEN_ENABLED: 'true' }],
   ])('throws a one-line ConfigError naming %s', (name, env) => {
     const err = configError(env);
     expect(err.message).toContain(`${name}:`);

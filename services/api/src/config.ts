@@ -34,6 +34,10 @@ export const apiEnvSchema = z
     /** Host header values served (`*.x` matches any subdomain of x); others get 400. */
     ALLOWED_HOSTS: envList(DEFAULT_ALLOWED_HOSTS),
   })
+  .refine((env) => !(env.NODE_ENV === 'production' && env.DEV_TOKEN_ENABLED), {
+    path: ['DEV_TOKEN_ENABLED'],
+    message: 'must be false when NODE_ENV is production',
+  })
   .transform((env) => ({
     ...env,
     CORS_ALLOWED_ORIGINS:

@@ -80,8 +80,10 @@ const sendHttpError = (req: Request, res: Response, err: HttpError): void => {
 const exceptionType = (err: unknown): string =>
   err instanceof Error ? err.constructor.name || err.name : typeof err;
 
-/** The last middleware: turns anything thrown into the contract's answer; never rethrows. */
-// Express tells error middleware by its four parameters, so `_next` stays though unused.
+/**
+ * The last middleware: turns anything thrown into the contract's answer; never rethrows.
+ * (Express tells error middleware by its four parameters, so `_next` stays though unused.)
+ */
 export const errorHandler = (logger: Logger): ErrorRequestHandler => (err: unknown, req, res, _next) => {
   if (res.headersSent) {
     logger.error({ err, requestId: res.locals.requestId }, 'error after response started');

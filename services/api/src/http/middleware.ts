@@ -52,7 +52,9 @@ export const requestContext = (logger: Logger, metrics: HttpMetrics): RequestHan
   const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.locals.requestId = requestId;
   res.setHeader('X-Request-ID', requestId);
-  beforeHeaders(res, () => res.setHeader('X-Process-Time', seconds(start).toFixed(6)));
+  beforeHeaders(res, () => {
+    if (!res.headersSent) res.setHeader('X-Process-Time', seconds(start).toFixed(6));
+  });
   res.once('close', () => record(logger, metrics, req, res, seconds(start)));
   next();
 };
@@ -97,10 +99,14 @@ export const hostCheck = (allowed: readonly string[]): RequestHandler => (req, r
   res.status(400).type('text/plain').send('Invalid host header');
 };
 
-/** Contract §1.6: only listed origins get CORS headers; preflights from them are answered here. */
-export const corsPolicy = (origins: readonly string[]): RequestHandler =>
-  cors({
-    origin: (origin, callback) => callback(null, origin !== undefined && origins.includes(origin)),
+/**
+ * Contract §1.6: only listed origins get CORS headers; preflights from them are answered here.
+ * Every answer varies by Origin, so a shared cache never hands one origin's answer to another.
+ */
+export const corsPolicy = (origins: readonly string[]): RequestHandler => {
+  const allowed = (origin: string | undefined): boolean => origin !== undefined && origins.includes(origin);
+  const handler = cors({
+    origin: (origin, callback) => callback(null, allowed(origin)),
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowedHeaders: [
@@ -110,6 +116,13 @@ export const corsPolicy = (origins: readonly string[]): RequestHandler =>
     exposedHeaders: ['Content-Length', 'Content-Range', 'X-Total-Count'],
     maxAge: 86400,
   });
+  return (req, res, next) => {
+    res.vary('Origin');
+    // Answered right here, before any route matches: give it a label of its own.
+    if (req.method === 'OPTIONS' && allowed(req.get('origin'))) res.locals.route = 'cors_preflight';
+    handler(req, res, next);
+  };
+};
 
 const emptyBodies = new WeakSet<Request>();
 

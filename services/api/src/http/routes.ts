@@ -4,10 +4,21 @@ import { jsonBody } from './middleware';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
-/** One route of the api: method, Express path pattern, and its handlers in order. */
-export type RouteDef = { method: Method; path: string; handlers: RequestHandler[] };
+/**
+ * One route of the api: method, Express path pattern, its handlers in order, and whether it
+ * reads a JSON body (all but GET do, unless `withoutBody`).
+ */
+export type RouteDef = { method: Method; path: string; handlers: RequestHandler[]; body: boolean };
 
-export const route = (method: Method, path: string, ...handlers: RequestHandler[]): RouteDef => ({ method, path, handlers });
+export const route = (method: Method, path: string, ...handlers: RequestHandler[]): RouteDef => ({
+  method,
+  path,
+  handlers,
+  body: method !== 'get',
+});
+
+/** A route that ignores any body (nothing is parsed, so nothing can fail to parse). */
+export const withoutBody = (def: RouteDef): RouteDef => ({ ...def, body: false });
 
 /** Names the matched pattern for metrics and logs (never the raw path: it can hold ids). */
 const tagRoute =
@@ -24,7 +35,7 @@ const tagRoute =
  */
 export const mountRoutes = (app: Express, defs: readonly RouteDef[]): void => {
   for (const def of defs) {
-    const parse = def.method === 'get' ? [] : [jsonBody];
+    const parse = def.body ? [jsonBody] : [];
     app.route(def.path)[def.method](tagRoute(def.path), ...parse, ...def.handlers);
   }
   const methodsByPath = new Map<string, string[]>();

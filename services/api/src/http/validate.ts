@@ -115,6 +115,11 @@ const mapIssue = (issue: Issue, input: unknown): Mapped => {
         ? { type: 'literal_error', msg: `Input should be ${expected}`, ctx: { expected } }
         : { type: 'enum', msg: `Input should be ${expected}`, ctx: { expected } };
     }
+    case 'custom':
+      // A check may name its pydantic type itself: `params: { type: 'int_parsing' }`, message as msg.
+      return typeof issue.params?.type === 'string'
+        ? { type: issue.params.type, msg: issue.message }
+        : { type: 'value_error', msg: `Value error, ${issue.message}` };
     default:
       return { type: 'value_error', msg: `Value error, ${issue.message}` };
   }
@@ -151,10 +156,22 @@ export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.outp
 /** Path parameters parsed by `schema`. */
 export const parsePath = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => parseAt(schema, req.params, 'path');
 
+const INT_TEXT = /^\s*[-+]?\d+\s*$/;
+
 /** An integer query/path parameter: numeric strings become numbers, anything else fails as `int_parsing`. */
 export const queryInt = (bounds: { min?: number; max?: number } = {}) => {
   let int = z.int();
   if (bounds.min !== undefined) int = int.min(bounds.min);
   if (bounds.max !== undefined) int = int.max(bounds.max);
-  return z.preprocess((v) => (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : v), int);
+  return z.preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    if (INT_TEXT.test(value)) return Number(value);
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Input should be a valid integer, unable to parse string as an integer',
+      params: { type: 'int_parsing' },
+      input: value,
+    });
+    return z.NEVER;
+  }, int);
 };

@@ -77,6 +77,13 @@ describe('POST /api/v1/ws/ticket', () => {
     await expect(store.redeem(res.body.data.ticket)).resolves.toBeNull();
   });
 
+  it('ignores a body, even one that is not JSON', async () => {
+    const token = await api.tokens.issue('user_002');
+    const res = await request(api.app).post(TICKET).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{oops');
+    expect(res.status).toBe(200);
+    await expect(api.tickets.redeem(res.body.data.ticket)).resolves.toBe('user_002');
+  });
+
   it('answers 503 SYSTEM_1702 when Redis cannot take the ticket', async () => {
     // A real client whose connection is gone (a closed client fails at once and leaves no timers behind).
     const closed = createRedis(testRedisUrl(), { name: 'api-test-closed', role: 'command', logger: env.logger });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireAuth, userIdOf } from '../http/auth';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { route, type RouteDef } from '../http/routes';
+import { route, withoutBody, type RouteDef } from '../http/routes';
 
 /** `data` of `POST /api/v1/ws/ticket`: a one-time ticket for the WebSocket handshake. */
 export const WsTicketData = z.object({ ticket: z.string(), expires_in: z.number().int() });
@@ -33,5 +33,5 @@ const issueTicket =
  * long-lived JWT never travels in a WebSocket URL.
  */
 export const wsTicketRoutes = (deps: WsTicketDeps): RouteDef[] => [
-  route('post', '/api/v1/ws/ticket', requireAuth(deps.tokens), issueTicket(deps)),
+  withoutBody(route('post', '/api/v1/ws/ticket', requireAuth(deps.tokens), issueTicket(deps))),
 ];

@@ -1,0 +1,536 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createPool, newConversationId, newMessageId, type Pool } from '@aurawell/db';
+import { startDeepSeekSimulator, type DeepSeekSimulator, type Transcript } from '@aurawell/deepseek-sim';
+import { createGenerationStore, createKeys, createLogger, Registry, type GenerationStore, type Keys } from '@aurawell/platform';
+import { ServerFrame, statusUpdateFrame, terminalStatuses, type ChatJob, type GenerationStatus } from '@aurawell/protocol';
+import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
+import { runGeneration, type GenerationDeps, type Outcome } from './generation';
+import { createLlmStream, type LlmSettings } from './llm';
+import { createWorkerMetrics } from './metrics';
+
+jest.setTimeout(20_000);
+
+const logger = createLogger('advice-worker-test', 'silent');
+let db: TestDatabase;
+let pool: Pool;
+let sim: DeepSeekSimulator;
+let redis: Redis;
+let sub: Redis;
+let prefix: string;
+let keys: Keys;
+let store: GenerationStore;
+let registry: Registry;
+let baseDeps: GenerationDeps;
+const received = new Map<string, string[]>();
+
+const llmSettings = (over: Partial<LlmSettings> = {}): LlmSettings => ({
+  apiKey: 'sim-key',
+  baseURL: sim.url,
+  model: 'deepseek-v4-flash',
+  thinking: false,
+  temperature: 0.3,
+  maxTokens: 2048,
+  maxRetries: 2,
+  attemptTimeoutMs: 5000,
+  ...over,
+});
+
+beforeAll(async () => {
+  [db, sim] = await Promise.all([createTestDatabase(), startDeepSeekSimulator({ tokensPerSecond: 1000, firstTokenDelayMs: 10 })]);
+  pool = createPool(db.url, logger);
+  prefix = testPrefix();
+  keys = createKeys(prefix);
+  redis = new Redis(testRedisUrl(), { enableAutoPipelining: true });
+  sub = new Redis(testRedisUrl());
+  sub.on('message', (channel: string, message: string) => received.get(channel)?.push(message));
+  store = createGenerationStore(redis, keys, { maxFrames: 5000, retentionMs: 60_000 });
+  registry = new Registry();
+  baseDeps = {
+    store,
+    db: pool,
+    llm: createLlmStream(llmSettings()),
+    logger,
+    metrics: createWorkerMetrics(registry),
+    limits: { historyTurns: 10, firstTokenDeadlineMs: 5000, generationDeadlineMs: 15_000 },
+  };
+});
+
+afterAll(async () => {
+  await Promise.allSettled([redis?.quit(), sub?.quit(), pool?.end(), sim?.close()]);
+  await Promise.allSettled([prefix ? deleteKeysWithPrefix(prefix) : undefined, db?.drop()]);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const waitFor = async (check: () => boolean, what: string, timeoutMs = 5000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+};
+
+type Frame = ServerFrame & { seq?: number; message_id?: string | null; data?: Record<string, unknown> | null };
+
+/** A user with a fresh id whose channel is subscribed before anything happens. */
+const newUser = async (userId = `u_${randomUUID().slice(0, 8)}`) => {
+  const channel = keys.userChannel(userId);
+  received.set(channel, []);
+  await sub.subscribe(channel);
+  const raw = () => (received.get(channel) ?? []).filter((m) => !m.startsWith('marker-'));
+  return {
+    userId,
+    raw,
+    frames: (): Frame[] => raw().map((m) => ServerFrame.parse(JSON.parse(m)) as Frame),
+    /** Every frame published before this call has been received once it returns (channels keep order). */
+    flush: async () => {
+      const marker = `marker-${randomUUID()}`;
+      await redis.publish(channel, marker);
+      await waitFor(() => (received.get(channel) ?? []).includes(marker), 'the marker');
+    },
+  };
+};
+type User = Awaited<ReturnType<typeof newUser>>;
+
+type Case = {
+  message: string;
+  kind?: 'health' | 'general';
+  user?: User;
+  conversationId?: string;
+  newConversation?: boolean;
+  activeMemberId?: string | null;
+  context?: Record<string, unknown> | null;
+  deps?: Partial<GenerationDeps>;
+  /** Skips the gateway's `store.start`, as if the generation had expired. */
+  noStart?: boolean;
+  beforeRun?: (g: { userId: string; messageId: string }) => Promise<void>;
+  during?: (g: { userId: string; messageId: string; user: User; abort: () => void }) => Promise<void>;
+};
+
+/** Unique text so the simulator's transcript of this case can be found. */
+const tagged = (text: string) => `${text} #${randomUUID().slice(0, 8)}`;
+
+/** Creates the generation as the gateway does, runs it, and collects what the user's devices got. */
+const runCase = async (c: Case) => {
+  const user = c.user ?? (await newUser());
+  const userId = user.userId;
+  const messageId = newMessageId();
+  const conversationId = c.conversationId ?? newConversationId(userId);
+  const ref = { messageId, conversationId };
+  const before = user.raw().length;
+  if (!c.noStart) {
+    const started = await store.start({
+      userId,
+      messageId,
+      conversationId,
+      sendingFrame: JSON.stringify(statusUpdateFrame(ref, 1, 'sending')),
+      maxRunning: 5,
+      deadlineMs: 60_000,
+    });
+    expect(started).toBe('started');
+  }
+  await c.beforeRun?.({ userId, messageId });
+  const job: ChatJob = {
+    v: 1,
+    messageId,
+    userId,
+    kind: c.kind ?? 'health',
+    message: c.message,
+    context: c.context ?? null,
+    conversationId,
+    newConversation: c.newConversation ?? c.conversationId === undefined,
+    activeMemberId: c.activeMemberId ?? null,
+    requestId: null,
+    acceptedAt: Date.now(),
+  };
+  const controller = new AbortController();
+  const t0 = performance.now();
+  const run = runGeneration(job, { ...baseDeps, ...c.deps }, controller.signal);
+  await c.during?.({ userId, messageId, user, abort: () => controller.abort() });
+  const outcome: Outcome = await run;
+  const elapsedMs = performance.now() - t0;
+  await user.flush();
+  const frames = user.frames().slice(before).filter((f) => f.message_id === messageId);
+  const transcripts = sim.transcripts().filter((t) => t.lastUserMessage === c.message);
+  return { outcome, frames, transcripts, transcript: transcripts.at(-1), job, userId, messageId, conversationId, elapsedMs };
+};
+
+type Result = Awaited<ReturnType<typeof runCase>>;
+
+const statusOf = (f: Frame): GenerationStatus | null => (f.type === 'status_update' ? f.status : null);
+const deltas = (frames: Frame[], type: 'chat_stream' | 'reasoning_stream') =>
+  frames.filter((f) => f.type === type).map((f) => (f as { delta: string }).delta);
+
+/**
+ * The invariants of every generation: seq 1..n without gap or repeat, sending then streaming,
+ * and exactly one terminal status, which is the last frame.
+ */
+const expectWellFormed = (r: Result, terminal: 'done' | 'error' | 'cancelled', opts: { streaming?: boolean } = {}) => {
+  const { frames } = r;
+  expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i + 1));
+  for (const f of frames) expect(f.message_id).toBe(r.messageId);
+  expect(statusOf(frames[0]!)).toBe('sending');
+  if (opts.streaming !== false) expect(statusOf(frames[1]!)).toBe('streaming');
+  const terminals = frames.filter((f) => {
+    const s = statusOf(f);
+    return s !== null && terminalStatuses.has(s);
+  });
+  expect(terminals).toHaveLength(1);
+  expect(frames.at(-1)).toBe(terminals[0]);
+  expect(statusOf(frames.at(-1)!)).toBe(terminal);
+  // Streams come only between `streaming` and the end.
+  const firstStream = frames.findIndex((f) => f.type === 'chat_stream' || f.type === 'reasoning_stream');
+  if (firstStream !== -1) expect(firstStream).toBeGreaterThan(1);
+  return frames.at(-1)!.data ?? {};
+};
+
+/** The `error` frame and the terminal `status_update` `error` old clients read. */
+const expectFailure = (r: Result, code: string, opts: { streaming?: boolean } = {}) => {
+  const data = expectWellFormed(r, 'error', opts);
+  expect(r.outcome).toBe('error');
+  const errors = r.frames.filter((f) => f.type === 'error');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatchObject({ error_code: code, message_id: r.messageId, conversation_id: r.conversationId });
+  expect(r.frames.at(-2)).toBe(errors[0]);
+  expect(data.error_code).toBe(code);
+  return data;
+};
+
+const turns = async (messageId: string) =>
+  (
+    await pool.query<{ role: string; content: string; status: string; conversation_id: string; user_id: string; usage: unknown }>(
+      'SELECT role, content, status, conversation_id, user_id, usage FROM messages WHERE generation_id = $1 ORDER BY role DESC',
+      [messageId],
+    )
+  ).rows;
+
+const conversationOwner = async (id: string) =>
+  (await pool.query<{ user_id: string }>('SELECT user_id FROM conversations WHERE id = $1', [id])).rows[0]?.user_id ?? null;
+
+const promptOf = (t: Transcript | undefined) => (t?.messages ?? []) as { role: string; content: string }[];
+
+describe('a plain generation', () => {
+  it('health chat: contiguous seq, sending → streaming → deltas → done, text exactly the model’s', async () => {
+    const message = tagged('  我最近总是失眠，晚上 **2 点**才睡着，怎么办？😴  ');
+    const r = await runCase({ message, context: { mood: 'tired', sleep_hours: 5 } });
+    expect(r.outcome).toBe('done');
+    const data = expectWellFormed(r, 'done');
+    const text = deltas(r.frames, 'chat_stream').join('');
+    expect(deltas(r.frames, 'chat_stream').length).toBeGreaterThan(50);
+    expect(deltas(r.frames, 'reasoning_stream')).toEqual([]);
+    expect(r.transcripts).toHaveLength(1);
+    expect(r.transcript?.completed).toBe(true);
+    expect(text).toBe(r.transcript?.content);
+    expect(data.full_response).toBe(text);
+    expect(data).toMatchObject({ conversation_id: r.conversationId, message_id: r.messageId, finish_reason: 'stop' });
+    expect(data.response_length).toBe([...text].length);
+    expect(data.response_length).toBeLessThan(text.length); // the answer has emoji: code points, not UTF-16 units
+    expect(data.usage).toMatchObject({ completion_tokens: r.transcript?.tokens.length, prompt_tokens: expect.any(Number), total_tokens: expect.any(Number) });
+
+    // The prompt: Chinese system prompt, the context, and the user's message last and verbatim.
+    const prompt = promptOf(r.transcript);
+    expect(prompt[0]?.role).toBe('system');
+    expect(prompt[0]?.content).toContain('AuraWell 健康助手');
+    expect(prompt.some((m) => m.role === 'system' && m.content.includes('"sleep_hours":5'))).toBe(true);
+    expect(prompt.at(-1)).toEqual({ role: 'user', content: message });
+
+    // Stored: the conversation (allocated by the gateway), the user's and the assistant's turn.
+    expect(await conversationOwner(r.conversationId)).toBe(r.userId);
+    const stored = await turns(r.messageId);
+    expect(stored).toEqual([
+      { role: 'user', content: message, status: 'complete', conversation_id: r.conversationId, user_id: r.userId, usage: null },
+      { role: 'assistant', content: text, status: 'complete', conversation_id: r.conversationId, user_id: r.userId, usage: expect.objectContaining({ completion_tokens: r.transcript?.tokens.length }) },
+    ]);
+    // The generation left the user's running set.
+    expect(await redis.zscore(keys.userGenerations(r.userId), r.messageId)).toBeNull();
+    expect((await store.meta(r.userId, r.messageId))?.status).toBe('done');
+  });
+
+  it('every frame is also stored for replay, identical to what was published', async () => {
+    const message = tagged('replay check');
+    const user = await newUser();
+    const r = await runCase({ message, user, kind: 'general' });
+    expect(r.outcome).toBe('done');
+    const stored = await store.framesAfter(r.userId, r.messageId, 0);
+    expect(stored.map((s) => s.seq)).toEqual(r.frames.map((f) => f.seq));
+    expect(stored.map((s) => s.frame)).toEqual(user.raw().filter((m) => m.includes(r.messageId)));
+  });
+
+  it('general chat uses the general prompt and stores into an existing conversation, with its history', async () => {
+    const user = await newUser();
+    const first = await runCase({ message: tagged('第一个问题'), user, kind: 'general' });
+    expect(first.outcome).toBe('done');
+    const firstAnswer = deltas(first.frames, 'chat_stream').join('');
+    const message = tagged('第二个问题');
+    const second = await runCase({ message, user, kind: 'general', conversationId: first.conversationId, newConversation: false });
+    expect(second.outcome).toBe('done');
+    expectWellFormed(second, 'done');
+    const prompt = promptOf(second.transcript);
+    expect(prompt[0]?.content).toContain('AuraWell 智能助手');
+    expect(prompt.slice(1)).toEqual([
+      { role: 'user', content: first.job.message },
+      { role: 'assistant', content: firstAnswer },
+      { role: 'user', content: message },
+    ]);
+    expect((await turns(second.messageId)).map((t) => t.conversation_id)).toEqual([first.conversationId, first.conversationId]);
+  });
+
+  it('thinking mode: reasoning_stream frames, never mixed into chat_stream or full_response', async () => {
+    const message = tagged('想一想：每天应该走多少步？');
+    const r = await runCase({ message, deps: { llm: createLlmStream(llmSettings({ thinking: true })) } });
+    expect(r.outcome).toBe('done');
+    const data = expectWellFormed(r, 'done');
+    expect(r.transcript?.thinking).toBe(true);
+    const reasoning = deltas(r.frames, 'reasoning_stream');
+    const content = deltas(r.frames, 'chat_stream');
+    expect(reasoning.length).toBeGreaterThan(0);
+    expect(reasoning.join('')).toBe(r.transcript?.reasoning);
+    expect(content.join('')).toBe(r.transcript?.content);
+    expect(data.full_response).toBe(r.transcript?.content);
+    expect(String(data.full_response)).not.toContain(reasoning.join(''));
+    // The reasoning comes first, then the answer.
+    const lastReasoning = r.frames.map((f) => f.type).lastIndexOf('reasoning_stream');
+    const firstContent = r.frames.findIndex((f) => f.type === 'chat_stream');
+    expect(lastReasoning).toBeLessThan(firstContent);
+    expect((await turns(r.messageId)).find((t) => t.role === 'assistant')?.content).toBe(r.transcript?.content);
+  });
+
+  it('a family member the user may act for personalises the advice with the member’s data', async () => {
+    const user = await newUser();
+    const member = `m_${randomUUID().slice(0, 8)}`;
+    const family = randomUUID();
+    await pool.query(`INSERT INTO users (id, username, password_hash, display_name) VALUES ($1, $1, 'x', NULL), ($2, $2, 'x', '妈妈')`, [user.userId, member]);
+    await pool.query(`INSERT INTO user_profiles (user_id, age, gender) VALUES ($1, 62, 'female')`, [member]);
+    await pool.query(`INSERT INTO families (id, name, owner_id) VALUES ($1, 'home', $2)`, [family, user.userId]);
+    await pool.query(`INSERT INTO family_members (family_id, user_id, role) VALUES ($1, $2, 'owner'), ($1, $3, 'viewer')`, [family, user.userId, member]);
+    const r = await runCase({ message: tagged('妈妈的睡眠怎么样'), user, activeMemberId: member });
+    expect(r.outcome).toBe('done');
+    const health = promptOf(r.transcript).find((m) => m.content.includes('家庭成员'));
+    expect(health?.content).toContain('「妈妈」');
+    expect(health?.content).toContain('年龄 62 岁');
+  });
+});
+
+describe('provider faults', () => {
+  it('HTTP 400 → UPSTREAM_REJECTED at once, no retry, partial empty', async () => {
+    const message = tagged('[[sim:status=400]] 请求');
+    const r = await runCase({ message });
+    const data = expectFailure(r, 'UPSTREAM_REJECTED');
+    expect(r.transcripts).toHaveLength(1);
+    expect(deltas(r.frames, 'chat_stream')).toEqual([]);
+    expect(data.partial_response).toBe('');
+    expect((await turns(r.messageId)).find((t) => t.role === 'assistant')).toMatchObject({ status: 'error', content: '' });
+  });
+
+  it('HTTP 503 twice → retried invisibly before the first token, then done', async () => {
+    const message = tagged('[[sim:status=503,times=2]] 请求');
+    const r = await runCase({ message });
+    expect(r.outcome).toBe('done');
+    const data = expectWellFormed(r, 'done');
+    expect(r.transcripts.map((t) => t.status)).toEqual([503, 503, 200]);
+    expect(r.frames.filter((f) => f.type === 'error')).toEqual([]);
+    expect(data.full_response).toBe(r.transcript?.content);
+    expect(deltas(r.frames, 'chat_stream').join('')).toBe(r.transcript?.content);
+  });
+
+  it('HTTP 503 beyond the retries → UPSTREAM_UNAVAILABLE', async () => {
+    const message = tagged('[[sim:status=503]] 请求');
+    const r = await runCase({ message, deps: { llm: createLlmStream(llmSettings({ maxRetries: 0 })) } });
+    expectFailure(r, 'UPSTREAM_UNAVAILABLE');
+    expect(r.transcripts).toHaveLength(1);
+  });
+
+  it('retries never outlast the first-token deadline → UPSTREAM_TIMEOUT', async () => {
+    const message = tagged('[[sim:status=503]] 一直失败');
+    const r = await runCase({
+      message,
+      deps: { llm: createLlmStream(llmSettings({ maxRetries: 8 })), limits: { ...baseDeps.limits, firstTokenDeadlineMs: 800 } },
+    });
+    expectFailure(r, 'UPSTREAM_TIMEOUT');
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(750);
+    // Eight retries with backoff would take over a minute; the deadline cuts them short.
+    expect(r.elapsedMs).toBeLessThan(4000);
+    expect(r.transcripts.length).toBeLessThan(9);
+  });
+
+  it.each([
+    ['cut', '[[sim:cut=5]]'],
+    ['end', '[[sim:end=5]]'],
+  ])('a stream that stops early (%s) → UPSTREAM_INTERRUPTED, the 5 tokens kept as partial, never done', async (_name, directive) => {
+    const message = tagged(`${directive} 我想减肥`);
+    const r = await runCase({ message });
+    const data = expectFailure(r, 'UPSTREAM_INTERRUPTED');
+    const sent = deltas(r.frames, 'chat_stream');
+    expect(sent).toHaveLength(5);
+    expect(sent.join('')).toBe(r.transcript?.content);
+    expect(data.partial_response).toBe(sent.join(''));
+    expect(r.transcript?.tokens).toHaveLength(5);
+    const assistant = (await turns(r.messageId)).find((t) => t.role === 'assistant');
+    expect(assistant).toMatchObject({ status: 'error', content: sent.join('') });
+  });
+
+  it('keep-alive comments do not extend the first-token deadline → UPSTREAM_TIMEOUT well before the first token', async () => {
+    const message = tagged('[[sim:keepalive=3000]] 请求');
+    const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, firstTokenDeadlineMs: 500 } } });
+    expectFailure(r, 'UPSTREAM_TIMEOUT');
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(450);
+    expect(r.elapsedMs).toBeLessThan(2500);
+    // Nothing reached the user; the simulator never got to its first token and saw the client leave.
+    expect(deltas(r.frames, 'chat_stream')).toEqual([]);
+    expect(r.transcript?.tokens).toEqual([]);
+    await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
+  });
+
+  it('a hanging provider → UPSTREAM_TIMEOUT after the first-token deadline', async () => {
+    const message = tagged('[[sim:hang]] 请求');
+    const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, firstTokenDeadlineMs: 300 } } });
+    const data = expectFailure(r, 'UPSTREAM_TIMEOUT');
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(250);
+    expect(data.partial_response).toBe('');
+    await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
+  });
+
+  it('the total deadline stops a slow stream, keeping what was sent', async () => {
+    const message = tagged('[[sim:tps=40]] 慢慢说');
+    const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, generationDeadlineMs: 400 } } });
+    const data = expectFailure(r, 'UPSTREAM_TIMEOUT');
+    const sent = deltas(r.frames, 'chat_stream').join('');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(data.partial_response).toBe(sent);
+    expect(r.transcript?.content.startsWith(sent)).toBe(true);
+    expect((await turns(r.messageId)).find((t) => t.role === 'assistant')).toMatchObject({ status: 'error', content: sent });
+  });
+});
+
+describe('cancel', () => {
+  it('aborting the signal after a few deltas → cancelled with the partial answer, upstream aborted', async () => {
+    const message = tagged('[[sim:tps=20]] 讲讲饮食');
+    const r = await runCase({
+      message,
+      during: async ({ user, messageId, abort }) => {
+        await waitFor(() => user.frames().filter((f) => f.message_id === messageId && f.type === 'chat_stream').length >= 3, 'three deltas');
+        abort();
+      },
+    });
+    expect(r.outcome).toBe('cancelled');
+    const data = expectWellFormed(r, 'cancelled');
+    const sent = deltas(r.frames, 'chat_stream');
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThan(20);
+    expect(data.partial_response).toBe(sent.join(''));
+    expect(data.response_length).toBe([...sent.join('')].length);
+    expect(r.transcript?.content.startsWith(sent.join(''))).toBe(true);
+    await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
+    expect(sim.transcripts().find((t) => t.id === r.transcript?.id)?.completed).toBe(false);
+    const assistant = (await turns(r.messageId)).find((t) => t.role === 'assistant');
+    expect(assistant).toMatchObject({ status: 'cancelled', content: sent.join('') });
+  });
+
+  it('cancel requested before the run → cancelled without calling the model', async () => {
+    const message = tagged('取消我');
+    const r = await runCase({ message, beforeRun: ({ userId, messageId }) => store.requestCancel(userId, messageId) });
+    expect(r.outcome).toBe('cancelled');
+    const data = expectWellFormed(r, 'cancelled', { streaming: false });
+    expect(r.frames.map(statusOf)).toEqual(['sending', 'cancelled']);
+    expect(data.partial_response).toBe('');
+    expect(r.transcripts).toEqual([]);
+  });
+});
+
+describe('fencing', () => {
+  it('a new claim silences the running attempt: no frame from it afterwards, outcome fenced, upstream aborted', async () => {
+    const message = tagged('[[sim:tps=20]] 被接管');
+    let claimedAt = 0;
+    const r = await runCase({
+      message,
+      during: async ({ user, userId, messageId }) => {
+        await waitFor(() => user.frames().filter((f) => f.message_id === messageId && f.type === 'chat_stream').length >= 2, 'two deltas');
+        claimedAt = (await store.claim(userId, messageId, 'another-attempt')) ?? -1;
+      },
+    });
+    expect(r.outcome).toBe('fenced');
+    expect(claimedAt).toBeGreaterThanOrEqual(4);
+    expect(r.frames.map((f) => f.seq)).toEqual(Array.from({ length: claimedAt }, (_, i) => i + 1));
+    expect(r.frames.some((f) => statusOf(f) !== null && terminalStatuses.has(statusOf(f)!))).toBe(false);
+    expect(await store.framesAfter(r.userId, r.messageId, claimedAt)).toEqual([]);
+    expect(await store.meta(r.userId, r.messageId)).toMatchObject({ owner: 'another-attempt', seq: claimedAt });
+    await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
+  });
+});
+
+describe('refusals', () => {
+  it('a conversation of another user → CONVERSATION_NOT_FOUND, the model not called, nothing stored', async () => {
+    const foreign = newConversationId('someone_else');
+    await pool.query(`INSERT INTO conversations (id, user_id) VALUES ($1, 'someone_else')`, [foreign]);
+    const message = tagged('别人的会话');
+    const r = await runCase({ message, conversationId: foreign, newConversation: false });
+    expectFailure(r, 'CONVERSATION_NOT_FOUND');
+    expect(r.transcripts).toEqual([]);
+    expect(await turns(r.messageId)).toEqual([]);
+    expect(await conversationOwner(foreign)).toBe('someone_else');
+  });
+
+  it('an unknown conversation id with newConversation false → CONVERSATION_NOT_FOUND', async () => {
+    const r = await runCase({ message: tagged('不存在的会话'), conversationId: newConversationId('x'), newConversation: false });
+    expectFailure(r, 'CONVERSATION_NOT_FOUND');
+    expect(r.transcripts).toEqual([]);
+  });
+
+  it('newConversation with an id another user already owns does not take it over', async () => {
+    const foreign = newConversationId('someone_else');
+    await pool.query(`INSERT INTO conversations (id, user_id) VALUES ($1, 'someone_else')`, [foreign]);
+    const r = await runCase({ message: tagged('抢会话'), conversationId: foreign, newConversation: true });
+    expectFailure(r, 'CONVERSATION_NOT_FOUND');
+    expect(await conversationOwner(foreign)).toBe('someone_else');
+  });
+
+  it('an activeMemberId the user may not act for → FAMILY_ACCESS_DENIED, no data read, model not called', async () => {
+    const stranger = `s_${randomUUID().slice(0, 8)}`;
+    await pool.query(`INSERT INTO users (id, username, password_hash) VALUES ($1, $1, 'x')`, [stranger]);
+    await pool.query(`INSERT INTO user_profiles (user_id, age) VALUES ($1, 40)`, [stranger]);
+    const message = tagged('看看他的数据');
+    const r = await runCase({ message, activeMemberId: stranger });
+    expectFailure(r, 'FAMILY_ACCESS_DENIED');
+    expect(r.transcripts).toEqual([]);
+    expect(await turns(r.messageId)).toEqual([]);
+    expect(await conversationOwner(r.conversationId)).toBeNull();
+  });
+
+  it('a job whose generation no longer exists → skipped, nothing published, model not called', async () => {
+    const message = tagged('过期了');
+    const r = await runCase({ message, noStart: true });
+    expect(r.outcome).toBe('skipped');
+    expect(r.frames).toEqual([]);
+    expect(r.transcripts).toEqual([]);
+    expect(await turns(r.messageId)).toEqual([]);
+  });
+
+  it('a job run again after its generation finished → skipped, nothing more published', async () => {
+    const user = await newUser();
+    const message = tagged('再来一次');
+    const first = await runCase({ message, user });
+    expect(first.outcome).toBe('done');
+    const before = user.raw().length;
+    expect(await runGeneration(first.job, baseDeps, new AbortController().signal)).toBe('skipped');
+    await user.flush();
+    expect(user.raw().length).toBe(before);
+    expect(sim.transcripts().filter((t) => t.lastUserMessage === message)).toHaveLength(1);
+  });
+});
+
+describe('metrics', () => {
+  it('count generations by terminal status and errors by code', async () => {
+    const value = async (name: string, label: Record<string, string>) => {
+      const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+      const v = (metric?.values ?? []).find((x) => Object.entries(label).every(([k, l]) => x.labels[k] === l));
+      return Number(v?.value ?? 0);
+    };
+    const done = await value('aurawell_worker_generations_total', { status: 'done' });
+    const rejected = await value('aurawell_llm_errors_total', { code: 'UPSTREAM_REJECTED' });
+    expect((await runCase({ message: tagged('计数') })).outcome).toBe('done');
+    expect((await runCase({ message: tagged('[[sim:status=401]] 计数') })).outcome).toBe('error');
+    expect(await value('aurawell_worker_generations_total', { status: 'done' })).toBe(done + 1);
+    expect(await value('aurawell_llm_errors_total', { code: 'UPSTREAM_REJECTED' })).toBe(rejected + 1);
+  });
+});
