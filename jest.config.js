@@ -6,10 +6,13 @@ const common = { transform, transformIgnorePatterns, testEnvironment: 'node', mo
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests start real processes and servers; a slow CI machine must not make them flake.
+  testTimeout: 60000,
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
   globalSetup: '<rootDir>/packages/testkit/src/jest-global-setup.ts',
   globalTeardown: '<rootDir>/packages/testkit/src/jest-global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/services/*/src/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'] },
   ],
 };

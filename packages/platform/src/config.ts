@@ -20,14 +20,18 @@ export const loadConfig = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 /** An empty string in the environment means "unset", as most operators expect. */
 const unsetIfEmpty = (v: unknown): unknown => (v === '' ? undefined : v);
 
+/** Names a missing variable plainly instead of zod's "expected string, received undefined". */
+const requiredError = (iss: { input?: unknown }): string | undefined => (iss.input === undefined ? 'is required' : undefined);
+
 export const envPort = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
 export const envInt = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
 export const envNumber = (fallback: number, min: number, max: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().min(min).max(max).default(fallback));
 export const envBool = (fallback: boolean) => z.preprocess(unsetIfEmpty, z.stringbool().default(fallback));
-export const envString = () => z.preprocess(unsetIfEmpty, z.string().min(1));
-export const envUrl = (protocol: RegExp) => z.preprocess(unsetIfEmpty, z.url({ protocol }));
+export const envString = () => z.preprocess(unsetIfEmpty, z.string({ error: requiredError }).min(1));
+export const envUrl = (protocol: RegExp) =>
+  z.preprocess(unsetIfEmpty, z.url({ protocol, error: (iss) => requiredError(iss) ?? `must be a ${protocol.source.replace(/[\^$?()]/g, '')} URL` }));
 
 /** A comma-separated list, trimmed, blanks dropped. */
 export const envList = (fallback: string[]) =>
@@ -59,7 +63,7 @@ export const databaseEnv = {
 
 /** JWT verification shared by the api (which signs) and the gateway (which verifies). */
 export const authEnv = {
-  JWT_SECRET_KEY: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters')),
+  JWT_SECRET_KEY: z.preprocess(unsetIfEmpty, z.string({ error: requiredError }).min(16, 'must be at least 16 characters')),
   /** The original service's fixed development token; never accepted unless turned on. */
   DEV_TOKEN_ENABLED: envBool(false),
 };

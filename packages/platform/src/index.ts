@@ -8,3 +8,4 @@ export * from './ops-server';
 export * from './auth';
 export * from './generations';
 export * from './queues';
+export * from './service';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createPool, newConversationId, newMessageId, type Pool } from '@aurawell/db';
 import { startDeepSeekSimulator, type DeepSeekSimulator, type Transcript } from '@aurawell/deepseek-sim';
-import { createGenerationStore, createKeys, createLogger, Registry, type GenerationStore, type Keys } from '@aurawell/platform';
+import { createGenerationStore, createKeys, Registry, type GenerationStore, type Logger, type Keys } from '@aurawell/platform';
 import { ServerFrame, statusUpdateFrame, terminalStatuses, type ChatJob, type GenerationStatus } from '@aurawell/protocol';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import { runGeneration, type GenerationDeps, type Outcome } from './generation';
@@ -11,7 +11,22 @@ import { createWorkerMetrics } from './metrics';
 
 jest.setTimeout(20_000);
 
-const logger = createLogger('advice-worker-test', 'silent');
+/**
+ * What the worker logged at warn and above, so a test can tell that a path logged no error.
+ * (pino is not a dependency of this service, so a tiny recorder stands in for the logger.)
+ */
+type LogLine = { level: 'warn' | 'error'; msg: string; fields: Record<string, unknown> };
+const logLines: LogLine[] = [];
+const recordingLogger = (bindings: Record<string, unknown> = {}): Logger => {
+  const at = (level: LogLine['level'] | null) => (a: unknown, b?: string) => {
+    if (!level) return;
+    const fields = typeof a === 'object' && a !== null ? { ...bindings, ...(a as Record<string, unknown>) } : bindings;
+    logLines.push({ level, msg: typeof a === 'string' ? a : (b ?? ''), fields });
+  };
+  const logger = { level: 'warn', trace: at(null), debug: at(null), info: at(null), warn: at('warn'), error: at('error'), fatal: at('error') };
+  return Object.assign(logger, { child: (more: Record<string, unknown>) => recordingLogger({ ...bindings, ...more }) }) as unknown as Logger;
+};
+const logger = recordingLogger();
 let db: TestDatabase;
 let pool: Pool;
 let sim: DeepSeekSimulator;
@@ -145,6 +160,7 @@ const runCase = async (c: Case) => {
     acceptedAt: Date.now(),
   };
   const controller = new AbortController();
+  const logsBefore = logLines.length;
   const t0 = performance.now();
   const run = runGeneration(job, { ...baseDeps, ...c.deps }, controller.signal);
   await c.during?.({ userId, messageId, user, abort: () => controller.abort() });
@@ -153,7 +169,8 @@ const runCase = async (c: Case) => {
   await user.flush();
   const frames = user.frames().slice(before).filter((f) => f.message_id === messageId);
   const transcripts = sim.transcripts().filter((t) => t.lastUserMessage === c.message);
-  return { outcome, frames, transcripts, transcript: transcripts.at(-1), job, userId, messageId, conversationId, elapsedMs };
+  const logs = logLines.slice(logsBefore);
+  return { outcome, frames, transcripts, transcript: transcripts.at(-1), job, userId, messageId, conversationId, elapsedMs, logs };
 };
 
 type Result = Awaited<ReturnType<typeof runCase>>;
@@ -168,6 +185,7 @@ const deltas = (frames: Frame[], type: 'chat_stream' | 'reasoning_stream') =>
  */
 const expectWellFormed = (r: Result, terminal: 'done' | 'error' | 'cancelled', opts: { streaming?: boolean } = {}) => {
   const { frames } = r;
+  expect(r.logs.filter((l) => l.level === 'error')).toEqual([]);
   expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i + 1));
   for (const f of frames) expect(f.message_id).toBe(r.messageId);
   expect(statusOf(frames[0]!)).toBe('sending');
@@ -435,6 +453,35 @@ describe('cancel', () => {
     expect(r.frames.map(statusOf)).toEqual(['sending', 'cancelled']);
     expect(data.partial_response).toBe('');
     expect(r.transcripts).toEqual([]);
+    // Nothing was generated and no conversation was set up: nothing to store (and no failed insert).
+    expect(await turns(r.messageId)).toEqual([]);
+  });
+
+  it('the signal aborted before the model is asked → cancelled, no request sent', async () => {
+    const message = tagged('还没开始就取消');
+    const r = await runCase({ message, during: async ({ abort }) => abort() });
+    expect(r.outcome).toBe('cancelled');
+    const data = expectWellFormed(r, 'cancelled');
+    expect(data.partial_response).toBe('');
+    expect(deltas(r.frames, 'chat_stream')).toEqual([]);
+    expect(r.transcripts).toEqual([]);
+    expect((await turns(r.messageId)).find((t) => t.role === 'assistant')).toMatchObject({ status: 'cancelled', content: '' });
+  });
+
+  it('cancel requested before the run in an existing conversation stores nothing either', async () => {
+    const user = await newUser();
+    const first = await runCase({ message: tagged('先聊一句'), user });
+    expect(first.outcome).toBe('done');
+    const r = await runCase({
+      message: tagged('马上取消'),
+      user,
+      conversationId: first.conversationId,
+      newConversation: false,
+      beforeRun: ({ userId, messageId }) => store.requestCancel(userId, messageId),
+    });
+    expect(r.outcome).toBe('cancelled');
+    expectWellFormed(r, 'cancelled', { streaming: false });
+    expect(await turns(r.messageId)).toEqual([]);
   });
 });
 
@@ -450,6 +497,7 @@ describe('fencing', () => {
       },
     });
     expect(r.outcome).toBe('fenced');
+    expect(r.logs.filter((l) => l.level === 'error')).toEqual([]);
     expect(claimedAt).toBeGreaterThanOrEqual(4);
     expect(r.frames.map((f) => f.seq)).toEqual(Array.from({ length: claimedAt }, (_, i) => i + 1));
     expect(r.frames.some((f) => statusOf(f) !== null && terminalStatuses.has(statusOf(f)!))).toBe(false);
@@ -501,6 +549,7 @@ describe('refusals', () => {
     const message = tagged('过期了');
     const r = await runCase({ message, noStart: true });
     expect(r.outcome).toBe('skipped');
+    expect(r.logs).toEqual([]);
     expect(r.frames).toEqual([]);
     expect(r.transcripts).toEqual([]);
     expect(await turns(r.messageId)).toEqual([]);

@@ -44,7 +44,8 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   deps.metrics.jobWait.observe(Math.max(0, Date.now() - job.acceptedAt) / 1000);
   const ref = { messageId: job.messageId, conversationId: job.conversationId };
   const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq);
-  if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, '', deps);
+  // Stopped before anything was asked of the model or stored: nothing to store (the conversation may not exist yet).
+  if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, null, deps);
   if (!(await pub.status('streaming'))) return 'fenced';
 
   const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
@@ -73,9 +74,10 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   return 'done';
 };
 
-/** The user stopped it: the partial answer is kept, stored and reported as `cancelled`. */
-const finishCancelled = async (pub: GenerationPublisher, job: ChatJob, partial: string, deps: GenerationDeps): Promise<Outcome> => {
-  await saveAnswer(deps.db, job, partial, 'cancelled', null, deps.logger);
+/** The user stopped it: the partial answer is kept, stored and reported as `cancelled` (null: stopped before it started). */
+const finishCancelled = async (pub: GenerationPublisher, job: ChatJob, partial: string | null, deps: GenerationDeps): Promise<Outcome> => {
+  if (partial !== null) await saveAnswer(deps.db, job, partial, 'cancelled', null, deps.logger);
+  partial ??= '';
   await pub.status('cancelled', { partial_response: partial, response_length: codePoints(partial) });
   deps.metrics.generations.inc({ status: 'cancelled' });
   deps.logger.info({ messageId: job.messageId, length: partial.length }, 'generation cancelled');

@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   createGenerationStore,
   createKeys,
   createLogger,
@@ -7,6 +6,7 @@ import {
   createRedis,
   createShutdown,
   exitOnSignals,
+  runService,
   startOpsServer,
 } from '@aurawell/platform';
 import { createPool } from '@aurawell/db';
@@ -57,13 +57,4 @@ const main = async (config: WorkerConfig): Promise<void> => {
   logger.info({ concurrency: config.WORKER_CONCURRENCY, model: config.DEEPSEEK_MODEL, provider: provider.baseURL }, 'advice worker consuming');
 };
 
-try {
-  void main(loadWorkerConfig()).catch((err: unknown) => {
-    console.error(`advice-worker failed to start: ${(err as Error).message}`);
-    process.exit(1);
-  });
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+runService('advice-worker', () => loadWorkerConfig(), main);

@@ -1,7 +1,6 @@
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
 import {
-  ConfigError,
   createKeys,
   createLogger,
   createMetricsRegistry,
@@ -10,24 +9,14 @@ import {
   createTicketStore,
   createTokenService,
   exitOnSignals,
+  runService,
   startOpsServer,
 } from '@aurawell/platform';
 import { createApp } from './app';
 import { loadApiConfig, type ApiConfig } from './config';
 import { closeServer, listen } from './http/server';
 
-const configOrExit = (): ApiConfig => {
-  try {
-    return loadApiConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-};
-
-const main = async (): Promise<void> => {
-  const config = configOrExit();
+const main = async (config: ApiConfig): Promise<void> => {
   const logger = createLogger('api', config.LOG_LEVEL);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const registry = createMetricsRegistry('api');
@@ -51,7 +40,4 @@ const main = async (): Promise<void> => {
   exitOnSignals(shutdown, logger);
 };
 
-main().catch((err: unknown) => {
-  process.stderr.write(`api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runService('api', () => loadApiConfig(process.env), main);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ConfigError,
   createChatQueue,
   createGenerationStore,
   createKeys,
@@ -11,6 +10,7 @@ import {
   createTicketStore,
   createTokenService,
   exitOnSignals,
+  runService,
   startOpsServer,
   waitForRedis,
 } from '@aurawell/platform';
@@ -80,13 +80,4 @@ const main = async (config: GatewayConfig): Promise<void> => {
   shutdown.add('redis', () => Promise.all([redis.quit(), subscriber.quit(), queueConnection.quit()]));
 };
 
-try {
-  void main(loadGatewayConfig()).catch((err: unknown) => {
-    console.error(`ws-gateway failed to start: ${(err as Error).message}`);
-    process.exit(1);
-  });
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+runService('ws-gateway', () => loadGatewayConfig(), main);
