@@ -15,6 +15,10 @@ describe('parseFaults', () => {
     expect(parseFaults('[[sim:tps=2.5]]').tokensPerSecond).toBe(2.5);
     expect(parseFaults('[[sim:delay=40]]').firstTokenDelayMs).toBe(40);
     expect(parseFaults('[[sim:tokens=12]]').answerTokens).toBe(12);
+    expect(parseFaults('[[sim:finish=insufficient_system_resource]]').finishReason).toBe('insufficient_system_resource');
+    const bogus = parseFaults('[[sim:finish=bogus]]');
+    expect(bogus.finishReason).toBeUndefined();
+    expect(bogus.problems).toEqual(['finish=bogus']);
   });
 
   it('combines several directives and comma-separated items; later ones win', () => {

@@ -18,12 +18,17 @@ export interface FaultPlan {
   endAfter?: number;
   /** Send the headers, then nothing at all. */
   hang: boolean;
+  /** End the answer with this `finish_reason` instead of `stop`/`length`. */
+  finishReason?: FinishReason;
   tokensPerSecond?: number;
   firstTokenDelayMs?: number;
   answerTokens?: number;
   /** Items that were not understood; reported in logs rather than failing the request. */
   problems: string[];
 }
+
+export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'insufficient_system_resource'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
 
 const DIRECTIVE = /\[\[sim:([^\]]*)\]\]/g;
 
@@ -50,6 +55,10 @@ function applyItem(plan: FaultPlan, item: string): void {
   const raw = eq === -1 ? undefined : item.slice(eq + 1).trim();
   if (key === 'hang' && raw === undefined) {
     plan.hang = true;
+    return;
+  }
+  if (key === 'finish' && raw !== undefined && (FINISH_REASONS as readonly string[]).includes(raw)) {
+    plan.finishReason = raw as FinishReason;
     return;
   }
   const value = raw === undefined ? undefined : Number(raw);

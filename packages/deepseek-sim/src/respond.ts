@@ -1,3 +1,4 @@
+import type { FinishReason } from './faults';
 /**
  * Sending one successful completion: paced SSE streaming or a single JSON body, with the
  * stream-level faults (keepalive, cut, end, hang) and client-abort handling.
@@ -28,7 +29,7 @@ export interface CompletionJob {
   base: ChunkBase;
   reasoning: string[];
   content: string[];
-  finishReason: 'stop' | 'length';
+  finishReason: FinishReason;
   includeUsage: boolean;
   promptTokens: number;
   pace: Pace;

@@ -185,7 +185,7 @@ function startCompletion(
     base: { id: transcript.id, created: Math.floor(transcript.receivedAt / 1000), model: request.model },
     reasoning: answer.reasoning,
     content: truncated ? answer.content.slice(0, limit) : answer.content,
-    finishReason: truncated ? ('length' as const) : ('stop' as const),
+    finishReason: plan.finishReason ?? (truncated ? ('length' as const) : ('stop' as const)),
     includeUsage: request.includeUsage,
     promptTokens: estimatePromptTokens(request.messages),
     pace,

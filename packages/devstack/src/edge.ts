@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { Logger } from '@aurawell/platform';
 
@@ -20,7 +21,11 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     else if (res && 'destroy' in res) res.destroy();
   });
   const server: Server = createServer((req, res) => proxy.web(req, res, { target: opts.apiUrl }));
-  server.on('upgrade', (req, socket, head) => {
+  // Upgraded sockets are not closed by server.close(); track them so close() does not wait forever.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     if (!(req.url ?? '').startsWith('/ws/')) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     proxy.ws(req, socket, head, { target: gateway() });
   });
@@ -30,6 +35,7 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => resolve());
       }),
   };

@@ -69,8 +69,9 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
         return proc;
       },
       stop: async () => {
-        await edgeRef.close();
+        // Services first, so gateways drain their clients (1012) through the edge; then the edge.
         await Promise.all(all.map((p) => p.stop()));
+        await edgeRef.close();
       },
     };
   } catch (err) {

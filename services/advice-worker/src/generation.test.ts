@@ -388,6 +388,21 @@ describe('provider faults', () => {
     expect(assistant).toMatchObject({ status: 'error', content: sent.join('') });
   });
 
+  it('finish_reason insufficient_system_resource → UPSTREAM_INTERRUPTED with the whole text kept, never done', async () => {
+    const message = tagged('[[sim:finish=insufficient_system_resource]] 问题');
+    const r = await runCase({ message });
+    const data = expectFailure(r, 'UPSTREAM_INTERRUPTED');
+    expect(r.transcript?.finishReason).toBe('insufficient_system_resource');
+    expect(data.partial_response).toBe(r.transcript?.content);
+  });
+
+  it('finish_reason content_filter is a complete answer: done, with the reason reported', async () => {
+    const message = tagged('[[sim:finish=content_filter]] 问题');
+    const r = await runCase({ message });
+    const done = r.frames.find((f) => f.type === 'status_update' && f.status === 'done');
+    expect(done?.data).toMatchObject({ finish_reason: 'content_filter', full_response: r.transcript?.content });
+  });
+
   it('keep-alive comments do not extend the first-token deadline → UPSTREAM_TIMEOUT well before the first token', async () => {
     const message = tagged('[[sim:keepalive=3000]] 请求');
     const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, firstTokenDeadlineMs: 500 } } });

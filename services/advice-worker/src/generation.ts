@@ -3,7 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
 import type { GenerationStore, Logger } from '@aurawell/platform';
 import { type Queryable } from '@aurawell/db';
-import { classifyLlmFailure, type FailureCause, type LlmStream } from './llm';
+import { classifyLlmFailure, type FailureCause, type LlmPiece, type LlmStream } from './llm';
 import { GenerationPublisher } from './publisher';
 import { gatherPrompt, saveAnswer } from './persistence';
 import type { WorkerMetrics } from './metrics';
@@ -97,57 +97,92 @@ const finishWithError = async (
   return 'error';
 };
 
+/** DeepSeek ends a stream it could not finish with this reason: the answer is incomplete. */
+const INCOMPLETE_FINISH = new Set(['insufficient_system_resource']);
+
 /**
- * Relays the provider's stream delta by delta. A first-token deadline that keep-alive comments
- * cannot extend and a total deadline bound it; a stream without `finish_reason` is incomplete.
+ * The bounds of one provider stream: a first-token deadline that keep-alive comments cannot
+ * extend, a total deadline, and the user's cancel (ignored once the answer is complete).
  */
-const streamAnswer = async (
-  pub: GenerationPublisher,
-  messages: ChatCompletionMessageParam[],
-  deps: GenerationDeps,
-  cancel: AbortSignal,
-): Promise<Answer> => {
+const boundStream = (limits: GenerationDeps['limits'], cancel: AbortSignal) => {
   const controller = new AbortController();
   let cause: FailureCause = null;
   const abort = (c: FailureCause) => {
     cause ??= c;
     controller.abort();
   };
-  const started = performance.now();
-  const firstTokenTimer = setTimeout(() => abort('first_token_deadline'), deps.limits.firstTokenDeadlineMs);
-  const totalTimer = setTimeout(() => abort('total_deadline'), deps.limits.generationDeadlineMs);
+  const firstTokenTimer = setTimeout(() => abort('first_token_deadline'), limits.firstTokenDeadlineMs);
+  const totalTimer = setTimeout(() => abort('total_deadline'), limits.generationDeadlineMs);
   const onCancel = () => abort('cancelled');
   if (cancel.aborted) onCancel();
   else cancel.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    abort,
+    cause: () => cause,
+    firstToken: () => clearTimeout(firstTokenTimer),
+    complete: () => cancel.removeEventListener('abort', onCancel),
+    dispose: () => {
+      clearTimeout(firstTokenTimer);
+      clearTimeout(totalTimer);
+      cancel.removeEventListener('abort', onCancel);
+    },
+  };
+};
+
+/** Relays the provider's stream delta by delta; a stream without `finish_reason` is incomplete. */
+const streamAnswer = async (
+  pub: GenerationPublisher,
+  messages: ChatCompletionMessageParam[],
+  deps: GenerationDeps,
+  cancel: AbortSignal,
+): Promise<Answer> => {
+  const bounds = boundStream(deps.limits, cancel);
+  const started = performance.now();
   const answer: Answer = { text: '', cancelled: false, finishReason: null, usage: null, failure: null };
   let streamed = false;
+  let error: unknown = null;
   try {
-    for await (const piece of deps.llm(messages, controller.signal)) {
+    for await (const piece of deps.llm(messages, bounds.signal)) {
       if ((piece.kind === 'content' || piece.kind === 'reasoning') && !streamed) {
         streamed = true;
-        clearTimeout(firstTokenTimer);
+        bounds.firstToken();
         deps.metrics.firstToken.observe((performance.now() - started) / 1000);
       }
-      if (piece.kind === 'content') answer.text += piece.text;
-      if (piece.kind === 'finish') answer.finishReason = piece.reason;
-      if (piece.kind === 'usage') answer.usage = piece.usage;
-      const ok = piece.kind === 'content' ? await pub.content(piece.text) : piece.kind === 'reasoning' ? await pub.reasoning(piece.text) : true;
-      if (!ok) {
-        abort('fenced');
+      if (!(await relay(piece, answer, pub))) {
+        bounds.abort('fenced');
         break;
       }
+      if (piece.kind === 'finish') bounds.complete();
     }
-    if (cause === 'cancelled') answer.cancelled = true;
-    else if (answer.finishReason === null && !pub.fenced) answer.failure = classifyLlmFailure(null, cause, streamed);
   } catch (err) {
-    if (cause === 'cancelled') answer.cancelled = true;
-    else answer.failure = classifyLlmFailure(err, cause, streamed);
-    if (answer.failure?.code === 'INTERNAL_ERROR') deps.logger.error({ err, messageId: pub.ref.messageId }, 'llm stream failed');
+    error = err;
   } finally {
-    clearTimeout(firstTokenTimer);
-    clearTimeout(totalTimer);
-    cancel.removeEventListener('abort', onCancel);
+    bounds.dispose();
     deps.metrics.llmDuration.observe((performance.now() - started) / 1000);
   }
+  const cause = bounds.cause();
+  if (cause === 'cancelled') answer.cancelled = true;
+  else if (cause !== 'fenced' && (answer.finishReason === null || INCOMPLETE_FINISH.has(answer.finishReason))) {
+    answer.failure = classifyLlmFailure(error, cause, streamed);
+    if (answer.failure.code === 'INTERNAL_ERROR') deps.logger.error({ err: error, messageId: pub.ref.messageId }, 'llm stream failed');
+  }
   return answer;
+};
+
+/** Records one piece and publishes it; false when the generation was taken over. */
+const relay = async (piece: LlmPiece, answer: Answer, pub: GenerationPublisher): Promise<boolean> => {
+  switch (piece.kind) {
+    case 'content':
+      answer.text += piece.text;
+      return pub.content(piece.text);
+    case 'reasoning':
+      return pub.reasoning(piece.text);
+    case 'finish':
+      answer.finishReason = piece.reason;
+      return true;
+    case 'usage':
+      answer.usage = piece.usage;
+      return true;
+  }
 };
