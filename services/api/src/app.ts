@@ -4,9 +4,17 @@ import express from 'express';
 import type { ApiConfig } from './config';
 import { errorHandler } from './http/errors';
 import { corsPolicy, createHttpMetrics, hostCheck, requestContext } from './http/middleware';
-import { mountRoutes, type RouteDef } from './http/routes';
+import type { Endpoint } from './http/endpoint';
+import { mountRoutes } from './http/routes';
+import { mountDocs } from './routes/docs';
 import './http/locals';
+import { achievementRoutes } from './routes/achievements';
 import { authRoutes } from './routes/auth';
+import { familyRoutes } from './routes/family';
+import { familyDashboardRoutes } from './routes/family-dashboard';
+import { healthRoutes } from './routes/health';
+import { planRoutes } from './routes/plans';
+import { userRoutes } from './routes/user';
 import { systemRoutes } from './routes/system';
 import { wsTicketRoutes } from './routes/ws-ticket';
 
@@ -22,10 +30,16 @@ export type AppDeps = {
 };
 
 /** Every route of the api, in matching order. */
-export const apiRoutes = (deps: AppDeps): RouteDef[] => [
+export const apiRoutes = (deps: AppDeps): Endpoint[] => [
   ...systemRoutes(),
   ...authRoutes(deps),
   ...wsTicketRoutes(deps),
+  ...userRoutes(deps),
+  ...healthRoutes(deps),
+  ...planRoutes(deps),
+  ...achievementRoutes(deps),
+  ...familyRoutes(deps),
+  ...familyDashboardRoutes(deps),
 ];
 
 /** The api as an Express app, not yet listening (tests drive it with supertest). */
@@ -36,7 +50,9 @@ export const createApp = (deps: AppDeps): express.Express => {
   app.use(requestContext(deps.logger, createHttpMetrics(deps.registry)));
   app.use(hostCheck(deps.config.ALLOWED_HOSTS));
   app.use(corsPolicy(deps.config.CORS_ALLOWED_ORIGINS));
-  mountRoutes(app, apiRoutes(deps));
+  const endpoints = apiRoutes(deps);
+  mountDocs(app, endpoints);
+  mountRoutes(app, endpoints);
   app.use(errorHandler(deps.logger));
   return app;
 };

@@ -1,4 +1,7 @@
 import { upsertUser, type Pool, type Queryable } from '@aurawell/db';
+import { seedFamilyExtras } from './seed-family';
+import { seedHealthExtras } from './seed-health';
+import { seedPlans } from './seed-plans';
 
 /** The contract's demo users (§1.5), their profiles, and the demo family they share. */
 export const DEMO_USERS = [
@@ -17,7 +20,7 @@ export const DEMO_FAMILY_NAME = '演示家庭';
 export const SEED_DAYS = 21;
 
 /** A small deterministic generator (mulberry32) seeded from a string, so a day always gets the same values. */
-const randomFor = (seed: string): (() => number) => {
+export const randomFor = (seed: string): (() => number) => {
   let a = [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 2166136261);
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,7 +35,7 @@ const round = (n: number, digits: number): number => Math.round(n * 10 ** digits
 const between = (rnd: () => number, min: number, max: number): number => min + rnd() * (max - min);
 
 /** `YYYY-MM-DD` of `day` shifted by `offset` days (calendar arithmetic, no time zone involved). */
-const shiftDay = (day: string, offset: number): string => {
+export const shiftDay = (day: string, offset: number): string => {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + offset);
   return d.toISOString().slice(0, 10);
@@ -121,6 +124,7 @@ export const seedDemoData = async (pool: Pool): Promise<void> => {
       for (let offset = 0; offset < SEED_DAYS; offset += 1) await seedDay(client, user.id, shiftDay(today, -offset));
     }
     await seedFamily(client);
+    for (const seedArea of [seedHealthExtras, seedPlans, seedFamilyExtras]) await seedArea(client, today);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -16,7 +16,7 @@ import {
 } from '@aurawell/platform';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import type { Express } from 'express';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { loadApiConfig, type ApiConfig } from './config';
 import { seedDemoData } from './seed';
 
@@ -43,7 +43,7 @@ export const closeTestEnv = async (env: TestEnv | undefined): Promise<void> => {
   await deleteKeysWithPrefix(env.prefix);
 };
 
-export type TestApp = { app: Express; config: ApiConfig; tokens: TokenService; tickets: TicketStore; registry: Registry };
+export type TestApp = { app: Express; config: ApiConfig; tokens: TokenService; tickets: TicketStore; registry: Registry; deps: AppDeps };
 
 /** The api over the test database and Redis; `env` overrides variables (e.g. DEV_TOKEN_ENABLED). */
 export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over: { pool?: Pool; redis?: Redis } = {}): TestApp => {
@@ -59,8 +59,8 @@ export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over:
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, t.keys);
   const registry = createMetricsRegistry('api');
-  const app = createApp({ config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets });
-  return { app, config, tokens, tickets, registry };
+  const deps: AppDeps = { config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets };
+  return { app: createApp(deps), config, tokens, tickets, registry, deps };
 };
 
 /** The claims of a JWT, read without verifying (as jose's `decodeJwt` does). */

@@ -1,11 +1,11 @@
 import { ACCESS_TOKEN_TTL_SECONDS, type Logger, type TokenService } from '@aurawell/platform';
 import { checkCredentials, type Queryable } from '@aurawell/db';
-import type { RequestHandler } from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { route, type RouteDef } from '../http/routes';
-import { parseBody } from '../http/validate';
+import { endpoint, type Endpoint } from '../http/endpoint';
+import { envelopeOf } from '../http/schemas';
 
 /** Route 1 request body. */
 export const LoginRequest = z.object({
@@ -28,9 +28,8 @@ const invalidCredentials = () => new HttpError(401, 'Invalid username or passwor
 const serviceError = () => new HttpError(500, 'Authentication service error', { code: 'SYSTEM_1701', details: {} });
 
 const login =
-  ({ pool, tokens, logger }: AuthDeps): RequestHandler =>
-  async (req, res) => {
-    const { username, password } = parseBody(LoginRequest, req);
+  ({ pool, tokens, logger }: AuthDeps) =>
+  async ({ res, body: { username, password } }: { res: Response; body: LoginRequest }) => {
     let userId: string | null;
     try {
       userId = await checkCredentials(pool, username, password);
@@ -48,4 +47,16 @@ const login =
   };
 
 /** Route 1: `POST /api/v1/auth/login` (public). */
-export const authRoutes = (deps: AuthDeps): RouteDef[] => [route('post', '/api/v1/auth/login', login(deps))];
+export const authRoutes = (deps: AuthDeps): Endpoint[] => [
+  endpoint(null, {
+    method: 'post',
+    path: '/api/v1/auth/login',
+    summary: 'Log in with username and password; returns a 60-minute JWT',
+    tag: 'auth',
+    auth: false,
+    body: LoginRequest,
+    response: envelopeOf(LoginData),
+    errors: [401, 500],
+    handle: login(deps),
+  }),
+];

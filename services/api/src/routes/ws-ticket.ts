@@ -1,10 +1,10 @@
 import { WS_TICKET_TTL_SECONDS, type Logger, type TicketStore, type TokenService } from '@aurawell/platform';
-import type { RequestHandler } from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
-import { requireAuth, userIdOf } from '../http/auth';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { route, withoutBody, type RouteDef } from '../http/routes';
+import { endpoint, type Endpoint } from '../http/endpoint';
+import { envelopeOf } from '../http/schemas';
 
 /** `data` of `POST /api/v1/ws/ticket`: a one-time ticket for the WebSocket handshake. */
 export const WsTicketData = z.object({ ticket: z.string(), expires_in: z.number().int() });
@@ -13,9 +13,8 @@ export type WsTicketData = z.infer<typeof WsTicketData>;
 type WsTicketDeps = { tokens: TokenService; tickets: TicketStore; logger: Logger };
 
 const issueTicket =
-  ({ tickets, logger }: WsTicketDeps): RequestHandler =>
-  async (_req, res) => {
-    const userId = userIdOf(res);
+  ({ tickets, logger }: WsTicketDeps) =>
+  async ({ res, userId }: { res: Response; userId: string }) => {
     let ticket: string;
     try {
       ticket = await tickets.issue(userId);
@@ -32,6 +31,15 @@ const issueTicket =
  * `POST /api/v1/ws/ticket` (authenticated): the gateway redeems the ticket once, so the
  * long-lived JWT never travels in a WebSocket URL.
  */
-export const wsTicketRoutes = (deps: WsTicketDeps): RouteDef[] => [
-  withoutBody(route('post', '/api/v1/ws/ticket', requireAuth(deps.tokens), issueTicket(deps))),
+export const wsTicketRoutes = (deps: WsTicketDeps): Endpoint[] => [
+  endpoint(deps.tokens, {
+    method: 'post',
+    path: '/api/v1/ws/ticket',
+    summary: 'One-time ticket (60 s) for the WebSocket handshake, so the JWT never travels in a URL',
+    tag: 'auth',
+    auth: true,
+    response: envelopeOf(WsTicketData),
+    errors: [503],
+    handle: issueTicket(deps),
+  }),
 ];

@@ -1,0 +1,21 @@
+import type { Express, RequestHandler } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { Endpoint } from '../http/endpoint';
+import { buildOpenApi } from '../http/openapi';
+
+/**
+ * `/openapi.json` and the interactive docs at `/docs`, built from the endpoints' own schemas.
+ * Mounted before the routes; outside the 51 routes of the contract, as in the original.
+ */
+export const mountDocs = (app: Express, endpoints: readonly Endpoint[]): void => {
+  const document = buildOpenApi(endpoints);
+  app.get('/openapi.json', (_req, res) => {
+    res.locals.route = '/openapi.json';
+    res.json(document);
+  });
+  const tag: RequestHandler = (_req, res, next) => {
+    res.locals.route = '/docs';
+    next();
+  };
+  app.use('/docs', tag, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'AuraWell API' }));
+};
