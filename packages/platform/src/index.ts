@@ -9,3 +9,4 @@ export * from './auth';
 export * from './generations';
 export * from './queues';
 export * from './service';
+export * from './start-generation';

@@ -1,9 +1,9 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ChatJob } from '@aurawell/protocol';
+import { ChatJob, type ChatJobInput } from '@aurawell/protocol';
 import type { Keys } from './keys';
 
-export type ChatQueue = Queue<ChatJob>;
+export type ChatQueue = Queue<ChatJobInput>;
 
 /**
  * The chat queue, for producers (gateway, api). One job per generation, id = message id, so a
@@ -11,7 +11,7 @@ export type ChatQueue = Queue<ChatJob>;
  * after tokens reached the user would repeat text; provider retries happen inside the worker.
  */
 export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
-  new Queue<ChatJob>(keys.chatQueue, {
+  new Queue<ChatJobInput>(keys.chatQueue, {
     connection,
     prefix: keys.queuePrefix,
     defaultJobOptions: {
@@ -21,7 +21,7 @@ export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
     },
   });
 
-export const enqueueChat = (queue: ChatQueue, job: ChatJob): Promise<Job<ChatJob>> =>
+export const enqueueChat = (queue: ChatQueue, job: ChatJobInput): Promise<Job<ChatJobInput>> =>
   queue.add('chat', ChatJob.parse(job), { jobId: job.messageId });
 
 /** The consumer side. Starts paused (`autorun: false`); call `run()` once the process is ready. */

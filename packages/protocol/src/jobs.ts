@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Which system prompt a generation uses. */
-export const ChatKind = z.enum(['health', 'general']);
+/**
+ * Which system prompt a generation uses: the health assistant (personalised), the general
+ * assistant, or a one-off health advice request of the REST api (personalised, no conversation).
+ */
+export const ChatKind = z.enum(['health', 'general', 'advice']);
 export type ChatKind = z.infer<typeof ChatKind>;
 
 /**
@@ -22,5 +25,14 @@ export const ChatJob = z.object({
   activeMemberId: z.string().nullable(),
   requestId: z.string().nullable(),
   acceptedAt: z.number().int().describe('ms epoch when the gateway accepted the chat'),
+  /** Extra system instructions (the REST advice routes ask for a given structure). */
+  instructions: z.string().nullable().default(null),
+  /** Overrides the worker's max_tokens for this generation. */
+  maxTokens: z.number().int().positive().nullable().default(null),
+  /** Store both turns in the conversation (false for one-off advice, which has no conversation). */
+  persist: z.boolean().default(true),
 });
+/** The job as the worker reads it. */
 export type ChatJob = z.infer<typeof ChatJob>;
+/** The job as a producer writes it (fields with defaults may be left out). */
+export type ChatJobInput = z.input<typeof ChatJob>;

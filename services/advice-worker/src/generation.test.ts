@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createPool, newConversationId, newMessageId, type Pool } from '@aurawell/db';
 import { startDeepSeekSimulator, type DeepSeekSimulator, type Transcript } from '@aurawell/deepseek-sim';
 import { createGenerationStore, createKeys, Registry, type GenerationStore, type Logger, type Keys } from '@aurawell/platform';
-import { ServerFrame, statusUpdateFrame, terminalStatuses, type ChatJob, type GenerationStatus } from '@aurawell/protocol';
+import { ServerFrame, statusUpdateFrame, terminalStatuses, ChatJob, type GenerationStatus } from '@aurawell/protocol';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import { runGeneration, type GenerationDeps, type Outcome } from './generation';
 import { createLlmStream, type LlmSettings } from './llm';
@@ -110,7 +110,9 @@ type User = Awaited<ReturnType<typeof newUser>>;
 
 type Case = {
   message: string;
-  kind?: 'health' | 'general';
+  kind?: 'health' | 'general' | 'advice';
+  /** Fields of the job the REST advice routes set. */
+  job?: { instructions?: string; maxTokens?: number; persist?: boolean };
   user?: User;
   conversationId?: string;
   newConversation?: boolean;
@@ -146,7 +148,7 @@ const runCase = async (c: Case) => {
     expect(started).toBe('started');
   }
   await c.beforeRun?.({ userId, messageId });
-  const job: ChatJob = {
+  const job: ChatJob = ChatJob.parse({
     v: 1,
     messageId,
     userId,
@@ -156,9 +158,10 @@ const runCase = async (c: Case) => {
     conversationId,
     newConversation: c.newConversation ?? c.conversationId === undefined,
     activeMemberId: c.activeMemberId ?? null,
+    ...c.job,
     requestId: null,
     acceptedAt: Date.now(),
-  };
+  });
   const controller = new AbortController();
   const logsBefore = logLines.length;
   const t0 = performance.now();
@@ -327,6 +330,24 @@ describe('a plain generation', () => {
     const health = promptOf(r.transcript).find((m) => m.content.includes('家庭成员'));
     expect(health?.content).toContain('「妈妈」');
     expect(health?.content).toContain('年龄 62 岁');
+  });
+});
+
+describe('one-off advice (the REST advice routes)', () => {
+  it('uses the personalised prompt with the extra instructions, honours maxTokens and stores no turn', async () => {
+    const user = await newUser();
+    await pool.query(`INSERT INTO users (id, username, password_hash) VALUES ($1, $1, 'x')`, [user.userId]);
+    await pool.query(`INSERT INTO user_profiles (user_id, age, weight_kg) VALUES ($1, 45, 80)`, [user.userId]);
+    const message = tagged('请给出饮食建议');
+    const r = await runCase({ message, user, kind: 'advice', job: { instructions: '请用 ### 标题分五个部分回答', maxTokens: 7, persist: false } });
+    const done = r.frames.find((f) => f.type === 'status_update' && f.status === 'done');
+    expect(done?.data).toMatchObject({ finish_reason: 'length' });
+    expect(deltas(r.frames, 'chat_stream')).toHaveLength(7);
+    const prompt = r.transcript?.messages as { role: string; content: string }[];
+    expect(prompt.map((m) => m.role)).toEqual(['system', 'system', 'system', 'user']);
+    expect(prompt[2]?.content).toBe('请用 ### 标题分五个部分回答');
+    expect(prompt[1]?.content).toContain('年龄 45 岁');
+    expect(await turns(r.messageId)).toEqual([]);
   });
 });
 

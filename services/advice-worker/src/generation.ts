@@ -51,7 +51,7 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
   if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
 
-  const answer = await streamAnswer(pub, prompt.messages, deps, cancel);
+  const answer = await streamAnswer(pub, job, prompt.messages, deps, cancel);
   if (pub.fenced) return 'fenced';
   if (answer.cancelled) return finishCancelled(pub, job, answer.text, deps);
   await saveAnswer(deps.db, job, answer.text, answer.failure ? 'error' : 'complete', answer.usage, log);
@@ -133,6 +133,7 @@ const boundStream = (limits: GenerationDeps['limits'], cancel: AbortSignal) => {
 /** Relays the provider's stream delta by delta; a stream without `finish_reason` is incomplete. */
 const streamAnswer = async (
   pub: GenerationPublisher,
+  job: ChatJob,
   messages: ChatCompletionMessageParam[],
   deps: GenerationDeps,
   cancel: AbortSignal,
@@ -143,7 +144,7 @@ const streamAnswer = async (
   let streamed = false;
   let error: unknown = null;
   try {
-    for await (const piece of deps.llm(messages, bounds.signal)) {
+    for await (const piece of deps.llm(messages, bounds.signal, { maxTokens: job.maxTokens })) {
       if ((piece.kind === 'content' || piece.kind === 'reasoning') && !streamed) {
         streamed = true;
         bounds.firstToken();

@@ -21,7 +21,10 @@ export type LlmPiece =
   | { kind: 'finish'; reason: string }
   | { kind: 'usage'; usage: Usage };
 
-export type LlmStream = (messages: ChatCompletionMessageParam[], signal: AbortSignal) => AsyncIterable<LlmPiece>;
+/** Per-request settings that override the worker's defaults. */
+export type LlmOverrides = { maxTokens?: number | null };
+
+export type LlmStream = (messages: ChatCompletionMessageParam[], signal: AbortSignal, overrides?: LlmOverrides) => AsyncIterable<LlmPiece>;
 
 type DeepSeekDelta = { content?: string | null; reasoning_content?: string | null };
 
@@ -32,14 +35,14 @@ type DeepSeekDelta = { content?: string | null; reasoning_content?: string | nul
  */
 export const createLlmStream = (s: LlmSettings): LlmStream => {
   const client = new OpenAI({ apiKey: s.apiKey, baseURL: s.baseURL, maxRetries: s.maxRetries, timeout: s.attemptTimeoutMs });
-  return async function* stream(messages, signal) {
+  return async function* stream(messages, signal, overrides = {}) {
     const body = {
       model: s.model,
       messages,
       stream: true as const,
       stream_options: { include_usage: true },
       temperature: s.temperature,
-      max_tokens: s.maxTokens,
+      max_tokens: overrides.maxTokens ?? s.maxTokens,
       // DeepSeek's switch for thinking mode; the SDK passes unknown fields through.
       ...(s.thinking ? { thinking: { type: 'enabled' } } : {}),
     };

@@ -37,30 +37,39 @@ export const gatherPrompt = async (job: ChatJob, db: Queryable, historyTurns: nu
     if (job.activeMemberId && !(await canActForMember(db, job.userId, job.activeMemberId))) {
       return { error: { code: 'FAMILY_ACCESS_DENIED', message: '您无权查看该家庭成员的数据' } };
     }
-    const owned = await ensureConversation(db, {
-      id: job.conversationId,
-      userId: job.userId,
-      memberId: job.activeMemberId,
-      create: job.newConversation,
-    });
-    if (!owned) return { error: { code: 'CONVERSATION_NOT_FOUND', message: '会话不存在' } };
-    history = historyTurns > 0 ? await recentTurns(db, job.conversationId, historyTurns) : [];
-    await saveMessage(db, {
-      conversationId: job.conversationId,
-      userId: job.userId,
-      role: 'user',
-      content: job.message,
-      status: 'complete',
-      generationId: job.messageId,
-    });
-    if (job.kind === 'health') health = await loadHealthSnapshot(db, subject);
+    if (job.persist) {
+      const owned = await ensureConversation(db, { id: job.conversationId, userId: job.userId, memberId: job.activeMemberId, create: job.newConversation });
+      if (!owned) return { error: { code: 'CONVERSATION_NOT_FOUND', message: '会话不存在' } };
+      // History is read before this turn is stored, so the prompt ends with the message exactly once.
+      history = historyTurns > 0 ? await recentTurns(db, job.conversationId, historyTurns) : [];
+      await saveUserTurn(db, job);
+    }
+    if (job.kind !== 'general') health = await loadHealthSnapshot(db, subject);
     if (job.activeMemberId && job.activeMemberId !== job.userId) name = await memberName(db, job.activeMemberId);
   } catch (err) {
     log.error({ err: (err as Error).message }, 'store unavailable; answering without history or personal data');
   }
-  const messages = buildMessages({ kind: job.kind, message: job.message, context: job.context, health, memberName: name, history });
+  const messages = buildMessages({
+    kind: job.kind,
+    message: job.message,
+    context: job.context,
+    health,
+    memberName: name,
+    history,
+    instructions: job.instructions,
+  });
   return { messages };
 };
+
+const saveUserTurn = (db: Queryable, job: ChatJob): Promise<void> =>
+  saveMessage(db, {
+    conversationId: job.conversationId,
+    userId: job.userId,
+    role: 'user',
+    content: job.message,
+    status: 'complete',
+    generationId: job.messageId,
+  });
 
 /** Stores the assistant's turn (also a partial one); a storage failure is logged, the answer still goes out. */
 export const saveAnswer = async (
@@ -71,6 +80,7 @@ export const saveAnswer = async (
   usage: Usage | null,
   log: Logger,
 ): Promise<void> => {
+  if (!job.persist) return;
   try {
     await saveMessage(db, {
       conversationId: job.conversationId,

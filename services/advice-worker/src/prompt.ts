@@ -68,6 +68,8 @@ export type PromptInput = {
   health: HealthSnapshot | null;
   memberName: string | null;
   history: Turn[];
+  /** Extra system instructions of the request (e.g. the structure the REST advice routes parse). */
+  instructions?: string | null;
 };
 
 /**
@@ -75,11 +77,11 @@ export type PromptInput = {
  * the user's message exactly as typed.
  */
 export const buildMessages = (p: PromptInput): ChatCompletionMessageParam[] => {
-  const messages: ChatCompletionMessageParam[] = [
-    { role: 'system', content: p.kind === 'health' ? HEALTH_SYSTEM_PROMPT : GENERAL_SYSTEM_PROMPT },
-  ];
-  const health = p.kind === 'health' && p.health ? describeHealth(p.health, p.memberName) : null;
+  const personal = p.kind !== 'general';
+  const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: personal ? HEALTH_SYSTEM_PROMPT : GENERAL_SYSTEM_PROMPT }];
+  const health = personal && p.health ? describeHealth(p.health, p.memberName) : null;
   if (health) messages.push({ role: 'system', content: health });
+  if (p.instructions) messages.push({ role: 'system', content: p.instructions });
   if (p.context && Object.keys(p.context).length > 0) {
     messages.push({ role: 'system', content: `客户端提供的用户当前状态（JSON）：${JSON.stringify(p.context)}` });
   }

@@ -52,11 +52,8 @@ const main = async (config: GatewayConfig): Promise<void> => {
     store: createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
     queue,
     db: pool,
-    limits: {
-      maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER,
-      generationDeadlineMs: config.GENERATION_DEADLINE_MS,
-      maxMessageChars: config.MAX_MESSAGE_CHARS,
-    },
+    limits: { maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER, generationDeadlineMs: config.GENERATION_DEADLINE_MS },
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
   });
   const maintenance = startMaintenance(fanout, connections, {
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
