@@ -10,3 +10,4 @@ export * from './generations';
 export * from './queues';
 export * from './service';
 export * from './start-generation';
+export * from './fanout';

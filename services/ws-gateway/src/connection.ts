@@ -1,22 +1,18 @@
 import { WebSocket } from 'ws';
+import { FrameSequencer, type BusFrame, type FrameSink } from '@aurawell/platform';
 import { CloseCode } from '@aurawell/protocol';
 
-/** A generation frame as it travels: its identity, its number, and the exact bytes to send. */
-export type BusFrame = { messageId: string; seq: number; terminal: boolean; raw: string };
-
 /**
- * One client socket and its per-device session (active member, active conversation).
- * Tracks, per generation, the last `seq` it sent, so a frame is never sent twice or out of
- * order, also while a `resume` replays stored frames and live ones arrive at the same time.
+ * One client socket and its per-device session (active member, active conversation). Its
+ * generation frames pass a FrameSequencer: never twice, never out of order, also during a resume.
  */
-export class ClientConnection {
+export class ClientConnection implements FrameSink {
   activeMemberId: string | null = null;
   conversationId: string | null = null;
   lastActivity = Date.now();
   pingSentAt: number | null = null;
   lastPingAt = Date.now();
-  private readonly lastSent = new Map<string, number>();
-  private readonly held = new Map<string, BusFrame[]>();
+  private readonly frames = new FrameSequencer((frame) => this.sendRaw(frame.raw));
 
   constructor(
     readonly id: string,
@@ -44,36 +40,17 @@ export class ClientConnection {
     this.ws.send(raw);
   }
 
-  /** A live frame from the bus: held while that generation is being replayed, else sent in order. */
+  /** A live frame from the bus. */
   deliver(frame: BusFrame): void {
-    const held = this.held.get(frame.messageId);
-    if (held) {
-      held.push(frame);
-      return;
-    }
-    this.sendInOrder(frame);
+    this.frames.deliver(frame);
   }
 
-  /** Starts a replay of `messageId`: live frames of it wait until `endReplay`. */
   beginReplay(messageId: string, lastSeq: number): void {
-    this.held.set(messageId, []);
-    this.lastSent.set(messageId, lastSeq);
+    this.frames.beginReplay(messageId, lastSeq);
   }
 
-  /** Sends the replayed frames, then the live ones that arrived meanwhile, skipping duplicates. */
   endReplay(messageId: string, replayed: BusFrame[]): void {
-    const held = this.held.get(messageId) ?? [];
-    this.held.delete(messageId);
-    for (const f of replayed) this.sendInOrder(f);
-    for (const f of held) this.sendInOrder(f);
-  }
-
-  private sendInOrder(frame: BusFrame): void {
-    const last = this.lastSent.get(frame.messageId) ?? 0;
-    if (frame.seq <= last) return;
-    this.sendRaw(frame.raw);
-    if (frame.terminal) this.lastSent.delete(frame.messageId);
-    else this.lastSent.set(frame.messageId, frame.seq);
+    this.frames.endReplay(messageId, replayed);
   }
 
   close(code: number, reason: string): void {

@@ -9,9 +9,9 @@ import {
   type ClientFrame,
   type GenerationStatus,
 } from '@aurawell/protocol';
+import { toBusFrame } from '@aurawell/platform';
 import { startChat, type ChatDeps } from './chat';
 import type { ClientConnection } from './connection';
-import { toBusFrame } from './fanout';
 
 export type HandlerDeps = ChatDeps & { db: Queryable };
 

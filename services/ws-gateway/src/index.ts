@@ -11,13 +11,14 @@ import {
   createTokenService,
   exitOnSignals,
   runService,
+  UserFanout,
   startOpsServer,
   waitForRedis,
 } from '@aurawell/platform';
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
+import type { ClientConnection } from './connection';
 import { loadGatewayConfig, type GatewayConfig } from './config';
-import { UserFanout } from './fanout';
 import { startMaintenance } from './maintenance';
 import { createGatewayMetrics } from './metrics';
 import { createConnectionRegistry } from './registry';
@@ -38,7 +39,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
 
-  const fanout = new UserFanout(subscriber, keys, logger, () => metrics.framesOut.inc());
+  const fanout = new UserFanout<ClientConnection>(subscriber, keys, logger, () => metrics.framesOut.inc());
   const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS });
   const queue = createChatQueue(queueConnection, keys);
   const gateway = createGateway({

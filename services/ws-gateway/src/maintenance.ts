@@ -1,6 +1,6 @@
 import { CloseCode } from '@aurawell/protocol';
-import type { Logger } from '@aurawell/platform';
-import type { UserFanout } from './fanout';
+import type { Logger, UserFanout } from '@aurawell/platform';
+import type { ClientConnection } from './connection';
 import type { ConnectionRegistry } from './registry';
 
 export type MaintenanceSettings = { heartbeatIntervalMs: number; heartbeatTimeoutMs: number; idleTimeoutMs: number; registryTtlMs: number };
@@ -9,17 +9,17 @@ export type MaintenanceSettings = { heartbeatIntervalMs: number; heartbeatTimeou
  * Periodic care of the open connections: WebSocket pings (no pong in time → terminate),
  * the idle timeout (close 1001), and refreshing this gateway's registrations in Redis.
  */
-export const startMaintenance = (fanout: UserFanout, registry: ConnectionRegistry, s: MaintenanceSettings, logger: Logger) => {
+export const startMaintenance = (fanout: UserFanout<ClientConnection>, registry: ConnectionRegistry, s: MaintenanceSettings, logger: Logger) => {
   const checkHeartbeats = () => {
     const now = Date.now();
-    for (const conn of fanout.connections()) {
+    for (const conn of fanout.sinks()) {
       if (conn.pingSentAt !== null && now - conn.pingSentAt > s.heartbeatTimeoutMs) conn.terminate();
       else if (now - conn.lastActivity > s.idleTimeoutMs) conn.close(CloseCode.GOING_AWAY, 'Idle timeout');
       else if (conn.pingSentAt === null && now - conn.lastPingAt >= s.heartbeatIntervalMs) conn.ping();
     }
   };
   const refresh = () => {
-    const regs = [...fanout.connections()].map((c) => ({ userId: c.userId, connectionId: c.id }));
+    const regs = [...fanout.sinks()].map((c) => ({ userId: c.userId, connectionId: c.id }));
     registry.refresh(regs).catch((err: Error) => logger.warn({ err: err.message }, 'registry refresh failed'));
   };
   const heartbeat = setInterval(checkHeartbeats, Math.max(50, Math.min(s.heartbeatIntervalMs, s.heartbeatTimeoutMs) / 2));

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { redactUrl, type TicketStore, type TokenService } from '@aurawell/platform';
+import { redactUrl, type TicketStore, type TokenService, type UserFanout } from '@aurawell/platform';
 import { CloseCode, nowIso } from '@aurawell/protocol';
 import { authenticateUpgrade, chatPathUserId } from './auth';
 import type { GatewayConfig } from './config';
 import { ClientConnection } from './connection';
-import type { UserFanout } from './fanout';
 import { handleMessage, type HandlerDeps } from './handlers';
 import type { ConnectionRegistry } from './registry';
 
@@ -16,7 +15,7 @@ export type GatewayDeps = HandlerDeps & {
   tokens: TokenService;
   tickets: TicketStore;
   registry: ConnectionRegistry;
-  fanout: UserFanout;
+  fanout: UserFanout<ClientConnection>;
 };
 
 export type Gateway = {
@@ -57,7 +56,7 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
     server,
     async drain() {
       draining = true;
-      for (const conn of deps.fanout.connections()) conn.close(CloseCode.SERVICE_RESTART, 'Server restarting; reconnect and resume');
+      for (const conn of deps.fanout.sinks()) conn.close(CloseCode.SERVICE_RESTART, 'Server restarting; reconnect and resume');
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     get connectionCount() {

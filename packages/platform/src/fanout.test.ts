@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import { createKeys } from './keys';
+import { createLogger } from './logger';
+import { FrameSequencer, toBusFrame, UserFanout, type BusFrame, type FrameSink } from './fanout';
+import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
+
+const frame = (messageId: string, seq: number, terminal = false): BusFrame => ({
+  messageId,
+  seq,
+  terminal,
+  raw: JSON.stringify({ type: terminal ? 'status_update' : 'chat_stream', status: terminal ? 'done' : 'streaming', message_id: messageId, seq }),
+});
+
+describe('FrameSequencer', () => {
+  const collect = () => {
+    const sent: string[] = [];
+    const seq = new FrameSequencer((f) => sent.push(`${f.messageId}:${f.seq}`));
+    return { sent, seq };
+  };
+
+  test('sends frames once and never goes back', () => {
+    const { sent, seq } = collect();
+    [1, 2, 2, 3, 1].forEach((n) => seq.deliver(frame('a', n)));
+    expect(sent).toEqual(['a:1', 'a:2', 'a:3']);
+  });
+
+  test('during a replay live frames wait; afterwards replayed then live, without duplicates', () => {
+    const { sent, seq } = collect();
+    seq.beginReplay('a', 2);
+    seq.deliver(frame('a', 5));
+    seq.deliver(frame('a', 6));
+    seq.deliver(frame('b', 1));
+    expect(sent).toEqual(['b:1']);
+    seq.endReplay('a', [frame('a', 3), frame('a', 4), frame('a', 5)]);
+    expect(sent).toEqual(['b:1', 'a:3', 'a:4', 'a:5', 'a:6']);
+  });
+
+  test('a replay from 0 resends what the client asked for, even if it saw it live', () => {
+    const { sent, seq } = collect();
+    seq.deliver(frame('a', 1));
+    seq.beginReplay('a', 0);
+    seq.endReplay('a', [frame('a', 1), frame('a', 2, true)]);
+    expect(sent).toEqual(['a:1', 'a:1', 'a:2']);
+  });
+});
+
+test('toBusFrame reads routing fields and rejects garbage', () => {
+  expect(toBusFrame('{"type":"status_update","status":"cancelled","message_id":"m","seq":4}')).toMatchObject({ messageId: 'm', seq: 4, terminal: true });
+  expect(toBusFrame('{"type":"chat_stream","message_id":"m","seq":2}')?.terminal).toBe(false);
+  expect(toBusFrame('nope')).toBeNull();
+  expect(toBusFrame('{"message_id":"m"}')).toBeNull();
+});
+
+describe('UserFanout against Redis', () => {
+  const prefix = testPrefix();
+  const keys = createKeys(prefix);
+  const sub = new Redis(testRedisUrl());
+  const pub = new Redis(testRedisUrl());
+  const fanout = new UserFanout(sub, keys, createLogger('test', 'silent'));
+  afterAll(async () => {
+    sub.disconnect();
+    pub.disconnect();
+    await deleteKeysWithPrefix(prefix);
+  });
+
+  const sink = (userId: string): FrameSink & { got: number[] } => {
+    const got: number[] = [];
+    return { userId, got, deliver: (f) => got.push(f.seq) };
+  };
+
+  test('every sink of the user receives the frames published after add resolves; other users none', async () => {
+    const a1 = sink('ua');
+    const a2 = sink('ua');
+    const b = sink('ub');
+    await Promise.all([fanout.add(a1), fanout.add(a2), fanout.add(b)]);
+    await pub.publish(keys.userChannel('ua'), frame('m', 1).raw);
+    await pub.publish(keys.userChannel('ua'), 'garbage');
+    await pub.publish(keys.userChannel('ua'), frame('m', 2).raw);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a1.got).toEqual([1, 2]);
+    expect(a2.got).toEqual([1, 2]);
+    expect(b.got).toEqual([]);
+    fanout.remove(a1);
+    fanout.remove(a2);
+    await pub.publish(keys.userChannel('ua'), frame('m', 3).raw);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a1.got).toEqual([1, 2]);
+    expect(fanout.size).toBe(1);
+    fanout.remove(b);
+  });
+});

@@ -1,0 +1,131 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys';
+import type { Logger } from './logger';
+
+/** A generation frame as it travels: its identity, its number, and the exact bytes to send. */
+export type BusFrame = { messageId: string; seq: number; terminal: boolean; raw: string };
+
+const TERMINAL = new Set(['done', 'error', 'cancelled']);
+
+/** Reads the routing fields of a published frame; anything malformed is null. */
+export const toBusFrame = (raw: string): BusFrame | null => {
+  try {
+    const f = JSON.parse(raw) as { message_id?: unknown; seq?: unknown; type?: unknown; status?: unknown };
+    if (typeof f.message_id !== 'string' || typeof f.seq !== 'number') return null;
+    return { messageId: f.message_id, seq: f.seq, terminal: f.type === 'status_update' && TERMINAL.has(String(f.status)), raw };
+  } catch {
+    return null;
+  }
+};
+
+/** Whatever receives a user's frames: a WebSocket connection, an SSE response, a waiting request. */
+export interface FrameSink {
+  readonly userId: string;
+  deliver(frame: BusFrame): void;
+}
+
+/**
+ * Subscribes to a user's channel while this process holds at least one sink of that user, and
+ * hands every frame published there to each of them.
+ */
+export class UserFanout<S extends FrameSink = FrameSink> {
+  private readonly byUser = new Map<string, Set<S>>();
+  private readonly userByChannel = new Map<string, string>();
+  private readonly subscriptions = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly keys: Keys,
+    private readonly logger: Logger,
+    private readonly onFrame: (frame: BusFrame) => void = () => {},
+  ) {
+    subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+  }
+
+  /** Resolves once the user's channel is subscribed, so nothing published afterwards is missed. */
+  async add(sink: S): Promise<void> {
+    let set = this.byUser.get(sink.userId);
+    if (!set) {
+      set = new Set();
+      this.byUser.set(sink.userId, set);
+      const channel = this.keys.userChannel(sink.userId);
+      this.userByChannel.set(channel, sink.userId);
+      this.subscriptions.set(sink.userId, this.subscriber.subscribe(channel));
+    }
+    set.add(sink);
+    await this.subscriptions.get(sink.userId);
+  }
+
+  remove(sink: S): void {
+    const set = this.byUser.get(sink.userId);
+    if (!set?.delete(sink) || set.size > 0) return;
+    this.byUser.delete(sink.userId);
+    this.subscriptions.delete(sink.userId);
+    const channel = this.keys.userChannel(sink.userId);
+    this.userByChannel.delete(channel);
+    this.subscriber.unsubscribe(channel).catch((err: Error) => this.logger.warn({ err: err.message }, 'unsubscribe failed'));
+  }
+
+  sinks(): S[] {
+    return [...this.byUser.values()].flatMap((s) => [...s]);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const s of this.byUser.values()) n += s.size;
+    return n;
+  }
+
+  private dispatch(channel: string, message: string): void {
+    const userId = this.userByChannel.get(channel);
+    const set = userId ? this.byUser.get(userId) : undefined;
+    if (!set) return;
+    const frame = toBusFrame(message);
+    if (!frame) {
+      this.logger.warn({ channel }, 'dropped malformed bus frame');
+      return;
+    }
+    this.onFrame(frame);
+    for (const sink of set) sink.deliver(frame);
+  }
+}
+
+/**
+ * Per-receiver ordering of generation frames: never sent twice, never out of order, also while
+ * a `resume` replays stored frames and live ones arrive at the same time (they wait, then the
+ * ones not already replayed follow).
+ */
+export class FrameSequencer {
+  private readonly lastSent = new Map<string, number>();
+  private readonly held = new Map<string, BusFrame[]>();
+
+  constructor(private readonly send: (frame: BusFrame) => void) {}
+
+  deliver(frame: BusFrame): void {
+    const held = this.held.get(frame.messageId);
+    if (held) held.push(frame);
+    else this.sendInOrder(frame);
+  }
+
+  /** Starts a replay of `messageId` after `lastSeq`: live frames of it wait until `endReplay`. */
+  beginReplay(messageId: string, lastSeq: number): void {
+    this.held.set(messageId, []);
+    this.lastSent.set(messageId, lastSeq);
+  }
+
+  /** Sends the replayed frames, then the live ones that arrived meanwhile, skipping duplicates. */
+  endReplay(messageId: string, replayed: readonly BusFrame[]): void {
+    const held = this.held.get(messageId) ?? [];
+    this.held.delete(messageId);
+    for (const f of replayed) this.sendInOrder(f);
+    for (const f of held) this.sendInOrder(f);
+  }
+
+  private sendInOrder(frame: BusFrame): void {
+    const last = this.lastSent.get(frame.messageId) ?? 0;
+    if (frame.seq <= last) return;
+    this.send(frame);
+    if (frame.terminal) this.lastSent.delete(frame.messageId);
+    else this.lastSent.set(frame.messageId, frame.seq);
+  }
+}
