@@ -67,3 +67,30 @@ export const authEnv = {
   /** The original service's fixed development token; never accepted unless turned on. */
   DEV_TOKEN_ENABLED: envBool(false),
 };
+
+/** Generations: every service that starts, runs or replays them reads the same settings. */
+export const generationEnv = {
+  /** Generations one user may run at once, across the fleet. */
+  MAX_GENERATIONS_PER_USER: envInt(2, 1, 100),
+  /** Bound on a whole generation. */
+  GENERATION_DEADLINE_MS: envInt(600000, 1000),
+  /** Replay window of a generation's frames after its last frame. */
+  GENERATION_RETENTION_MS: envInt(3600000, 1000),
+  GENERATION_MAX_FRAMES: envInt(20000, 100),
+};
+
+/** The web client's development servers (contract §1.6). */
+export const DEFAULT_CORS_ORIGINS = [3000, 8080, 5173, 5174, 5175].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+
+/** Browser origins allowed: HTTP CORS of the api and the WebSocket `Origin` check of the gateway. */
+export const corsEnv = {
+  CORS_ALLOWED_ORIGINS: envList(DEFAULT_CORS_ORIGINS),
+  /** The deployed web client's origin, appended to CORS_ALLOWED_ORIGINS when set. */
+  PRODUCTION_ORIGIN: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional()),
+};
+
+/** CORS_ALLOWED_ORIGINS plus PRODUCTION_ORIGIN. */
+export const allowedOrigins = (env: { CORS_ALLOWED_ORIGINS: string[]; PRODUCTION_ORIGIN?: string | undefined }): string[] =>
+  env.PRODUCTION_ORIGIN && !env.CORS_ALLOWED_ORIGINS.includes(env.PRODUCTION_ORIGIN)
+    ? [...env.CORS_ALLOWED_ORIGINS, env.PRODUCTION_ORIGIN]
+    : env.CORS_ALLOWED_ORIGINS;

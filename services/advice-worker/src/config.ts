@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, databaseEnv, envBool, envInt, envNumber, envPort, envString, envUrl, loadConfig } from '@aurawell/platform';
+import { baseEnv, databaseEnv, envBool, envInt, envNumber, envPort, envString, envUrl, generationEnv, loadConfig } from '@aurawell/platform';
 
 const schema = z
   .object({
@@ -19,11 +19,7 @@ const schema = z
     LLM_MAX_RETRIES: envInt(4, 0, 10),
     /** No first token by then (keep-alive comments do not count): the generation fails. */
     FIRST_TOKEN_DEADLINE_MS: envInt(60000, 100),
-    /** Bound on a whole generation. */
-    GENERATION_DEADLINE_MS: envInt(600000, 1000),
-    /** Replay window of finished generations. */
-    GENERATION_RETENTION_MS: envInt(3600000, 1000),
-    GENERATION_MAX_FRAMES: envInt(20000, 100),
+    ...generationEnv,
     WORKER_CONCURRENCY: envInt(100, 1, 10000),
     /** Conversation turns given to the model as history. */
     HISTORY_TURNS: envInt(10, 0, 100),

@@ -1,6 +1,7 @@
 import type { Keys, Logger, Redis, Registry, TicketStore, TokenService } from '@aurawell/platform';
 import type { Pool } from '@aurawell/db';
 import express from 'express';
+import type { GenerationClient } from './chat/generations';
 import type { ApiConfig } from './config';
 import { errorHandler } from './http/errors';
 import { corsPolicy, createHttpMetrics, hostCheck, requestContext } from './http/middleware';
@@ -10,6 +11,7 @@ import { mountDocs } from './routes/docs';
 import './http/locals';
 import { achievementRoutes } from './routes/achievements';
 import { authRoutes } from './routes/auth';
+import { chatRoutes } from './routes/chat';
 import { familyRoutes } from './routes/family';
 import { familyDashboardRoutes } from './routes/family-dashboard';
 import { healthRoutes } from './routes/health';
@@ -27,6 +29,8 @@ export type AppDeps = {
   keys: Keys;
   tokens: TokenService;
   tickets: TicketStore;
+  /** Starts generations on the shared queue and follows their frames (chat, SSE, advice). */
+  generations: GenerationClient;
 };
 
 /** Every route of the api, in matching order. */
@@ -34,6 +38,7 @@ export const apiRoutes = (deps: AppDeps): Endpoint[] => [
   ...systemRoutes(),
   ...authRoutes(deps),
   ...wsTicketRoutes(deps),
+  ...chatRoutes(deps),
   ...userRoutes(deps),
   ...healthRoutes(deps),
   ...planRoutes(deps),

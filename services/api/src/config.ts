@@ -1,13 +1,9 @@
-import { authEnv, baseEnv, databaseEnv, envList, envPort, loadConfig } from '@aurawell/platform';
+import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envInt, envList, envPort, generationEnv, loadConfig } from '@aurawell/platform';
 import { z } from 'zod';
 
 const unsetIfEmpty = (v: unknown): unknown => (v === '' ? undefined : v);
 
-/** The web client's development servers (contract §1.6). */
-export const DEFAULT_CORS_ORIGINS = ['3000', '8080', '5173', '5174', '5175'].flatMap((port) => [
-  `http://localhost:${port}`,
-  `http://127.0.0.1:${port}`,
-]);
+export { DEFAULT_CORS_ORIGINS } from '@aurawell/platform';
 
 export const DEFAULT_ALLOWED_HOSTS = ['localhost', '127.0.0.1', '*.aurawell.com', 'testserver'];
 
@@ -21,16 +17,10 @@ export const apiEnvSchema = z
     PORT: envPort(8001),
     /** Interface to bind; all of them by default (containers). */
     HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('0.0.0.0')),
-    /** Browser origins allowed to call the api with credentials. */
-    CORS_ALLOWED_ORIGINS: envList(DEFAULT_CORS_ORIGINS),
-    /** The deployed web client's origin, appended to CORS_ALLOWED_ORIGINS when set. */
-    PRODUCTION_ORIGIN: z.preprocess(
-      unsetIfEmpty,
-      z
-        .url({ protocol: /^https?$/ })
-        .transform((url) => url.replace(/\/+$/, ''))
-        .optional(),
-    ),
+    ...corsEnv,
+    ...generationEnv,
+    /** How long the REST chat routes wait for a finished answer before giving up. */
+    CHAT_TIMEOUT_MS: envInt(120000, 1000),
     /** Host header values served (`*.x` matches any subdomain of x); others get 400. */
     ALLOWED_HOSTS: envList(DEFAULT_ALLOWED_HOSTS),
   })
@@ -38,13 +28,7 @@ export const apiEnvSchema = z
     path: ['DEV_TOKEN_ENABLED'],
     message: 'must be false when NODE_ENV is production',
   })
-  .transform((env) => ({
-    ...env,
-    CORS_ALLOWED_ORIGINS:
-      env.PRODUCTION_ORIGIN && !env.CORS_ALLOWED_ORIGINS.includes(env.PRODUCTION_ORIGIN)
-        ? [...env.CORS_ALLOWED_ORIGINS, env.PRODUCTION_ORIGIN]
-        : env.CORS_ALLOWED_ORIGINS,
-  }));
+  .transform((env) => ({ ...env, CORS_ALLOWED_ORIGINS: allowedOrigins(env) }));
 
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 

@@ -13,6 +13,7 @@ import {
   startOpsServer,
 } from '@aurawell/platform';
 import { createApp } from './app';
+import { connectGenerations, generationSettingsOf } from './chat/wiring';
 import { loadApiConfig, type ApiConfig } from './config';
 import { closeServer, listen } from './http/server';
 
@@ -27,13 +28,15 @@ const main = async (config: ApiConfig): Promise<void> => {
   const keys = createKeys(config.REDIS_KEY_PREFIX);
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, keys);
-  const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets });
+  const generations = connectGenerations(config.REDIS_URL, redis, keys, logger, generationSettingsOf(config));
+  const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets, generations: generations.generations });
   const { server, port } = await listen(app, config.PORT, config.HOST);
   logger.info({ port, host: config.HOST, devToken: config.DEV_TOKEN_ENABLED }, 'api listening');
 
   const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
   const ops = await startOpsServer({ port: config.OPS_PORT, registry, logger, isReady: () => !shutdown.started });
   shutdown.add('http server', () => closeServer(server, Math.floor(config.SHUTDOWN_DEADLINE_MS * 0.8)));
+  shutdown.add('generations', () => generations.close());
   shutdown.add('redis', () => redis.quit());
   shutdown.add('postgres', () => pool.end());
   shutdown.add('ops server', () => ops.close());

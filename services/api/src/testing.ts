@@ -19,10 +19,20 @@ import type { Express } from 'express';
 import { createApp, type AppDeps } from './app';
 import { loadApiConfig, type ApiConfig } from './config';
 import { seedDemoData } from './seed';
+import { connectGenerations, generationSettingsOf } from './chat/wiring';
 
 export const TEST_JWT_SECRET = 'api-test-secret-0123456789abcdef';
 
-export type TestEnv = { db: TestDatabase; pool: Pool; redis: Redis; keys: Keys; prefix: string; logger: Logger };
+export type TestEnv = {
+  db: TestDatabase;
+  pool: Pool;
+  redis: Redis;
+  keys: Keys;
+  prefix: string;
+  logger: Logger;
+  /** Closes what the apps built on this env opened (generation subscribers and queues). */
+  closers: (() => Promise<void>)[];
+};
 
 /** A fresh migrated (and, unless told otherwise, seeded) database and a Redis prefix of its own. */
 export const openTestEnv = async (opts: { seed?: boolean } = {}): Promise<TestEnv> => {
@@ -32,11 +42,12 @@ export const openTestEnv = async (opts: { seed?: boolean } = {}): Promise<TestEn
   if (opts.seed !== false) await seedDemoData(pool);
   const prefix = testPrefix();
   const redis = createRedis(testRedisUrl(), { name: 'api-test', role: 'command', logger });
-  return { db, pool, redis, keys: createKeys(prefix), prefix, logger };
+  return { db, pool, redis, keys: createKeys(prefix), prefix, logger, closers: [] };
 };
 
 export const closeTestEnv = async (env: TestEnv | undefined): Promise<void> => {
   if (!env) return;
+  await Promise.all(env.closers.map((close) => close()));
   await env.redis.quit();
   await env.pool.end();
   await env.db.drop();
@@ -59,7 +70,9 @@ export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over:
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, t.keys);
   const registry = createMetricsRegistry('api');
-  const deps: AppDeps = { config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets };
+  const generations = connectGenerations(testRedisUrl(), redis, t.keys, t.logger, generationSettingsOf(config));
+  t.closers.push(generations.close);
+  const deps: AppDeps = { config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets, generations: generations.generations };
   return { app: createApp(deps), config, tokens, tickets, registry, deps };
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, databaseEnv, envInt, envList, envPort, loadConfig } from '@aurawell/platform';
+import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envInt, envPort, generationEnv, loadConfig } from '@aurawell/platform';
 import { MAX_MESSAGE_CHARS } from '@aurawell/protocol';
 
 const schema = z.object({
@@ -9,12 +9,9 @@ const schema = z.object({
   PORT: envPort(8002),
   HOST: z.string().default('0.0.0.0'),
   /** Browsers may connect only from these origins; clients without an Origin header always may. */
-  CORS_ALLOWED_ORIGINS: envList(
-    [3000, 8080, 5173, 5174, 5175].flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]),
-  ),
-  PRODUCTION_ORIGIN: z.string().optional(),
+  ...corsEnv,
+  ...generationEnv,
   MAX_CONNECTIONS_PER_USER: envInt(3, 1, 1000),
-  MAX_GENERATIONS_PER_USER: envInt(2, 1, 100),
   MAX_FRAME_BYTES: envInt(1024 * 1024, 1024),
   MAX_MESSAGE_CHARS: envInt(MAX_MESSAGE_CHARS, 1, MAX_MESSAGE_CHARS),
   HEARTBEAT_INTERVAL_MS: envInt(30000, 100),
@@ -24,10 +21,7 @@ const schema = z.object({
   SEND_BUFFER_HARD_CAP_BYTES: envInt(4 * 1024 * 1024, 1024),
   /** How long a registration lives without refresh: a crashed gateway's connections vanish after it. */
   REGISTRY_TTL_MS: envInt(60000, 1000),
-  GENERATION_DEADLINE_MS: envInt(600000, 1000),
-  GENERATION_RETENTION_MS: envInt(3600000, 1000),
-  GENERATION_MAX_FRAMES: envInt(20000, 100),
-});
+}).transform((env) => ({ ...env, CORS_ALLOWED_ORIGINS: allowedOrigins(env) }));
 
 export type GatewayConfig = z.infer<typeof schema>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadConfig(schema, env);

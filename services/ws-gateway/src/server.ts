@@ -31,7 +31,7 @@ const refuse = (socket: Duplex, status: number, text: string) => {
 
 /** The gateway's HTTP server: WebSocket upgrades on `/ws/chat/{user_id}`, nothing else. */
 export const createGateway = (deps: GatewayDeps): Gateway => {
-  const allowedOrigins = new Set([...deps.config.CORS_ALLOWED_ORIGINS, ...(deps.config.PRODUCTION_ORIGIN ? [deps.config.PRODUCTION_ORIGIN] : [])]);
+  const allowedOrigins = new Set(deps.config.CORS_ALLOWED_ORIGINS);
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES });
   let draining = false;
   const server = createServer((req, res) => {

@@ -117,3 +117,13 @@ export const methodNotAllowed =
   (_req, res) => {
     res.status(405).set('Allow', allowed.join(', ')).json({ detail: 'Method Not Allowed' });
   };
+
+/** One failed check of contract §1.3 source 3; `field` is the location joined with `.`, `""` for the whole object. */
+export type QueryCheckError = { field: string; message: string; type: string; input: unknown };
+
+/**
+ * Contract §1.3 source 3: a check on a whole query-parameter object failed (date ranges, data
+ * types, `sort_by` format, `search`). 422 `VALIDATION_1101` `Validation failed`, with the errors.
+ */
+export const queryCheckFailed = (path: string, errors: QueryCheckError[]): HttpError =>
+  new HttpError(422, 'Validation failed', { code: 'VALIDATION_1101', details: { path, validation_errors: errors } });

@@ -1,0 +1,130 @@
+import {
+  FrameSequencer,
+  startGeneration,
+  toBusFrame,
+  type BusFrame,
+  type FrameSink,
+  type GenerationRequest,
+  type GenerationStore,
+  type StartGenerationDeps,
+  type UserFanout,
+} from '@aurawell/platform';
+import type { GenerationRef } from '@aurawell/protocol';
+
+const TERMINAL = new Set(['done', 'error', 'cancelled']);
+
+/** The end of a generation as the REST routes see it. */
+export type GenerationResult =
+  | { status: 'done'; text: string; data: Record<string, unknown>; ref: GenerationRef }
+  | { status: 'error' | 'cancelled' | 'timeout'; text: string; errorCode: string | null; ref: GenerationRef };
+
+export type GenerationClient = ReturnType<typeof createGenerationClient>;
+
+/** Receives one user's frames while a request is interested in them. */
+class RequestSink implements FrameSink {
+  private readonly sequencer: FrameSequencer;
+
+  constructor(
+    readonly userId: string,
+    onFrame: (frame: BusFrame) => void,
+  ) {
+    this.sequencer = new FrameSequencer(onFrame);
+  }
+
+  deliver(frame: BusFrame): void {
+    this.sequencer.deliver(frame);
+  }
+
+  replay(messageId: string, afterSeq: number, frames: BusFrame[]): void {
+    this.sequencer.beginReplay(messageId, afterSeq);
+    this.sequencer.endReplay(messageId, frames);
+  }
+}
+
+const resultOf = (frames: BusFrame[], ref: GenerationRef, timedOut: boolean): GenerationResult => {
+  const parsed = frames.map((f) => JSON.parse(f.raw) as { type: string; status?: string; delta?: string; data?: Record<string, unknown> });
+  const text = parsed.filter((f) => f.type === 'chat_stream').map((f) => f.delta ?? '').join('');
+  const terminal = parsed.find((f) => f.type === 'status_update' && ['done', 'error', 'cancelled'].includes(f.status ?? ''));
+  if (terminal?.status === 'done') return { status: 'done', text, data: terminal.data ?? {}, ref };
+  const status = timedOut || !terminal ? 'timeout' : (terminal.status as 'error' | 'cancelled');
+  return { status, text, errorCode: (terminal?.data?.error_code as string | undefined) ?? null, ref };
+};
+
+/**
+ * Starts generations on the same queue and worker as the WebSocket and follows their frames:
+ * to the end (the blocking REST chat routes) or frame by frame (the SSE fallback).
+ */
+export const createGenerationClient = (deps: StartGenerationDeps & { fanout: UserFanout; store: GenerationStore }) => {
+  /**
+   * Subscribes to the user's frames first, then starts the generation, so not one frame is
+   * missed; calls `onFrame` for each frame of it in order; resolves at its terminal frame.
+   */
+  const follow = async (
+    req: GenerationRequest,
+    onFrame: (frame: BusFrame) => void,
+    opts: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<GenerationResult | 'too_many'> => {
+    let target: string | null = null;
+    const early: BusFrame[] = [];
+    const frames: BusFrame[] = [];
+    let finish: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (finish = resolve));
+    const take = (f: BusFrame) => {
+      frames.push(f);
+      onFrame(f);
+      if (f.terminal) finish();
+    };
+    const sink = new RequestSink(req.userId, (f) => (target === null ? early.push(f) : f.messageId === target && take(f)));
+    await deps.fanout.add(sink);
+    try {
+      const outcome = await startGeneration(deps, req);
+      if (outcome.status === 'too_many') return 'too_many';
+      target = outcome.ref.messageId;
+      early.filter((f) => f.messageId === target).forEach(take);
+      // Stop following (not the generation) when the client goes away or the wait is too long.
+      const timer = setTimeout(finish, opts.timeoutMs);
+      opts.signal?.addEventListener('abort', finish, { once: true });
+      await ended;
+      clearTimeout(timer);
+      return resultOf(frames, outcome.ref, !frames.some((f) => f.terminal));
+    } finally {
+      deps.fanout.remove(sink);
+    }
+  };
+
+  /**
+   * Follows an existing generation of the user from after `afterSeq`: the stored frames first,
+   * then live ones, without gap or repeat. False when the generation does not exist (for them).
+   */
+  const resume = async (
+    userId: string,
+    messageId: string,
+    afterSeq: number,
+    onFrame: (frame: BusFrame) => void,
+    signal: AbortSignal,
+  ): Promise<boolean> => {
+    let finish: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (finish = resolve));
+    const sink = new RequestSink(userId, (f) => {
+      if (f.messageId !== messageId) return;
+      onFrame(f);
+      if (f.terminal) finish();
+    });
+    await deps.fanout.add(sink);
+    try {
+      const meta = await deps.store.meta(userId, messageId);
+      if (!meta) return false;
+      const stored = await deps.store.framesAfter(userId, messageId, afterSeq);
+      sink.replay(messageId, afterSeq, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
+      // Over already, and the client has seen the end: nothing more will come.
+      if (TERMINAL.has(meta.status) && meta.seq <= afterSeq) finish();
+      signal.addEventListener('abort', finish, { once: true });
+      await ended;
+      return true;
+    } finally {
+      deps.fanout.remove(sink);
+    }
+  };
+
+  return { follow, resume };
+};

@@ -1,0 +1,51 @@
+import {
+  createChatQueue,
+  createGenerationStore,
+  createRedis,
+  UserFanout,
+  type GenerationLimits,
+  type Keys,
+  type Logger,
+  type Redis,
+} from '@aurawell/platform';
+import { createGenerationClient, type GenerationClient } from './generations';
+
+export type GenerationSettings = GenerationLimits & { retentionMs: number; maxFrames: number };
+
+/**
+ * What the api needs to start and follow generations: a subscriber connection for the users'
+ * channels and a queue connection, besides the command connection it already has.
+ */
+export const connectGenerations = (
+  redisUrl: string,
+  redis: Redis,
+  keys: Keys,
+  logger: Logger,
+  settings: GenerationSettings,
+): { generations: GenerationClient; close(): Promise<void> } => {
+  const subscriber = createRedis(redisUrl, { name: 'api-sub', role: 'subscriber', logger });
+  const queueConnection = createRedis(redisUrl, { name: 'api-queue', role: 'command', logger });
+  const queue = createChatQueue(queueConnection, keys);
+  const store = createGenerationStore(redis, keys, { maxFrames: settings.maxFrames, retentionMs: settings.retentionMs });
+  const fanout = new UserFanout(subscriber, keys, logger);
+  const generations = createGenerationClient({ store, queue, fanout, logger, limits: settings });
+  return {
+    generations,
+    close: async () => {
+      await queue.close();
+      await Promise.all([subscriber.quit(), queueConnection.quit()]);
+    },
+  };
+};
+
+export const generationSettingsOf = (config: {
+  MAX_GENERATIONS_PER_USER: number;
+  GENERATION_DEADLINE_MS: number;
+  GENERATION_RETENTION_MS: number;
+  GENERATION_MAX_FRAMES: number;
+}): GenerationSettings => ({
+  maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER,
+  generationDeadlineMs: config.GENERATION_DEADLINE_MS,
+  retentionMs: config.GENERATION_RETENTION_MS,
+  maxFrames: config.GENERATION_MAX_FRAMES,
+});

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A JSON object (`Dict[str, Any]` in the snapshot): anything else is pydantic's `dict_type`.
+ * `shape` names the fields a route reads; other fields pass through untouched.
+ */
+export const jsonObject = <S extends z.ZodRawShape>(shape: S) =>
+  z.preprocess((value, ctx) => {
+    if (isJsonObject(value)) return value;
+    ctx.addIssue({ code: 'custom', message: 'Input should be a valid dictionary', params: { type: 'dict_type' }, input: value });
+    return z.NEVER;
+  }, z.looseObject(shape));
+
+const durationDays = z.int().min(7).max(365).default(30).describe('plan length in days, 7–365');
+
+/** Route 25 body. */
+export const GeneratePlanRequest = z.object({
+  goals: z.array(z.string()).min(1),
+  modules: z.array(z.string()).min(1).describe('module types: diet, exercise, weight, sleep, mental, or any other'),
+  duration_days: durationDays,
+  user_preferences: jsonObject({}).nullish(),
+});
+
+/** Route 27 body (lists required but may be empty). */
+export const UpdatePlanRequest = z.object({
+  goals: z.array(z.string()),
+  modules: z.array(z.string()),
+  duration_days: durationDays,
+  preferences: jsonObject({}).nullish(),
+});
+
+/** Route 30 body: any JSON object, stored as sent. */
+export const PlanFeedbackRequest = jsonObject({});
+
+/**
+ * Route 32 body: any JSON object. Decision: `progress` (0–100) is the plan's new progress, or the
+ * named module's when `module_type` is given; both are checked because both are stored.
+ */
+export const PlanProgressRequest = jsonObject({
+  progress: z.number().min(0).max(100).nullish(),
+  module_type: z.string().nullish(),
+});
+
+/** Route 34 body: customisations; the ones read are checked like route 25's fields. */
+export const TemplateCustomisations = jsonObject({
+  duration_days: durationDays,
+  target_calories: z.number().gt(0).max(10000).optional().describe('the diet module daily_calories'),
+});
+
+export const PlanIdParams = z.object({ plan_id: z.string() });
+export const TemplateIdParams = z.object({ template_id: z.string() });
+
+/** Route 29 query. */
+export const ExportQuery = z.object({ format: z.string().default('pdf').describe('pdf, json or txt') });
+
+/** Route 33 query. */
+export const TemplateQuery = z.object({
+  category: z.string().optional().describe('exact match'),
+  difficulty: z.string().optional().describe('exact match on difficulty_level'),
+});

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { endpoint, type Endpoint } from '../http/endpoint';
+import { sendSuccess } from '../http/envelope';
+import { HttpError } from '../http/errors';
+import { flatOf, isoDateTime, Minimal } from '../http/schemas';
+import { queryInt } from '../http/validate';
+import { conversationHistory, createConversation, deleteConversation, listConversations, ownsConversation, restConversationId } from '../store/conversations';
+
+export const CreateConversationRequest = z.object({
+  type: z.string().default('health_consultation'),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+export const ConversationCreated = z.object({
+  conversation_id: z.string(),
+  type: z.string(),
+  created_at: isoDateTime,
+  title: z.string().nullable(),
+  status: z.string(),
+});
+export const ConversationListItem = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  last_message: z.string().nullable(),
+  created_at: isoDateTime,
+  updated_at: isoDateTime,
+  message_count: z.int(),
+  status: z.string(),
+});
+export const HistoryQuery = z.object({
+  conversation_id: z.string(),
+  limit: queryInt({ min: 1, max: 100 }).default(50),
+  offset: queryInt({ min: 0 }).default(0),
+});
+const ChatMessage = z.object({
+  id: z.string(),
+  sender: z.enum(['user', 'agent']),
+  content: z.string(),
+  timestamp: isoDateTime,
+  suggestions: z.array(z.record(z.string(), z.unknown())).nullable(),
+  quick_replies: z.array(z.object({ text: z.string() })).nullable(),
+});
+
+/** Route 4 (style B: no envelope). */
+const create = (deps: AppDeps) =>
+  endpoint(deps.tokens, {
+    method: 'post',
+    path: '/api/v1/chat/conversation',
+    summary: 'Create a conversation',
+    tag: 'chat',
+    auth: true,
+    body: CreateConversationRequest,
+    response: ConversationCreated,
+    errors: [500],
+    handle: async ({ res, userId, body }) => {
+      const row = await createConversation(deps.pool, { id: restConversationId(userId), userId, type: body.type, metadata: body.metadata ?? {}, memberId: null });
+      if (!row) throw new HttpError(500, 'Failed to create conversation');
+      res.json({ conversation_id: row.id, type: row.type, created_at: row.created_at.toISOString(), title: row.title, status: row.status });
+    },
+  });
+
+/** Route 5. */
+const list = (deps: AppDeps) =>
+  endpoint(deps.tokens, {
+    method: 'get',
+    path: '/api/v1/chat/conversations',
+    summary: 'The caller’s conversations, most recent first',
+    tag: 'chat',
+    auth: true,
+    response: flatOf({ conversations: z.array(ConversationListItem) }),
+    handle: async ({ res, userId }) => {
+      const rows = await listConversations(deps.pool, userId);
+      const conversations = rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        last_message: r.last_message,
+        created_at: r.created_at.toISOString(),
+        updated_at: r.updated_at.toISOString(),
+        message_count: r.message_count,
+        status: r.status,
+      }));
+      sendSuccess(res, 'Conversations retrieved successfully', null, { conversations });
+    },
+  });
+
+/** Route 7: a chronological page; also the turns that went over the WebSocket. */
+const history = (deps: AppDeps) =>
+  endpoint(deps.tokens, {
+    method: 'get',
+    path: '/api/v1/chat/history',
+    summary: 'Messages of a conversation',
+    tag: 'chat',
+    auth: true,
+    query: HistoryQuery,
+    response: flatOf({ messages: z.array(ChatMessage), total: z.int(), has_more: z.boolean() }),
+    errors: [404],
+    handle: async ({ res, userId, query }) => {
+      if (!(await ownsConversation(deps.pool, query.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
+      const page = await conversationHistory(deps.pool, query.conversation_id, { limit: query.limit, offset: query.offset });
+      const messages = page.messages.map((m) => ({
+        id: m.id,
+        sender: m.role === 'user' ? 'user' : 'agent',
+        content: m.content,
+        timestamp: m.created_at.toISOString(),
+        suggestions: m.role === 'assistant' ? (m.suggestions?.suggestions ?? null) : null,
+        quick_replies: m.role === 'assistant' ? (m.suggestions?.quick_replies ?? null) : null,
+      }));
+      const hasMore = query.offset + messages.length < page.total;
+      sendSuccess(res, 'Chat history retrieved successfully', null, { messages, total: page.total, has_more: hasMore });
+    },
+  });
+
+/** Route 8 (style M). */
+const remove = (deps: AppDeps) =>
+  endpoint(deps.tokens, {
+    method: 'delete',
+    path: '/api/v1/chat/conversation/{conversation_id}',
+    summary: 'Delete a conversation and its messages',
+    tag: 'chat',
+    auth: true,
+    params: z.object({ conversation_id: z.string() }),
+    response: Minimal,
+    errors: [404],
+    handle: async ({ res, userId, params }) => {
+      if (!(await deleteConversation(deps.pool, params.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
+      res.json({ success: true, message: 'Conversation deleted successfully' });
+    },
+  });
+
+/** Routes 4, 5, 7, 8. */
+export const conversationRoutes = (deps: AppDeps): Endpoint[] => [create(deps), list(deps), history(deps), remove(deps)];
