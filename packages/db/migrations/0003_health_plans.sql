@@ -51,7 +51,7 @@ CREATE TABLE health_plan_progress (
   plan_progress double precision NOT NULL CHECK (plan_progress BETWEEN 0 AND 100),
   details       jsonb NOT NULL DEFAULT '{}'::jsonb,  -- the update as sent
   record_date   date NOT NULL DEFAULT current_date,
-  recorded_at   timestamptz NOT NULL DEFAULT clock_timestamp()
+  recorded_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX health_plan_progress_plan_idx ON health_plan_progress (plan_id, id);
 

@@ -103,3 +103,14 @@ describe('simulatedAnswer', () => {
     expect(text).not.toContain('[[sim:');
   });
 });
+
+describe('structured answers', () => {
+  it('follows the ### headings the request asked for, each with a sentence and three bullets', () => {
+    const { content } = simulatedAnswer('给我建议', { headings: ['饮食建议', '运动计划'] });
+    const text = content.join('');
+    const blocks = text.split(/^### /m).slice(1);
+    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['饮食建议', '运动计划']);
+    for (const block of blocks) expect(block.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(3);
+    expect(content.every((t) => [...t].length >= 1 && [...t].length <= 4)).toBe(true);
+  });
+});

@@ -14,6 +14,12 @@ export const MAX_ANSWER_TOKENS = 50_000;
 export interface SimulatedAnswerOptions {
   thinking?: boolean;
   answerTokens?: number;
+  /**
+   * Section headings the request asked for (`### …` lines in its system messages): the answer
+   * follows that structure, as an instruction-following model would. Length then follows the
+   * structure, not `answerTokens`.
+   */
+  headings?: string[];
 }
 
 export interface SimulatedAnswer {
@@ -85,9 +91,24 @@ export function simulatedAnswer(lastUserMessage: string, opts: SimulatedAnswerOp
   const rng = createRng(hashString(`${thinking ? 'T' : 'F'}\u0000${lastUserMessage}`));
   const quote = quoteOf(lastUserMessage);
   const reasoning = thinking ? tokenise(reasoningPieces(quote, rng), undefined, rng) : [];
+  if (opts.headings && opts.headings.length > 0) {
+    return { reasoning, content: tokenise(sectionPieces(quote, opts.headings, rng), undefined, rng) };
+  }
   const target = clampTokens(opts.answerTokens ?? DEFAULT_ANSWER_TOKENS);
   const content = tokenise(contentPieces(quote, target, rng), target, rng).slice(0, target);
   return { reasoning, content };
+}
+
+/** An answer in the requested `### ` sections, each with a sentence and three bullets. */
+function sectionPieces(quote: string, headings: string[], rng: () => number): Piece[] {
+  const pieces: Piece[] = [pick(INTROS, rng).replace('{q}', quote)];
+  const sentences = shuffle(BODY, rng);
+  headings.forEach((heading, i) => {
+    pieces.push(forced('\n\n'), forced('### '), heading, forced('\n'), sentences[i % sentences.length] ?? '');
+    for (const bullet of shuffle(EXTRA_BULLETS, rng).slice(0, 3)) pieces.push(forced('\n'), bullet);
+  });
+  pieces.push(forced('\n\n'), DISCLAIMER);
+  return pieces;
 }
 
 function clampTokens(n: number): number {

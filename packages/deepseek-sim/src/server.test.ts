@@ -1,7 +1,7 @@
 import { APIError, OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { simulatedAnswer } from './answer';
-import { startDeepSeekSimulator, type DeepSeekSimulator } from './server';
+import { startDeepSeekSimulator, type DeepSeekSimulator, requestedHeadings } from './server';
 
 /** DeepSeek's extra delta field, absent from the SDK's types. */
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null };
@@ -239,5 +239,16 @@ describe('errors and service routes', () => {
     expect((await fetch(`${sim.url}/_sim/transcripts`, { method: 'DELETE' })).status).toBe(200);
     expect(await (await fetch(`${sim.url}/_sim/transcripts`)).json()).toEqual([]);
     expect(sim.transcripts()).toEqual([]);
+  });
+});
+
+describe('requestedHeadings', () => {
+  it('reads ### lines from system messages only', () => {
+    expect(
+      requestedHeadings([
+        { role: 'system', content: '格式：\n### 饮食建议\n### 运动计划' },
+        { role: 'user', content: '### 不算' },
+      ]),
+    ).toEqual(['饮食建议', '运动计划']);
   });
 });

@@ -176,7 +176,7 @@ function startCompletion(
   transcript: Transcript,
 ): void {
   const { answerTokens, ...pace } = resolvePace(ctx.settings, req, plan);
-  const answer = simulatedAnswer(request.lastUserMessage, { thinking: request.thinking, answerTokens });
+  const answer = simulatedAnswer(request.lastUserMessage, { thinking: request.thinking, answerTokens, headings: requestedHeadings(request.messages) });
   const limit = request.maxTokens;
   const truncated = limit !== null && limit < answer.content.length;
   const job = {
@@ -282,4 +282,15 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     return null;
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `### …` lines in the request's system messages: the structure the caller asked the model for. */
+export function requestedHeadings(messages: unknown[]): string[] {
+  const headings: string[] = [];
+  for (const m of messages) {
+    const { role, content } = (m ?? {}) as { role?: unknown; content?: unknown };
+    if (role !== 'system' || typeof content !== 'string') continue;
+    for (const match of content.matchAll(/^###\s+(.+)$/gm)) headings.push((match[1] ?? '').trim());
+  }
+  return headings.filter(Boolean);
 }

@@ -7,11 +7,15 @@ import { errorHandler } from './http/errors';
 import { corsPolicy, createHttpMetrics, hostCheck, requestContext } from './http/middleware';
 import type { Endpoint } from './http/endpoint';
 import { mountRoutes } from './http/routes';
+import { RequestTimings } from './http/timings';
 import { mountDocs } from './routes/docs';
 import './http/locals';
 import { achievementRoutes } from './routes/achievements';
+import { adviceRoutes } from './routes/advice';
 import { authRoutes } from './routes/auth';
 import { chatRoutes } from './routes/chat';
+import { registerRoutes } from './routes/register';
+import { chatStreamRoutes } from './routes/chat-stream';
 import { familyRoutes } from './routes/family';
 import { familyDashboardRoutes } from './routes/family-dashboard';
 import { healthRoutes } from './routes/health';
@@ -34,13 +38,16 @@ export type AppDeps = {
 };
 
 /** Every route of the api, in matching order. */
-export const apiRoutes = (deps: AppDeps): Endpoint[] => [
-  ...systemRoutes(),
+export const apiRoutes = (deps: AppDeps, timings: RequestTimings = new RequestTimings()): Endpoint[] => [
+  ...systemRoutes(timings),
   ...authRoutes(deps),
+  ...registerRoutes(deps),
   ...wsTicketRoutes(deps),
   ...chatRoutes(deps),
+  ...chatStreamRoutes(deps),
   ...userRoutes(deps),
   ...healthRoutes(deps),
+  ...adviceRoutes(deps),
   ...planRoutes(deps),
   ...achievementRoutes(deps),
   ...familyRoutes(deps),
@@ -52,10 +59,11 @@ export const createApp = (deps: AppDeps): express.Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
-  app.use(requestContext(deps.logger, createHttpMetrics(deps.registry)));
+  const httpMetrics = createHttpMetrics(deps.registry);
+  app.use(requestContext(deps.logger, httpMetrics));
   app.use(hostCheck(deps.config.ALLOWED_HOSTS));
   app.use(corsPolicy(deps.config.CORS_ALLOWED_ORIGINS));
-  const endpoints = apiRoutes(deps);
+  const endpoints = apiRoutes(deps, httpMetrics.timings);
   mountDocs(app, endpoints);
   mountRoutes(app, endpoints);
   app.use(errorHandler(deps.logger));

@@ -35,8 +35,12 @@ class RequestSink implements FrameSink {
     this.sequencer.deliver(frame);
   }
 
-  replay(messageId: string, afterSeq: number, frames: BusFrame[]): void {
+  /** Live frames of `messageId` wait from now until `endReplay`, so stored ones go first. */
+  beginReplay(messageId: string, afterSeq: number): void {
     this.sequencer.beginReplay(messageId, afterSeq);
+  }
+
+  endReplay(messageId: string, frames: BusFrame[]): void {
     this.sequencer.endReplay(messageId, frames);
   }
 }
@@ -110,12 +114,13 @@ export const createGenerationClient = (deps: StartGenerationDeps & { fanout: Use
       onFrame(f);
       if (f.terminal) finish();
     });
+    sink.beginReplay(messageId, afterSeq);
     await deps.fanout.add(sink);
     try {
       const meta = await deps.store.meta(userId, messageId);
       if (!meta) return false;
       const stored = await deps.store.framesAfter(userId, messageId, afterSeq);
-      sink.replay(messageId, afterSeq, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
+      sink.endReplay(messageId, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
       // Over already, and the client has seen the end: nothing more will come.
       if (TERMINAL.has(meta.status) && meta.seq <= afterSeq) finish();
       signal.addEventListener('abort', finish, { once: true });

@@ -7,9 +7,11 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 export const SLOW_REQUEST_SECONDS = 0.5;
 
 /** An incoming `X-Request-ID` is echoed only when it is this tame. */
+import { RequestTimings } from './timings';
+
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
-export type HttpMetrics = { requests: Counter<'method' | 'route' | 'status'>; duration: Histogram<'method' | 'route'> };
+export type HttpMetrics = { requests: Counter<'method' | 'route' | 'status'>; duration: Histogram<'method' | 'route'>; timings: RequestTimings };
 
 const existing = <T>(registry: Registry, name: string): T | undefined => registry.getSingleMetric(name) as T | undefined;
 
@@ -32,6 +34,7 @@ export const createHttpMetrics = (registry: Registry): HttpMetrics => ({
       buckets: latencyBuckets,
       registers: [registry],
     }),
+  timings: new RequestTimings(),
 });
 
 /** Runs `fn` just before the status line and headers go out (however the response is written). */
@@ -64,6 +67,7 @@ const record = (logger: Logger, metrics: HttpMetrics, req: Request, res: Respons
   const status = res.writableFinished ? res.statusCode : 499;
   metrics.requests.inc({ method: req.method, route, status: String(status) });
   metrics.duration.observe({ method: req.method, route }, duration);
+  metrics.timings.record(req.method, route, duration);
   const fields = {
     requestId: res.locals.requestId,
     method: req.method,

@@ -148,3 +148,55 @@ export const Achievement = z.object({
   completed_at: isoDateTime.nullable(),
   reward_points: z.int().nullable(),
 });
+
+/** Contract §2.0 family objects (routes 36–44). */
+export const FamilyRole = z.enum(['owner', 'manager', 'viewer']);
+
+export const FamilyInfo = z.object({
+  family_id: z.string().describe('UUID'),
+  name: z.string(),
+  owner_id: z.string(),
+  description: z.string().nullable(),
+  created_at: isoDateTime,
+  updated_at: isoDateTime,
+  member_count: z.int(),
+  is_active: z.boolean(),
+});
+
+export const FamilyMember = z.object({
+  user_id: z.string(),
+  username: z.string(),
+  display_name: z.string().nullable(),
+  email: z.string().nullable(),
+  role: FamilyRole,
+  joined_at: isoDateTime,
+  last_active: isoDateTime.nullable(),
+  is_active: z.boolean(),
+});
+
+export const InviteInfo = z.object({
+  invite_id: z.string().describe('UUID'),
+  family_id: z.string(),
+  family_name: z.string(),
+  inviter_id: z.string(),
+  inviter_name: z.string(),
+  invitee_email: z.string(),
+  role: FamilyRole,
+  status: z.enum(['pending', 'accepted', 'declined', 'expired']),
+  message: z.string().nullable(),
+  created_at: isoDateTime,
+  expires_at: isoDateTime.describe('created_at + 72 h'),
+  responded_at: isoDateTime.nullable(),
+});
+
+export const FamilyPermissionInfo = z.object({
+  family_id: z.string(),
+  user_id: z.string(),
+  role: FamilyRole,
+  permissions: z.array(z.string()),
+  can_invite_members: z.boolean(),
+  can_remove_members: z.boolean(),
+  can_view_all_data: z.boolean(),
+  can_modify_family_settings: z.boolean(),
+  can_delete_family: z.boolean(),
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from '../http/validate';
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -14,7 +15,14 @@ export const jsonObject = <S extends z.ZodRawShape>(shape: S) =>
     return z.NEVER;
   }, z.looseObject(shape));
 
-const durationDays = z.int().min(7).max(365).default(30).describe('plan length in days, 7–365');
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/** A number that, as in pydantic's lax mode, may also arrive as numeric text. */
+const laxNumber = (schema: z.ZodNumber) =>
+  z.preprocess((value) => (typeof value === 'string' && NUMBER_TEXT.test(value) ? Number(value) : value), schema);
+
+// queryInt is pydantic's lax integer: integer text is accepted, other text fails as `int_parsing`.
+const durationDays = queryInt({ min: 7, max: 365 }).default(30).describe('plan length in days, 7–365 (default 30)');
 
 /** Route 25 body. */
 export const GeneratePlanRequest = z.object({
@@ -40,14 +48,14 @@ export const PlanFeedbackRequest = jsonObject({});
  * named module's when `module_type` is given; both are checked because both are stored.
  */
 export const PlanProgressRequest = jsonObject({
-  progress: z.number().min(0).max(100).nullish(),
+  progress: laxNumber(z.number().min(0).max(100)).nullish(),
   module_type: z.string().nullish(),
 });
 
 /** Route 34 body: customisations; the ones read are checked like route 25's fields. */
 export const TemplateCustomisations = jsonObject({
   duration_days: durationDays,
-  target_calories: z.number().gt(0).max(10000).optional().describe('the diet module daily_calories'),
+  target_calories: laxNumber(z.number().gt(0).max(10000)).optional().describe('the diet module daily_calories'),
 });
 
 export const PlanIdParams = z.object({ plan_id: z.string() });

@@ -36,5 +36,6 @@ export const dateField = () =>
     .refine(isIsoDay, {
       message: 'Input should be a valid date or datetime, invalid date format',
       params: { type: 'date_from_datetime_parsing' },
+      abort: true,
     })
     .describe('date, YYYY-MM-DD');

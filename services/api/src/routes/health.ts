@@ -1,5 +1,137 @@
-import type { AppDeps } from '../app';
-import type { Endpoint } from '../http/endpoint';
+import type { Logger, TokenService } from '@aurawell/platform';
+import type { Queryable } from '@aurawell/db';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { endpoint, type Endpoint } from '../http/endpoint';
+import { sendSuccess } from '../http/envelope';
+import { queryCheckFailed } from '../http/errors';
+import { ActivitySummary, flatOf, isoDate, SleepSummary } from '../http/schemas';
+import { queryInt } from '../http/validate';
+import {
+  databaseToday,
+  latestActivity,
+  latestSleep,
+  listActivity,
+  listSleep,
+  type ActivityDay,
+  type DayRange,
+  type SleepNight,
+} from '../store/health';
+import { shiftDay } from './dates';
+import { healthDataQueryErrors, HealthDataQuery } from './health-data-query';
+import { healthGoalRoutes } from './health-goals';
+import { routeFault } from './route-fault';
+
+/** Route 16 query: `days` 1–365 (contract Decision). */
+export const HealthSummaryQuery = z.object({ days: queryInt({ min: 1, max: 365 }).default(7) });
+type HealthSummaryQuery = z.infer<typeof HealthSummaryQuery>;
+
+export const HealthSummaryResponse = flatOf({
+  user_id: z.string(),
+  period_start: isoDate,
+  period_end: isoDate,
+  activity_summary: ActivitySummary.nullable(),
+  sleep_summary: SleepSummary.nullable(),
+  average_heart_rate: z.number().nullable(),
+  weight_trend: z.string().nullable(),
+  key_insights: z.array(z.string()),
+});
+
+const recordsResponse = (item: z.ZodType) => flatOf({ user_id: z.string(), total_records: z.int() }, z.array(item));
+
+export const DAILY_STEP_GOAL = 10000;
+export const GOOD_SLEEP_HOURS = 7;
+
+/** One line on steps and one on sleep, for the values that are known (the original's words). */
+export const keyInsights = (activity: ActivityDay | null, sleep: SleepNight | null): string[] => {
+  const insights: string[] = [];
+  const steps = activity?.steps;
+  if (steps != null) {
+    insights.push(steps >= DAILY_STEP_GOAL ? "Great job! You've reached your daily step goal." : `You're ${DAILY_STEP_GOAL - steps} steps away from your daily goal.`);
+  }
+  const hours = sleep?.total_sleep_hours;
+  if (hours != null) {
+    insights.push(hours >= GOOD_SLEEP_HOURS ? 'Excellent sleep duration! Keep it up.' : 'Consider getting more sleep for better health.');
+  }
+  return insights;
+};
+
+type HealthDeps = { pool: Queryable; tokens: TokenService; logger: Logger };
+
+const getSummary =
+  ({ pool, logger }: HealthDeps) =>
+  async ({ res, userId, query }: { res: Response; userId: string; query: HealthSummaryQuery }) => {
+    const fail = routeFault(logger, 'Failed to retrieve health summary', { userId });
+    const today = await databaseToday(pool).catch(fail);
+    const periodStart = shiftDay(today, -(query.days - 1));
+    const [activity, sleep] = await Promise.all([
+      latestActivity(pool, userId, periodStart, today),
+      latestSleep(pool, userId, periodStart, today),
+    ]).catch(fail);
+    sendSuccess(res, 'Health summary retrieved successfully', null, {
+      user_id: userId,
+      period_start: periodStart,
+      period_end: today,
+      activity_summary: activity,
+      sleep_summary: sleep,
+      average_heart_rate: null,
+      weight_trend: null,
+      key_insights: keyInsights(activity, sleep),
+    });
+  };
+
+/** The asked range when both ends are given, else the last 7 days; at most `limit` records. */
+const rangeOf = (q: HealthDataQuery, today: string): DayRange => ({
+  ...(q.start_date && q.end_date ? { from: q.start_date, to: q.end_date } : { from: shiftDay(today, -6), to: today }),
+  ...(q.limit !== undefined ? { limit: q.limit } : {}),
+});
+
+/** Routes 17 and 18: the same query and checks, over activity or sleep records. */
+const getRecords =
+  <T>({ pool, logger }: HealthDeps, what: 'activity' | 'sleep', list: (db: Queryable, userId: string, range: DayRange) => Promise<T[]>) =>
+  async ({ req, res, userId, query }: { req: Request; res: Response; userId: string; query: HealthDataQuery }) => {
+    const fail = routeFault(logger, `Failed to retrieve ${what} data`, { userId });
+    const today = await databaseToday(pool).catch(fail);
+    const errors = healthDataQueryErrors(query, today);
+    if (errors.length > 0) throw queryCheckFailed(req.path, errors);
+    const data = await list(pool, userId, rangeOf(query, today)).catch(fail);
+    sendSuccess(res, `${what === 'activity' ? 'Activity' : 'Sleep'} data retrieved successfully`, data, { user_id: userId, total_records: data.length });
+  };
 
 /** Routes 16–21: health summary, activity, sleep, health goals. */
-export const healthRoutes = (_deps: AppDeps): Endpoint[] => [];
+export const healthRoutes = (deps: HealthDeps): Endpoint[] => [
+  endpoint(deps.tokens, {
+    method: 'get',
+    path: '/api/v1/health/summary',
+    summary: "The caller's latest day of activity and sleep in the last `days` days, with insights",
+    tag: 'health',
+    auth: true,
+    query: HealthSummaryQuery,
+    response: HealthSummaryResponse,
+    errors: [500],
+    handle: getSummary(deps),
+  }),
+  endpoint(deps.tokens, {
+    method: 'get',
+    path: '/api/v1/health/activity',
+    summary: "The caller's daily activity records, newest first",
+    tag: 'health',
+    auth: true,
+    query: HealthDataQuery,
+    response: recordsResponse(ActivitySummary),
+    errors: [500],
+    handle: getRecords(deps, 'activity', listActivity),
+  }),
+  endpoint(deps.tokens, {
+    method: 'get',
+    path: '/api/v1/health/sleep',
+    summary: "The caller's nightly sleep records, newest first",
+    tag: 'health',
+    auth: true,
+    query: HealthDataQuery,
+    response: recordsResponse(SleepSummary),
+    errors: [500],
+    handle: getRecords(deps, 'sleep', listSleep),
+  }),
+  ...healthGoalRoutes(deps),
+];

@@ -18,6 +18,11 @@ export const MEASURES_SQL = `
       WHERE user_id = $1 AND total_sleep_hours IS NOT NULL AND day > current_date - ${MEASURE_DAYS} AND day <= current_date) AS sleep_hours,
     (SELECT weight_kg FROM user_profiles WHERE user_id = $1) AS weight_kg`;
 
+/** The value at creation plus the change since, never below 0 (greatest() would swallow a null, so test for one first). */
+const weightChange = (initial: string, change: string, baseline: string): string => `
+  CASE WHEN ${baseline} IS NULL OR m.weight_kg IS NULL THEN ${initial}
+       ELSE round(greatest(0, coalesce(${initial}, 0) + ${change})::numeric, 1)::float8 END`;
+
 /**
  * SQL for a goal's current value, given SQL for its kind, its value at creation and the weight at
  * creation (`m` is the MEASURES_SQL row). steps/sleep: the recent average; weight: the current
@@ -29,8 +34,8 @@ export const measuredValueSql = (kind: string, initial: string, baseline: string
     WHEN 'steps' THEN coalesce(m.steps, ${initial})
     WHEN 'sleep' THEN coalesce(m.sleep_hours, ${initial})
     WHEN 'weight' THEN coalesce(m.weight_kg, ${initial})
-    WHEN 'weight_loss' THEN coalesce(round(greatest(0, coalesce(${initial}, 0) + ${baseline} - m.weight_kg)::numeric, 1)::float8, ${initial})
-    WHEN 'weight_gain' THEN coalesce(round(greatest(0, coalesce(${initial}, 0) + m.weight_kg - ${baseline})::numeric, 1)::float8, ${initial})
+    WHEN 'weight_loss' THEN ${weightChange(initial, `${baseline} - m.weight_kg`, baseline)}
+    WHEN 'weight_gain' THEN ${weightChange(initial, `m.weight_kg - ${baseline}`, baseline)}
     ELSE ${initial}
   END`;
 

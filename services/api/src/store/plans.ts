@@ -181,7 +181,7 @@ export const storeProgress = async (db: Queryable, r: NewProgressRecord): Promis
   const { rows } = await db.query<{ recorded_at: Date }>(
     `INSERT INTO health_plan_progress (plan_id, module_type, progress, plan_progress, details, record_date, recorded_at)
      SELECT $1, $2, $3, $4, $5, (t.at AT TIME ZONE 'UTC')::date, t.at
-     FROM (SELECT coalesce($6::timestamptz, clock_timestamp()) AS at) t
+     FROM (SELECT coalesce($6::timestamptz, now()) AS at) t
      RETURNING recorded_at`,
     [r.planId, r.moduleType, r.progress, r.planProgress, JSON.stringify(r.details), r.recordedAt ?? null],
   );

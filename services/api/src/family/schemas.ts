@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { FamilyRole, InviteInfo, isoDateTime } from '../http/schemas';
+
+/** Request and response shapes of routes 36–44 (contract §2.9). */
+
+/** Contract §2.0 vocabulary: `local@domain.tld`. */
+export const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+
+export const FamilyIdParams = z.object({ family_id: z.string() });
+
+/** Route 36 body. */
+export const FamilyCreateRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(500).nullable().optional(),
+});
+
+/** Route 39 body. */
+export const InviteMemberRequest = z.object({
+  email: z.string().regex(EMAIL_PATTERN),
+  role: FamilyRole.default('viewer'),
+  message: z.string().max(500).nullable().optional(),
+});
+
+/** Route 40 body. */
+export const AcceptInviteRequest = z.object({ invite_code: z.string().min(1) });
+
+/** Route 41 body. */
+export const DeclineInviteRequest = z.object({
+  invite_code: z.string().min(1),
+  reason: z.string().max(200).nullable().optional(),
+});
+
+/** Route 44 body. */
+export const SwitchMemberRequest = z.object({
+  family_id: z.string().trim().min(1),
+  member_id: z.string().trim().min(1),
+});
+
+/** Route 39 `data`: InviteInfo plus the code (contract Decision). */
+export const InviteData = InviteInfo.extend({ invite_code: z.string().describe('16 upper-case hex characters') });
+
+/** Route 44 `data`: ActiveMemberInfo plus the fields the original route body built (contract Decision). */
+export const ActiveMemberInfo = z.object({
+  member_id: z.string(),
+  user_id: z.string(),
+  family_id: z.string(),
+  username: z.string(),
+  display_name: z.string().nullable(),
+  role: FamilyRole.describe("the member's role in the family"),
+  permissions: z.array(z.string()).describe("the member's permissions in the family"),
+  data_access_level: z.enum(['full', 'limited', 'basic']).describe("what the caller sees of the member's data"),
+  switched_at: isoDateTime,
+  member_name: z.string(),
+  access_level: z.enum(['full', 'limited', 'basic']),
+  isolation_key: z.string().describe('{caller_id}:{member_id}'),
+});

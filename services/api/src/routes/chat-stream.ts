@@ -1,0 +1,132 @@
+import { newConversationId } from '@aurawell/db';
+import type { BusFrame } from '@aurawell/platform';
+import { messageText } from '@aurawell/protocol';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { endpoint, type Endpoint } from '../http/endpoint';
+import { HttpError } from '../http/errors';
+import { RequestValidationError } from '../http/validate';
+import { ownsConversation } from '../store/conversations';
+
+const id = z.string().min(1).max(128);
+
+/**
+ * Either a new question (`message`) or a resume (`message_id` + `last_seq`, or a `Last-Event-ID`
+ * header, which is why "one of them" is checked in the handler rather than here).
+ */
+export const ChatStreamRequest = z.object({
+  type: z.enum(['health_chat', 'general_chat']).default('health_chat'),
+  message: messageText.optional(),
+  context: z.record(z.string(), z.unknown()).nullish(),
+  conversation_id: id.nullish(),
+  active_member_id: id.nullish(),
+  request_id: z.string().max(128).nullish(),
+  message_id: id.optional(),
+  last_seq: z.int().min(0).optional(),
+});
+type ChatStreamRequest = z.output<typeof ChatStreamRequest>;
+
+const KEEPALIVE_MS = 15000;
+
+/** `Last-Event-ID: <message_id>:<seq>`, the id of the last event the client received. */
+export const parseLastEventId = (header: string | undefined): { messageId: string; seq: number } | null => {
+  const m = /^(.+):(\d+)$/.exec(header?.trim() ?? '');
+  return m?.[1] && m[2] ? { messageId: m[1], seq: Number(m[2]) } : null;
+};
+
+/** One frame as a Server-Sent Event; the id lets the client resume exactly after it. */
+const sseEvent = (frame: BusFrame): string => {
+  const type = (JSON.parse(frame.raw) as { type?: string }).type ?? 'message';
+  return `id: ${frame.messageId}:${frame.seq}\nevent: ${type}\ndata: ${frame.raw}\n\n`;
+};
+
+/**
+ * An SSE response that opens on the first frame (so a refusal can still be a plain HTTP error),
+ * sends keep-alive comments through idle proxies, and stops when the client leaves.
+ */
+const openEventStream = (req: Request, res: Response) => {
+  const gone = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  req.on('close', () => {
+    clearInterval(timer);
+    gone.abort();
+  });
+  const open = () => {
+    if (res.headersSent) return;
+    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    timer = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+  };
+  return {
+    signal: gone.signal,
+    send: (frame: BusFrame) => {
+      open();
+      res.write(sseEvent(frame));
+    },
+    end: () => {
+      clearInterval(timer);
+      if (res.headersSent) res.end();
+    },
+  };
+};
+
+const resumeTarget = (req: Request, body: ChatStreamRequest) => {
+  const fromHeader = parseLastEventId(req.get('last-event-id'));
+  if (fromHeader) return fromHeader;
+  return body.message_id !== undefined ? { messageId: body.message_id, seq: body.last_seq ?? 0 } : null;
+};
+
+const startNew = async (deps: AppDeps, userId: string, body: ChatStreamRequest, stream: ReturnType<typeof openEventStream>) => {
+  if (body.conversation_id && !(await ownsConversation(deps.pool, body.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
+  const result = await deps.generations.follow(
+    {
+      userId,
+      kind: body.type === 'general_chat' ? 'general' : 'health',
+      message: body.message ?? '',
+      context: body.context ?? null,
+      conversationId: body.conversation_id ?? newConversationId(userId),
+      newConversation: !body.conversation_id,
+      activeMemberId: body.active_member_id ?? null,
+      requestId: body.request_id ?? null,
+    },
+    stream.send,
+    { timeoutMs: deps.config.GENERATION_DEADLINE_MS, signal: stream.signal },
+  );
+  if (result === 'too_many') throw new HttpError(429, 'Too many answers are being generated for this user; try again shortly');
+};
+
+/**
+ * `POST /api/v1/chat/stream`: the WebSocket's frames as Server-Sent Events, for networks that block
+ * WebSockets. Re-posting with `Last-Event-ID` resumes the same generation after that event.
+ */
+export const chatStreamRoutes = (deps: AppDeps): Endpoint[] => [
+  endpoint(deps.tokens, {
+    method: 'post',
+    path: '/api/v1/chat/stream',
+    summary: 'Streaming chat over Server-Sent Events (the WebSocket fallback); resumable with Last-Event-ID',
+    description: 'Events: `event: <frame type>`, `id: <message_id>:<seq>`, `data: <the WebSocket frame>`.',
+    tag: 'chat',
+    auth: true,
+    body: ChatStreamRequest,
+    response: z.string().describe('text/event-stream'),
+    errors: [404, 429],
+    handle: async ({ req, res, userId, body }) => {
+      const stream = openEventStream(req, res);
+      try {
+        const resume = resumeTarget(req, body);
+        if (!resume && body.message === undefined) {
+          throw new RequestValidationError([{ type: 'missing', loc: ['body', 'message'], msg: 'Field required', input: body }]);
+        }
+        if (resume) {
+          const found = await deps.generations.resume(userId, resume.messageId, resume.seq, stream.send, stream.signal);
+          if (!found) throw new HttpError(404, 'Generation not found');
+        } else {
+          await startNew(deps, userId, body, stream);
+        }
+      } finally {
+        stream.end();
+      }
+    },
+  }),
+];
