@@ -140,3 +140,27 @@ test('SSE refusals are plain HTTP errors: bad body 422, unknown generation 404',
   const unknown = await postStream({}, { 'last-event-id': `${randomUUID()}:3` });
   expect(unknown.status).toBe(404);
 });
+
+test('comprehensive advice comes from the model through the worker, parsed into the five sections', async () => {
+  const { status, body } = await api('POST', '/api/v1/health/advice/comprehensive', { goal_type: 'weight_loss', duration_weeks: 6 });
+  expect(status).toBe(200);
+  const advice = body!.data.advice as Record<string, { title: string; content: string; recommendations: string[] }>;
+  expect(Object.keys(advice)).toEqual(['diet', 'exercise', 'weight', 'sleep', 'mental_health']);
+  expect(Object.values(advice).map((s) => s.title)).toEqual(['饮食建议', '运动计划', '体重管理', '睡眠优化', '心理健康']);
+  for (const section of Object.values(advice)) expect(section.recommendations).toHaveLength(3);
+  const request = sys.sim.transcripts().find((t) => t.lastUserMessage.includes('计划周期 6 周'))!;
+  expect(JSON.stringify(request.messages)).toContain('基础代谢');
+  expect(advice.diet!.content).toBe(request.content.split('### 饮食建议\n')[1]!.split('\n\n')[0]);
+  // One-off advice is not a conversation turn.
+  const list = await api('GET', '/api/v1/chat/conversations');
+  expect(list.body!.conversations.some((c: { id: string }) => c.id.startsWith('advice_'))).toBe(false);
+});
+
+test('quick advice is the model’s short answer; an unknown topic is 400 and a missing one 422', async () => {
+  const quick = await api('POST', '/api/v1/health/advice/quick?topic=diet');
+  expect(quick.status).toBe(200);
+  const request = sys.sim.transcripts().filter((t) => t.lastUserMessage.includes('BMI')).pop()!;
+  expect(quick.body!.data).toMatchObject({ topic: 'diet', user_id: 'rest_user', advice: request.content.trim() });
+  expect((await api('POST', '/api/v1/health/advice/quick?topic=astrology')).status).toBe(400);
+  expect((await api('POST', '/api/v1/health/advice/quick')).status).toBe(422);
+});

@@ -8,7 +8,7 @@ export const CHALLENGE_TYPES = ['activity', 'nutrition', 'sleep', 'weight_manage
 
 const calendarDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { abort: true })
   .refine((v) => parseIsoDay(v) !== null, 'Input should be a valid date')
   .describe('date, YYYY-MM-DD');
 

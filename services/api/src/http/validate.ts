@@ -110,6 +110,8 @@ const mapIssue = (issue: Issue, input: unknown): Mapped => {
       }
       return { type: 'value_error', msg: `Value error, ${issue.message}` };
     case 'invalid_value': {
+      // zod reports an absent enum/literal as a wrong value; pydantic calls it missing.
+      if (input === undefined) return { type: 'missing', msg: 'Field required' };
       const expected = quoteList(issue.values);
       return issue.values.length === 1
         ? { type: 'literal_error', msg: `Input should be ${expected}`, ctx: { expected } }

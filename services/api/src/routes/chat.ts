@@ -8,7 +8,7 @@ import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { flatOf, isoDateTime } from '../http/schemas';
-import { attachFollowUps, createConversation, ownsConversation, restConversationId } from '../store/conversations';
+import { attachFollowUps, createConversation, ownsConversation } from '../store/conversations';
 import { conversationRoutes } from './conversations';
 
 const context = z.record(z.string(), z.unknown());
@@ -55,9 +55,9 @@ const chat = (deps: AppDeps) =>
     response: ChatResponse,
     errors: [429, 500],
     handle: async ({ res, userId, body }) => {
-      const conversationId = restConversationId(userId);
+      const conversationId = (await createConversation(deps.pool, { userId, type: 'health_consultation', metadata: {}, memberId: null })).id;
       const result = await deps.generations.follow(
-        { userId, kind: 'health', message: body.message, context: null, conversationId, newConversation: true, activeMemberId: null, requestId: res.locals.requestId },
+        { userId, kind: 'health', message: body.message, context: null, conversationId, newConversation: false, activeMemberId: null, requestId: res.locals.requestId },
         () => {},
         { timeoutMs: deps.config.CHAT_TIMEOUT_MS },
       );
@@ -75,9 +75,7 @@ const conversationFor = async (deps: AppDeps, userId: string, body: z.output<typ
   }
   const memberId = body.member_id ?? null;
   const metadata = memberId ? { member_id: memberId } : {};
-  const created = await createConversation(deps.pool, { id: restConversationId(userId), userId, type: 'health_consultation', metadata, memberId });
-  if (!created) throw new HttpError(500, 'Failed to create conversation');
-  return created.id;
+  return (await createConversation(deps.pool, { userId, type: 'health_consultation', metadata, memberId })).id;
 };
 
 /**

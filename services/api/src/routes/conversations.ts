@@ -5,7 +5,7 @@ import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { flatOf, isoDateTime, Minimal } from '../http/schemas';
 import { queryInt } from '../http/validate';
-import { conversationHistory, createConversation, deleteConversation, listConversations, ownsConversation, restConversationId } from '../store/conversations';
+import { conversationHistory, createConversation, deleteConversation, listConversations, ownsConversation } from '../store/conversations';
 
 export const CreateConversationRequest = z.object({
   type: z.string().default('health_consultation'),
@@ -53,8 +53,7 @@ const create = (deps: AppDeps) =>
     response: ConversationCreated,
     errors: [500],
     handle: async ({ res, userId, body }) => {
-      const row = await createConversation(deps.pool, { id: restConversationId(userId), userId, type: body.type, metadata: body.metadata ?? {}, memberId: null });
-      if (!row) throw new HttpError(500, 'Failed to create conversation');
+      const row = await createConversation(deps.pool, { userId, type: body.type, metadata: body.metadata ?? {}, memberId: null });
       res.json({ conversation_id: row.id, type: row.type, created_at: row.created_at.toISOString(), title: row.title, status: row.status });
     },
   });
