@@ -127,11 +127,29 @@ test('REST goes to the api', async () => {
   expect(log).toMatch(/"GET \/api\/v1\/health HTTP\/1\.1" 200/);
 });
 
+/** Connections a gateway has accepted so far (its own counter on the ops port). */
+const accepted = async (gateway: number): Promise<number> => {
+  const res = await fetch(`http://127.0.0.1:${sys.stack.gateways[gateway]!.opsPort}/metrics`);
+  const value = (await res.text()).match(/^aurawell_ws_connects_total(?:\{[^}]*\})? (\d+)/m)?.[1];
+  if (value === undefined) throw new Error(`gateway ${gateway} exports no aurawell_ws_connects_total`);
+  return Number(value);
+};
+
 test('a WebSocket upgrade with a token reaches a gateway and a health_chat completes with the exact text', async () => {
   await chatExactly('user_001');
-  // A WebSocket path is never served by the api: without the upgrade it is the gateway's answer.
-  const plain = await fetch(`http://${edge}/ws/chat/user_001`);
-  expect(plain.status).not.toBe(200);
+});
+
+test('new connections are spread over both gateways (no stickiness)', async () => {
+  const before = await Promise.all([accepted(0), accepted(1)]);
+  for (let i = 0; i < 4; i++) {
+    const client = await connect(await viaNginx('user_002'));
+    client.close();
+    await client.closed;
+  }
+  const after = await Promise.all([accepted(0), accepted(1)]);
+  expect(after[0]! - before[0]! + after[1]! - before[1]!).toBe(4);
+  expect(after[0]! - before[0]!).toBeGreaterThan(0);
+  expect(after[1]! - before[1]!).toBeGreaterThan(0);
 });
 
 test('after a gateway is killed, new connections through nginx still succeed and chats complete', async () => {

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2019, { type ErrorObject } from 'ajv/dist/2019';
 import { validate as validateDockerfileSyntax, ValidationSeverity } from 'dockerfile-utils';
@@ -126,7 +127,11 @@ export const lintDockerfile = (path: string): LintFinding[] => {
   if (shellcheck.error) throw new Error('shellcheck is required to lint RUN instructions (apt-get install -y shellcheck; .ci/run does)');
   const cli = join(ROOT, 'node_modules', 'dockerlinter', 'bin', 'dockerfilelinter.js');
   if (!existsSync(cli)) throw new Error('dockerlinter is not installed (root devDependency)');
-  const res = spawnSync(process.execPath, [cli, '-f', join(ROOT, path), '-s', 'sh', '-e', 'info', '-j'], { encoding: 'utf8' });
+  // dockerlinter writes each RUN to temp<line>.sh in its working directory for ShellCheck: keep
+  // those out of the repo and away from a concurrent run.
+  const cwd = mkdtempSync(join(tmpdir(), 'dockerlinter-'));
+  const res = spawnSync(process.execPath, [cli, '-f', join(ROOT, path), '-s', 'sh', '-e', 'info', '-j'], { encoding: 'utf8', cwd });
+  rmSync(cwd, { recursive: true, force: true });
   const out = res.stdout.trim();
   const findings: LintFinding[] = out === '' ? [] : (JSON.parse(out) as LintFinding[]);
   if (res.status !== 0 && findings.length === 0) throw new Error(`dockerlinter failed (exit ${res.status}): ${res.stderr}${res.stdout}`);
@@ -144,6 +149,6 @@ export const lintDockerfile = (path: string): LintFinding[] => {
   });
   return [
     ...findings,
-    ...syntax.map((d) => ({ lineNumber: d.range.start.line + 1, code: `dockerfile-utils:${String(d.code)}`, message: d.message, level: 'error' })),
+    ...syntax.map((d) => ({ lineNumber: d.range.start.line + 1, code: `dockerfile-utils:${String(d.code)}`, message: typeof d.message === 'string' ? d.message : d.message.value, level: 'error' })),
   ];
 };

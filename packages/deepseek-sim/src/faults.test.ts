@@ -1,4 +1,4 @@
-import { FaultCounter, parseFaults, statusFaultFor, stripDirectives } from './faults';
+import { effectivePlan, FaultCounter, parseFaults, statusFaultFor, stripDirectives } from './faults';
 
 describe('parseFaults', () => {
   it('returns a normal plan when there is no directive', () => {
@@ -71,5 +71,16 @@ describe('statusFaultFor', () => {
     counter.hit('c');
     expect(counter.hit('a')).toBe(1);
     expect(counter.hit('c')).toBe(2);
+  });
+});
+
+describe('effectivePlan', () => {
+  it('with times=N any fault applies to the first N requests of a message only, pace overrides stay', () => {
+    const counter = new FaultCounter();
+    const plan = parseFaults('[[sim:cut=0,times=2,tps=50]]');
+    const plans = [1, 2, 3].map(() => effectivePlan(plan, 'm', counter));
+    expect(plans.map((p) => p.cutAfter)).toEqual([0, 0, undefined]);
+    expect(plans[2]).toMatchObject({ tokensPerSecond: 50, hang: false });
+    expect(effectivePlan(parseFaults('[[sim:hang]]'), 'm', counter).hang).toBe(true);
   });
 });

@@ -120,7 +120,17 @@ export class FaultCounter {
 
 /** The error status this request must get, or null when it should succeed. */
 export function statusFaultFor(plan: FaultPlan, message: string, counter: FaultCounter): number | null {
-  if (plan.status === undefined) return null;
-  if (plan.times === undefined) return plan.status;
-  return counter.hit(message) <= plan.times ? plan.status : null;
+  return effectivePlan(plan, message, counter).status ?? null;
+}
+
+/**
+ * The plan this request follows: with `times=N`, only the first N requests carrying the same
+ * message misbehave (any fault: status, keepalive, cut, end, hang); later ones are served
+ * normally, keeping only the pace overrides.
+ */
+export function effectivePlan(plan: FaultPlan, message: string, counter: FaultCounter): FaultPlan {
+  if (plan.times === undefined) return plan;
+  if (counter.hit(message) <= plan.times) return plan;
+  const { tokensPerSecond, firstTokenDelayMs, answerTokens, problems } = plan;
+  return { hang: false, problems, tokensPerSecond, firstTokenDelayMs, answerTokens };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_ANSWER_TOKENS, simulatedAnswer } from './answer';
-import { FaultCounter, parseFaults, statusFaultFor, type FaultPlan } from './faults';
+import { effectivePlan, FaultCounter, parseFaults, type FaultPlan } from './faults';
 import { jsonCompletion, streamCompletion, type Pace } from './respond';
 import { TranscriptStore, type Transcript } from './transcripts';
 import { errorBody, estimatePromptTokens, validateRequest, type CompletionRequest } from './wire';
@@ -160,10 +160,10 @@ async function handleCompletion(ctx: Context, req: IncomingMessage, res: ServerR
   if (validation?.ok !== true || request === undefined) {
     return sendError(ctx, res, transcript, 400, validation?.ok === false ? validation.message : undefined);
   }
-  const plan = parseFaults(request.lastUserMessage);
-  if (plan.problems.length > 0) ctx.logger?.warn({ problems: plan.problems }, 'deepseek-sim ignored directive items');
-  const failStatus = statusFaultFor(plan, request.lastUserMessage, ctx.counter);
-  if (failStatus !== null) return sendError(ctx, res, transcript, failStatus);
+  const parsedPlan = parseFaults(request.lastUserMessage);
+  if (parsedPlan.problems.length > 0) ctx.logger?.warn({ problems: parsedPlan.problems }, 'deepseek-sim ignored directive items');
+  const plan = effectivePlan(parsedPlan, request.lastUserMessage, ctx.counter);
+  if (plan.status !== undefined) return sendError(ctx, res, transcript, plan.status);
   startCompletion(ctx, req, res, request, plan, transcript);
 }
 

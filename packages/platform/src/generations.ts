@@ -19,6 +19,7 @@ redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[9])
 redis.call('HSET', KEYS[1], 'owner', 'queued', 'seq', 1, 'status', 'sending', 'conversation_id', ARGV[5], 'created_at', ARGV[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '1-0', 'f', ARGV[6])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 redis.call('PEXPIRE', KEYS[2], ARGV[9])
 redis.call('PUBLISH', ARGV[7], ARGV[6])
@@ -42,6 +43,7 @@ if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[7]) end
 if ARGV[7] == 'done' or ARGV[7] == 'error' or ARGV[7] == 'cancelled' then
   redis.call('HSET', KEYS[1], 'owner', '')
   redis.call('ZREM', KEYS[3], ARGV[8])
+  redis.call('ZREM', KEYS[4], ARGV[9])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
@@ -57,9 +59,9 @@ type Scripts = {
 const withScripts = (redis: Redis): Redis & Scripts => {
   const r = redis as Redis & Partial<Scripts>;
   if (!r.awGenStart) {
-    redis.defineCommand('awGenStart', { numberOfKeys: 3, lua: START });
+    redis.defineCommand('awGenStart', { numberOfKeys: 4, lua: START });
     redis.defineCommand('awGenClaim', { numberOfKeys: 1, lua: CLAIM });
-    redis.defineCommand('awGenAppend', { numberOfKeys: 3, lua: APPEND });
+    redis.defineCommand('awGenAppend', { numberOfKeys: 4, lua: APPEND });
   }
   return r as Redis & Scripts;
 };
@@ -80,7 +82,8 @@ export type GenerationStore = ReturnType<typeof createGenerationStore>;
 export const createGenerationStore = (redis: Redis, keys: Keys, opts: GenerationStoreOptions) => {
   const r = withScripts(redis);
   const genKeys = (userId: string, messageId: string) =>
-    [keys.generationMeta(userId, messageId), keys.generationFrames(userId, messageId), keys.userGenerations(userId)] as const;
+    [keys.generationMeta(userId, messageId), keys.generationFrames(userId, messageId), keys.userGenerations(userId), keys.runningGenerations] as const;
+  const member = (userId: string, messageId: string) => `${userId}\n${messageId}`;
 
   return {
     /**
@@ -99,7 +102,7 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
       const res = await r.awGenStart(
         ...genKeys(g.userId, g.messageId),
         now, now + g.deadlineMs, g.maxRunning, g.messageId, g.conversationId,
-        g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs,
+        g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, member(g.userId, g.messageId),
       );
       return res === 1 ? 'started' : res === 0 ? 'too_many' : 'exists';
     },
@@ -138,9 +141,23 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
       const res = await r.awGenAppend(
         ...genKeys(a.userId, a.messageId),
         a.owner, a.seq, a.frame, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs,
-        a.status ?? '', a.messageId,
+        a.status ?? '', a.messageId, member(a.userId, a.messageId),
       );
       return res === -1 ? 'fenced' : res === -2 ? 'out_of_order' : 'ok';
+    },
+
+    /** Unfinished generations whose deadline passed before `before` (ms epoch), oldest first. */
+    async overdue(before: number, limit = 100): Promise<{ userId: string; messageId: string }[]> {
+      const members = await redis.zrangebyscore(keys.runningGenerations, '-inf', before, 'LIMIT', 0, limit);
+      return members.map((m) => {
+        const [userId = '', messageId = ''] = m.split('\n');
+        return { userId, messageId };
+      });
+    },
+
+    /** Drops an entry of the running index whose generation no longer exists. */
+    async forget(userId: string, messageId: string): Promise<void> {
+      await redis.zrem(keys.runningGenerations, member(userId, messageId));
     },
 
     async meta(userId: string, messageId: string): Promise<GenerationMeta | null> {

@@ -27,6 +27,11 @@ export const createKeys = (prefix: string) => {
     generationMeta: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}`,
     /** Stream of a generation's frames, entry id `<seq>-0`, for replay. */
     generationFrames: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:frames`,
+    /**
+     * Sorted set of every unfinished generation (`userId\nmessageId` → deadline), so a reaper can
+     * end the ones whose worker vanished. One key for the fleet: shard it before Redis Cluster.
+     */
+    runningGenerations: `${prefix}:gens:running`,
     /** Set when a user asks to stop a generation; checked by the worker that claims it. */
     generationCancel: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:cancel`,
     /** Pub/sub channel telling workers to stop a running generation. */
@@ -37,5 +42,7 @@ export const createKeys = (prefix: string) => {
     gateway: (gatewayId: string) => `${prefix}:gw:${gatewayId}`,
     /** One-time WebSocket ticket → user id. */
     wsTicket: (ticket: string) => `${prefix}:ticket:${ticket}`,
+    /** Hash: the user's frame token bucket (tokens, last refill), shared by every gateway replica. */
+    userRateLimit: (userId: string) => `${user(userId)}:rate`,
   };
 };

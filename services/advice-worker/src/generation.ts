@@ -3,7 +3,8 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
 import type { GenerationStore, Logger } from '@aurawell/platform';
 import { type Queryable } from '@aurawell/db';
-import { classifyLlmFailure, type FailureCause, type LlmPiece, type LlmStream } from './llm';
+import type { LlmStream } from './llm';
+import { streamAnswer, type Answer } from './stream-answer';
 import { GenerationPublisher } from './publisher';
 import { gatherPrompt, saveAnswer } from './persistence';
 import type { WorkerMetrics } from './metrics';
@@ -14,18 +15,17 @@ export type GenerationDeps = {
   llm: LlmStream;
   logger: Logger;
   metrics: WorkerMetrics;
-  limits: { historyTurns: number; firstTokenDeadlineMs: number; generationDeadlineMs: number };
+  limits: {
+    historyTurns: number;
+    firstTokenDeadlineMs: number;
+    /** Counted from the moment the chat was accepted, not from when this worker took it. */
+    generationDeadlineMs: number;
+    /** Attempts at the provider before the first token (each with the SDK's own HTTP retries). */
+    streamAttempts?: number;
+  };
 };
 
 export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped';
-
-type Answer = {
-  text: string;
-  cancelled: boolean;
-  finishReason: string | null;
-  usage: Usage | null;
-  failure: { code: ErrorCode; message: string } | null;
-};
 
 const codePoints = (s: string): number => [...s].length;
 
@@ -46,17 +46,30 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq);
   // Stopped before anything was asked of the model or stored: nothing to store (the conversation may not exist yet).
   if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, null, deps);
-  if (!(await pub.status('streaming'))) return 'fenced';
-
+  if (!(await announceStart(pub, lastSeq))) return 'fenced';
   const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
   if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
-
   const answer = await streamAnswer(pub, job, prompt.messages, deps, cancel);
+  return finish(pub, job, answer, deps);
+};
+
+/** Text of the restart notice (the default locale is Chinese, as every status text). */
+export const RESTART_TEXT = '处理回复的服务已重启，正在重新生成回复...';
+
+/**
+ * `streaming`. When an earlier attempt already streamed (its worker died and this one took the
+ * job over), the status says so with `data.restart`: clients drop the deltas they have of this
+ * message and show the new answer from here; `full_response` is this attempt's text alone.
+ */
+const announceStart = (pub: GenerationPublisher, lastSeq: number): Promise<boolean> =>
+  lastSeq >= 2 ? pub.status('streaming', { restart: true, reason: 'worker_restarted' }, RESTART_TEXT) : pub.status('streaming');
+
+/** Stores the answer and publishes the one terminal status it deserves. */
+const finish = async (pub: GenerationPublisher, job: ChatJob, answer: Answer, deps: GenerationDeps): Promise<Outcome> => {
   if (pub.fenced) return 'fenced';
   if (answer.cancelled) return finishCancelled(pub, job, answer.text, deps);
-  await saveAnswer(deps.db, job, answer.text, answer.failure ? 'error' : 'complete', answer.usage, log);
+  await saveAnswer(deps.db, job, answer.text, answer.failure ? 'error' : 'complete', answer.usage, deps.logger);
   if (answer.failure) return finishWithError(pub, answer.failure, answer.text, deps);
-
   if (answer.usage) {
     deps.metrics.tokens.inc({ direction: 'in' }, answer.usage.prompt_tokens);
     deps.metrics.tokens.inc({ direction: 'out' }, answer.usage.completion_tokens);
@@ -70,7 +83,7 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
     finish_reason: answer.finishReason,
   });
   deps.metrics.generations.inc({ status: 'done' });
-  log.info({ length: answer.text.length, finishReason: answer.finishReason }, 'generation done');
+  deps.logger.info({ messageId: job.messageId, length: answer.text.length, finishReason: answer.finishReason }, 'generation done');
   return 'done';
 };
 
@@ -97,93 +110,3 @@ const finishWithError = async (
   return 'error';
 };
 
-/** DeepSeek ends a stream it could not finish with this reason: the answer is incomplete. */
-const INCOMPLETE_FINISH = new Set(['insufficient_system_resource']);
-
-/**
- * The bounds of one provider stream: a first-token deadline that keep-alive comments cannot
- * extend, a total deadline, and the user's cancel (ignored once the answer is complete).
- */
-const boundStream = (limits: GenerationDeps['limits'], cancel: AbortSignal) => {
-  const controller = new AbortController();
-  let cause: FailureCause = null;
-  const abort = (c: FailureCause) => {
-    cause ??= c;
-    controller.abort();
-  };
-  const firstTokenTimer = setTimeout(() => abort('first_token_deadline'), limits.firstTokenDeadlineMs);
-  const totalTimer = setTimeout(() => abort('total_deadline'), limits.generationDeadlineMs);
-  const onCancel = () => abort('cancelled');
-  if (cancel.aborted) onCancel();
-  else cancel.addEventListener('abort', onCancel, { once: true });
-  return {
-    signal: controller.signal,
-    abort,
-    cause: () => cause,
-    firstToken: () => clearTimeout(firstTokenTimer),
-    complete: () => cancel.removeEventListener('abort', onCancel),
-    dispose: () => {
-      clearTimeout(firstTokenTimer);
-      clearTimeout(totalTimer);
-      cancel.removeEventListener('abort', onCancel);
-    },
-  };
-};
-
-/** Relays the provider's stream delta by delta; a stream without `finish_reason` is incomplete. */
-const streamAnswer = async (
-  pub: GenerationPublisher,
-  job: ChatJob,
-  messages: ChatCompletionMessageParam[],
-  deps: GenerationDeps,
-  cancel: AbortSignal,
-): Promise<Answer> => {
-  const bounds = boundStream(deps.limits, cancel);
-  const started = performance.now();
-  const answer: Answer = { text: '', cancelled: false, finishReason: null, usage: null, failure: null };
-  let streamed = false;
-  let error: unknown = null;
-  try {
-    for await (const piece of deps.llm(messages, bounds.signal, { maxTokens: job.maxTokens })) {
-      if ((piece.kind === 'content' || piece.kind === 'reasoning') && !streamed) {
-        streamed = true;
-        bounds.firstToken();
-        deps.metrics.firstToken.observe((performance.now() - started) / 1000);
-      }
-      if (!(await relay(piece, answer, pub))) {
-        bounds.abort('fenced');
-        break;
-      }
-      if (piece.kind === 'finish') bounds.complete();
-    }
-  } catch (err) {
-    error = err;
-  } finally {
-    bounds.dispose();
-    deps.metrics.llmDuration.observe((performance.now() - started) / 1000);
-  }
-  const cause = bounds.cause();
-  if (cause === 'cancelled') answer.cancelled = true;
-  else if (cause !== 'fenced' && (answer.finishReason === null || INCOMPLETE_FINISH.has(answer.finishReason))) {
-    answer.failure = classifyLlmFailure(error, cause, streamed);
-    if (answer.failure.code === 'INTERNAL_ERROR') deps.logger.error({ err: error, messageId: pub.ref.messageId }, 'llm stream failed');
-  }
-  return answer;
-};
-
-/** Records one piece and publishes it; false when the generation was taken over. */
-const relay = async (piece: LlmPiece, answer: Answer, pub: GenerationPublisher): Promise<boolean> => {
-  switch (piece.kind) {
-    case 'content':
-      answer.text += piece.text;
-      return pub.content(piece.text);
-    case 'reasoning':
-      return pub.reasoning(piece.text);
-    case 'finish':
-      answer.finishReason = piece.reason;
-      return true;
-    case 'usage':
-      answer.usage = piece.usage;
-      return true;
-  }
-};

@@ -59,6 +59,10 @@ export const createLlmStream = (s: LlmSettings): LlmStream => {
   };
 };
 
+/** undici reports a connection the server dropped mid-body as `TypeError: terminated`. */
+const isNetworkFailure = (err: unknown): boolean =>
+  err instanceof TypeError && /^(terminated|fetch failed)$/.test(err.message);
+
 export type FailureCause = 'first_token_deadline' | 'total_deadline' | 'cancelled' | 'fenced' | null;
 
 /** Maps what went wrong to the error code the client sees and a message for people. */
@@ -71,7 +75,7 @@ export const classifyLlmFailure = (
   if (cause === 'total_deadline') return { code: 'UPSTREAM_TIMEOUT', message: '生成时间超过上限，已停止' };
   if (streamed) return { code: 'UPSTREAM_INTERRUPTED', message: '模型服务的回复中断，已保留部分内容' };
   if (err === null) return { code: 'UPSTREAM_UNAVAILABLE', message: '模型服务没有返回内容，请稍后重试' };
-  if (err instanceof APIConnectionError) return { code: 'UPSTREAM_UNAVAILABLE', message: '无法连接模型服务，请稍后重试' };
+  if (err instanceof APIConnectionError || isNetworkFailure(err)) return { code: 'UPSTREAM_UNAVAILABLE', message: '无法连接模型服务，请稍后重试' };
   if (err instanceof APIError && err.status !== undefined) {
     if ([400, 401, 402, 422].includes(err.status)) {
       return { code: 'UPSTREAM_REJECTED', message: `模型服务拒绝了请求（HTTP ${err.status}）` };

@@ -15,6 +15,11 @@ export const createWorkerMetrics = (registry: Registry) => ({
     labelNames: ['code'] as const,
     registers: [registry],
   }),
+  llmRetries: new Counter({
+    name: 'aurawell_llm_retries_total',
+    help: 'Provider attempts retried by the worker before the first token',
+    registers: [registry],
+  }),
   firstToken: new Histogram({
     name: 'aurawell_llm_first_token_seconds',
     help: 'Time from the LLM request to its first token',

@@ -4,17 +4,19 @@ import { DEMO_FAMILY_ID, DEMO_USERS, randomFor, SEED_DAYS } from './seed';
 import { insertChallenge, type NewChallenge } from './store/family-challenges';
 import { insertInvitation } from './store/family-invitations';
 
-/** Per demo user: today's weight (the profile's), the daily drift back in time, and value ranges. */
-const METRIC_PLANS = {
+type Range = readonly [number, number];
+/** One demo user's metrics: today's weight (the profile's), the daily loss going back in time, and value ranges. */
+export type MetricPlan = { weightToday: number; lossPerDay: number; resting: Range; calories: Range; protein: Range; carbs: Range };
+
+const METRIC_PLANS: Record<string, MetricPlan> = {
   user_001: { weightToday: 72.5, lossPerDay: 0.11, resting: [56, 64], calories: [1900, 2500], protein: [70, 120], carbs: [200, 300] },
   user_002: { weightToday: 55, lossPerDay: -0.02, resting: [62, 70], calories: [1600, 2100], protein: [55, 90], carbs: [170, 250] },
-} as const;
+};
 
-type Plan = (typeof METRIC_PLANS)[keyof typeof METRIC_PLANS];
-const between = (rnd: () => number, [min, max]: readonly [number, number]): number => min + rnd() * (max - min);
+const between = (rnd: () => number, [min, max]: Range): number => min + rnd() * (max - min);
 
 /** Deterministic daily metrics for one user `daysAgo` days before `today`. */
-export const demoMetrics = (userId: string, plan: Plan, day: string, daysAgo: number) => {
+export const demoMetrics = (userId: string, plan: MetricPlan, day: string, daysAgo: number) => {
   const rnd = randomFor(`metrics:${userId}:${day}`);
   const resting = Math.round(between(rnd, plan.resting));
   return {
@@ -49,8 +51,8 @@ export const demoChallenges = (today: string): Omit<NewChallenge, 'family_id' | 
     target_value: 8000, duration_days: 7, start_date: addDays(today, -3), rewards: ['家庭积分 100'],
   },
   {
-    title: '一周七万步', description: '一周累计走满 70000 步', challenge_type: 'activity', target_metric: 'steps',
-    target_value: 70000, duration_days: 7, start_date: addDays(today, -17), rewards: ['运动达人徽章'],
+    title: '一周五万步', description: '一周累计走满 50000 步', challenge_type: 'activity', target_metric: 'steps',
+    target_value: 50000, duration_days: 7, start_date: addDays(today, -17), rewards: ['运动达人徽章'],
   },
   {
     title: '早睡早起', description: '两周内平均每晚睡足 7.5 小时', challenge_type: 'sleep', target_metric: 'sleep_hours',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envInt, envPort, generationEnv, loadConfig } from '@aurawell/platform';
+import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envInt, envNumber, envPort, generationEnv, loadConfig } from '@aurawell/platform';
 import { MAX_MESSAGE_CHARS } from '@aurawell/protocol';
 
 const schema = z.object({
@@ -17,11 +17,25 @@ const schema = z.object({
   HEARTBEAT_INTERVAL_MS: envInt(30000, 100),
   HEARTBEAT_TIMEOUT_MS: envInt(10000, 100),
   IDLE_TIMEOUT_MS: envInt(300000, 1000),
-  /** A socket whose unsent bytes pass this is closed with 1013; the client resumes. */
+  /** A socket whose unsent bytes (queued ones included) pass this is closed with 1013; the client resumes. */
   SEND_BUFFER_HARD_CAP_BYTES: envInt(4 * 1024 * 1024, 1024),
+  /** Above this many unsent bytes a slow client's pending deltas are merged instead of queued one by one. */
+  SEND_BUFFER_SOFT_CAP_BYTES: envInt(256 * 1024, 0),
+  /** Token bucket of incoming frames per user, shared by every replica (contract: 20/s, burst 40). */
+  RATE_LIMIT_PER_SECOND: envNumber(20, 0.001, 1_000_000),
+  RATE_LIMIT_BURST: envInt(40, 1, 1_000_000),
+  /** On shutdown the open connections are closed (1012) spread over this window, so clients do not stampede the other replicas. */
+  DRAIN_WINDOW_MS: envInt(10000, 0),
   /** How long a registration lives without refresh: a crashed gateway's connections vanish after it. */
   REGISTRY_TTL_MS: envInt(60000, 1000),
-}).transform((env) => ({ ...env, CORS_ALLOWED_ORIGINS: allowedOrigins(env) }));
+})
+  .refine((env) => env.SEND_BUFFER_SOFT_CAP_BYTES < env.SEND_BUFFER_HARD_CAP_BYTES, {
+    message: 'must be below SEND_BUFFER_HARD_CAP_BYTES',
+    path: ['SEND_BUFFER_SOFT_CAP_BYTES'],
+  })
+  // The drain must end before the shutdown deadline, or the last clients are cut off without 1012.
+  .refine((env) => env.DRAIN_WINDOW_MS < env.SHUTDOWN_DEADLINE_MS, { message: 'must be below SHUTDOWN_DEADLINE_MS', path: ['DRAIN_WINDOW_MS'] })
+  .transform((env) => ({ ...env, CORS_ALLOWED_ORIGINS: allowedOrigins(env) }));
 
 export type GatewayConfig = z.infer<typeof schema>;
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadConfig(schema, env);

@@ -1,10 +1,21 @@
 import { WebSocket } from 'ws';
 import { FrameSequencer, type BusFrame, type FrameSink } from '@aurawell/platform';
 import { CloseCode } from '@aurawell/protocol';
+import { Outbox } from './outbox';
+
+export type SendLimits = {
+  /** Above this many unsent bytes, pending deltas are merged (see Outbox). */
+  softCapBytes: number;
+  /** Past this many unsent bytes the client is closed with 1013 and resumes later. */
+  hardCapBytes: number;
+  onMerge?: () => void;
+  onSlowClose?: () => void;
+};
 
 /**
  * One client socket and its per-device session (active member, active conversation). Its
- * generation frames pass a FrameSequencer: never twice, never out of order, also during a resume.
+ * generation frames pass a FrameSequencer: never twice, never out of order, also during a resume;
+ * then the Outbox, which merges deltas for a client that reads too slowly.
  */
 export class ClientConnection implements FrameSink {
   activeMemberId: string | null = null;
@@ -12,32 +23,41 @@ export class ClientConnection implements FrameSink {
   lastActivity = Date.now();
   pingSentAt: number | null = null;
   lastPingAt = Date.now();
-  private readonly frames = new FrameSequencer((frame) => this.sendRaw(frame.raw));
+  /** Resolves once the socket is closed, whoever closed it. */
+  readonly closed: Promise<void>;
+  private readonly outbox: Outbox;
+  private readonly frames = new FrameSequencer((frame) => this.outbox.push(frame.raw, frame));
 
   constructor(
     readonly id: string,
     readonly userId: string,
     readonly connectedAt: Date,
     private readonly ws: WebSocket,
-    private readonly hardCapBytes: number,
-  ) {}
+    limits: SendLimits,
+  ) {
+    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+    this.outbox = new Outbox(ws, {
+      softCapBytes: limits.softCapBytes,
+      hardCapBytes: limits.hardCapBytes,
+      onMerge: limits.onMerge,
+      onOverflow: () => {
+        limits.onSlowClose?.();
+        this.close(CloseCode.TRY_AGAIN_LATER, 'Client too slow; reconnect and resume');
+      },
+    });
+  }
 
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  /** A frame outside any generation (pong, error, session status): never merged, keeps its place. */
   send(frame: object): void {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** Sends unless the client has stopped reading; past the hard cap it is closed with 1013 to resume later. */
   sendRaw(raw: string): void {
-    if (!this.open) return;
-    if (this.ws.bufferedAmount > this.hardCapBytes) {
-      this.close(CloseCode.TRY_AGAIN_LATER, 'Client too slow; reconnect and resume');
-      return;
-    }
-    this.ws.send(raw);
+    this.outbox.push(raw);
   }
 
   /** A live frame from the bus. */
@@ -54,6 +74,7 @@ export class ClientConnection implements FrameSink {
   }
 
   close(code: number, reason: string): void {
+    this.outbox.clear();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 

@@ -12,8 +12,9 @@ import {
 import { toBusFrame } from '@aurawell/platform';
 import { startChat, type ChatDeps } from './chat';
 import type { ClientConnection } from './connection';
+import type { RateLimiter } from './rate-limit';
 
-export type HandlerDeps = ChatDeps & { db: Queryable };
+export type HandlerDeps = ChatDeps & { db: Queryable; rateLimiter: RateLimiter };
 
 type FrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
@@ -31,6 +32,14 @@ export const handleMessage = async (conn: ClientConnection, raw: Buffer, isBinar
   }
   const frame = parsed.frame;
   deps.metrics.framesIn.inc({ type: frame.type });
+  // Charged before any handling, one Redis round trip. Frames that fail parsing are not charged:
+  // they never reach Redis, the database or a worker, and charging them would turn a flood of
+  // garbage into Redis traffic (and lock a client out after one burst of typos).
+  if (!(await deps.rateLimiter.allow(conn.userId))) {
+    deps.metrics.rejected.inc({ code: 'RATE_LIMITED' });
+    conn.send(errorFrame('RATE_LIMITED', '请求过于频繁，请稍后再试', { requestId: frame.request_id }));
+    return;
+  }
   try {
     await dispatch(conn, frame, deps);
   } catch (err) {

@@ -30,6 +30,26 @@ export const createGatewayMetrics = (registry: Registry) => ({
     buckets: latencyBuckets,
     registers: [registry],
   }),
+  slowClientMerges: new Counter({
+    name: 'aurawell_ws_slow_client_merges_total',
+    help: 'Stream frames merged into a pending frame because the client reads too slowly',
+    registers: [registry],
+  }),
+  slowClientCloses: new Counter({
+    name: 'aurawell_ws_slow_client_closes_total',
+    help: 'Connections closed with 1013 because their unsent bytes passed the hard cap',
+    registers: [registry],
+  }),
+  rateLimitFailOpen: new Counter({
+    name: 'aurawell_ws_rate_limit_fail_open_total',
+    help: 'Client frames let through unchecked because the rate limiter could not reach Redis',
+    registers: [registry],
+  }),
+  drainRemaining: new Gauge({
+    name: 'aurawell_ws_drain_remaining',
+    help: 'Connections still to be closed by a running drain (0 when not draining)',
+    registers: [registry],
+  }),
   generationsStarted: new Counter({
     name: 'aurawell_generations_started_total',
     help: 'Generations accepted and enqueued',

@@ -33,7 +33,9 @@ beforeAll(async () => {
   for (const [userId, days] of Object.entries(RECORDS)) {
     for (const [offset, values] of Object.entries(days)) await insertDay(env.pool, userId, addDays(today, Number(offset)), values);
   }
-  [owner, manager, viewer] = await Promise.all(['c_owner', 'c_manager', 'c_viewer'].map((id) => authFor(api, id)));
+  owner = await authFor(api, 'c_owner');
+  manager = await authFor(api, 'c_manager');
+  viewer = await authFor(api, 'c_viewer');
 });
 afterAll(() => closeTestEnv(env));
 
@@ -60,6 +62,15 @@ describe('POST /api/v1/family/{family_id}/challenges (route 48)', () => {
   it('keeps two challenges made in the same second apart', async () => {
     const [a, b] = await Promise.all([create(owner, { title: 'Twin A', start_date: addDays(today, 40) }), create(owner, { title: 'Twin B', start_date: addDays(today, 40) })]);
     expect(a!.challenge_id).not.toBe(b!.challenge_id);
+  });
+
+  it('stores what it creates: route 47 lists it with the same id and dates', async () => {
+    const made = await create(owner, { title: 'Stored', start_date: addDays(today, 2), duration_days: 3, participants: ['c_viewer'] });
+    const list = successData(await request(api.app).get(PATH).set(viewer), 'Family challenges retrieved successfully') as { upcoming_challenges: unknown[] };
+    expect(list.upcoming_challenges).toContainEqual({
+      challenge_id: made.challenge_id, title: 'Stored', description: 'd', challenge_type: 'activity', target_metric: 'steps', target_value: 1,
+      start_date: addDays(today, 2), end_date: addDays(today, 5), participants_registered: 1,
+    });
   });
 
   it('answers 403 to a viewer and to a non-member', async () => {

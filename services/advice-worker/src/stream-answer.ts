@@ -1,0 +1,158 @@
+import { APIError } from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
+import type { GenerationDeps } from './generation';
+import { classifyLlmFailure, type FailureCause, type LlmPiece } from './llm';
+import type { GenerationPublisher } from './publisher';
+
+export type Answer = {
+  text: string;
+  cancelled: boolean;
+  finishReason: string | null;
+  usage: Usage | null;
+  failure: { code: ErrorCode; message: string } | null;
+};
+
+/** DeepSeek ends a stream it could not finish with this reason: the answer is incomplete. */
+const INCOMPLETE_FINISH = new Set(['insufficient_system_resource']);
+const NOT_RETRYABLE = new Set([400, 401, 402, 403, 404, 422]);
+
+/**
+ * The bounds of one generation's provider calls: a first-token deadline that keep-alive comments
+ * cannot extend (it spans every attempt), a total deadline counted from when the chat was
+ * accepted, and the user's cancel (ignored once the answer is complete).
+ */
+const boundStream = (limits: GenerationDeps['limits'], acceptedAt: number, cancel: AbortSignal) => {
+  const controller = new AbortController();
+  let cause: FailureCause = null;
+  const abort = (c: FailureCause) => {
+    cause ??= c;
+    controller.abort();
+  };
+  const firstTokenTimer = setTimeout(() => abort('first_token_deadline'), limits.firstTokenDeadlineMs);
+  const totalTimer = setTimeout(() => abort('total_deadline'), Math.max(0, acceptedAt + limits.generationDeadlineMs - Date.now()));
+  const onCancel = () => abort('cancelled');
+  if (cancel.aborted) onCancel();
+  else cancel.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    abort,
+    cause: () => cause,
+    firstToken: () => clearTimeout(firstTokenTimer),
+    complete: () => cancel.removeEventListener('abort', onCancel),
+    dispose: () => {
+      clearTimeout(firstTokenTimer);
+      clearTimeout(totalTimer);
+      cancel.removeEventListener('abort', onCancel);
+    },
+  };
+};
+type Bounds = ReturnType<typeof boundStream>;
+
+/** Exponential backoff with full jitter, 0.25 s doubling up to 8 s; resolves early on abort. */
+const backoff = (attempt: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.random() * Math.min(8000, 250 * 2 ** attempt));
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/** Before the first token nothing reached the user, so a failed attempt may be tried again. */
+const retryable = (err: unknown): boolean => !(err instanceof APIError && err.status !== undefined && NOT_RETRYABLE.has(err.status));
+
+/** A failure to publish (Redis), which must not be mistaken for a provider failure and retried. */
+class PublishError extends Error {
+  constructor(readonly reason: unknown) {
+    super('publishing a frame failed');
+  }
+}
+
+/** Records one piece and publishes it; false when the generation was taken over. */
+const relay = async (piece: LlmPiece, answer: Answer, pub: GenerationPublisher): Promise<boolean> => {
+  switch (piece.kind) {
+    case 'content':
+      answer.text += piece.text;
+      return pub.content(piece.text);
+    case 'reasoning':
+      return pub.reasoning(piece.text);
+    case 'finish':
+      answer.finishReason = piece.reason;
+      return true;
+    case 'usage':
+      answer.usage = piece.usage;
+      return true;
+  }
+};
+
+/** One call to the provider; `streamed` once a token went out (from then on no retry is possible). */
+const attempt = async (
+  pub: GenerationPublisher,
+  job: ChatJob,
+  messages: ChatCompletionMessageParam[],
+  deps: GenerationDeps,
+  bounds: Bounds,
+  answer: Answer,
+  state: { streamed: boolean; started: number },
+): Promise<unknown> => {
+  try {
+    for await (const piece of deps.llm(messages, bounds.signal, { maxTokens: job.maxTokens })) {
+      if ((piece.kind === 'content' || piece.kind === 'reasoning') && !state.streamed) {
+        state.streamed = true;
+        bounds.firstToken();
+        deps.metrics.firstToken.observe((performance.now() - state.started) / 1000);
+      }
+      const published = await relay(piece, answer, pub).catch((err: unknown) => {
+        throw new PublishError(err);
+      });
+      if (!published) {
+        bounds.abort('fenced');
+        return null;
+      }
+      if (piece.kind === 'finish') bounds.complete();
+    }
+    return null;
+  } catch (err) {
+    if (err instanceof PublishError) throw err.reason;
+    return err;
+  }
+};
+
+/**
+ * Relays the provider's stream delta by delta. Failures before the first token are retried with
+ * backoff within the first-token deadline; a stream that ends without `finish_reason` is incomplete.
+ */
+export const streamAnswer = async (
+  pub: GenerationPublisher,
+  job: ChatJob,
+  messages: ChatCompletionMessageParam[],
+  deps: GenerationDeps,
+  cancel: AbortSignal,
+): Promise<Answer> => {
+  const bounds = boundStream(deps.limits, job.acceptedAt, cancel);
+  const answer: Answer = { text: '', cancelled: false, finishReason: null, usage: null, failure: null };
+  const state = { streamed: false, started: performance.now() };
+  const attempts = deps.limits.streamAttempts ?? 4;
+  let error: unknown = null;
+  try {
+    for (let n = 1; ; n += 1) {
+      error = await attempt(pub, job, messages, deps, bounds, answer, state);
+      const complete = error === null && answer.finishReason !== null;
+      if (complete || state.streamed || bounds.cause() !== null || !retryable(error) || n >= attempts) break;
+      deps.metrics.llmRetries.inc();
+      deps.logger.warn({ messageId: job.messageId, attempt: n, err: error instanceof Error ? error.message : null }, 'provider failed before the first token; retrying');
+      await backoff(n, bounds.signal);
+    }
+  } finally {
+    bounds.dispose();
+    deps.metrics.llmDuration.observe((performance.now() - state.started) / 1000);
+  }
+  return settle(answer, error, bounds.cause(), state.streamed, pub, deps);
+};
+
+const settle = (answer: Answer, error: unknown, cause: FailureCause, streamed: boolean, pub: GenerationPublisher, deps: GenerationDeps): Answer => {
+  if (cause === 'cancelled') return { ...answer, cancelled: true };
+  if (cause === 'fenced') return answer;
+  if (answer.finishReason !== null && !INCOMPLETE_FINISH.has(answer.finishReason)) return answer;
+  const failure = classifyLlmFailure(error, cause, streamed);
+  if (failure.code === 'INTERNAL_ERROR') deps.logger.error({ err: error, messageId: pub.ref.messageId }, 'llm stream failed');
+  return { ...answer, failure };
+};
