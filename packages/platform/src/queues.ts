@@ -29,13 +29,16 @@ export const createChatWorker = (
   connection: Redis,
   keys: Keys,
   processor: Processor<ChatJob>,
-  opts: { concurrency: number; lockDurationMs?: number },
+  opts: { concurrency: number; lockDurationMs?: number; stalledIntervalMs?: number },
 ): Worker<ChatJob> =>
   new Worker<ChatJob>(keys.chatQueue, processor, {
     connection,
     prefix: keys.queuePrefix,
     concurrency: opts.concurrency,
     autorun: false,
+    // A worker that dies (or is drained) stops renewing the lock; another takes the job over.
     lockDuration: opts.lockDurationMs ?? 30000,
-    maxStalledCount: 1,
+    stalledInterval: opts.stalledIntervalMs ?? 15000,
+    // One takeover for a deploy's hand-off plus one for a crash; past that the reaper ends it.
+    maxStalledCount: 2,
   });

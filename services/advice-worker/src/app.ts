@@ -3,19 +3,31 @@ import { ChatJob } from '@aurawell/protocol';
 import { createChatWorker, type Keys, type Redis } from '@aurawell/platform';
 import { runGeneration, type GenerationDeps, type Outcome } from './generation';
 
-export type AdviceWorkerDeps = GenerationDeps & { blocking: Redis; subscriber: Redis; keys: Keys; concurrency: number };
+export type AdviceWorkerDeps = GenerationDeps & {
+  blocking: Redis;
+  subscriber: Redis;
+  keys: Keys;
+  concurrency: number;
+  lock: { durationMs: number; stalledIntervalMs: number };
+};
+
+type Running = { cancel: AbortController; handoff: AbortController };
+
+/** Keeps a handed-off job active (never resolving) so its lock lapses and another worker takes it. */
+const handedOff = (): Promise<never> => new Promise<never>(() => {});
 
 /**
  * The advice worker: consumes chat jobs and runs each generation; stops a running generation
- * when any gateway relays a user's `cancel`. Returned paused: `start()` begins consuming.
+ * when any gateway relays a user's `cancel`; on shutdown finishes what it can within a deadline
+ * and hands the rest back. Returned paused: `start()` begins consuming.
  */
 export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, Running>();
   deps.subscriber.on('message', (channel: string, message: string) => {
     if (channel !== deps.keys.cancelChannel) return;
     try {
       const { messageId } = JSON.parse(message) as { messageId?: string };
-      if (messageId) running.get(messageId)?.abort();
+      if (messageId) running.get(messageId)?.cancel.abort();
     } catch {
       deps.logger.warn('malformed cancel message ignored');
     }
@@ -27,10 +39,11 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
       deps.logger.error({ jobId: job.id, issues: parsed.error.issues.length }, 'malformed chat job dropped');
       throw new Error('malformed chat job');
     }
-    const cancel = new AbortController();
-    running.set(parsed.data.messageId, cancel);
+    const signals: Running = { cancel: new AbortController(), handoff: new AbortController() };
+    running.set(parsed.data.messageId, signals);
     try {
-      return await runGeneration(parsed.data, deps, cancel.signal);
+      const outcome = await runGeneration(parsed.data, deps, signals.cancel.signal, signals.handoff.signal);
+      return outcome === 'handed_off' ? await handedOff() : outcome;
     } catch (err) {
       deps.logger.error({ err, messageId: parsed.data.messageId }, 'generation crashed');
       throw err;
@@ -38,8 +51,13 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
       running.delete(parsed.data.messageId);
     }
   };
-  const worker = createChatWorker(deps.blocking, deps.keys, processor, { concurrency: deps.concurrency });
+  const worker = createChatWorker(deps.blocking, deps.keys, processor, {
+    concurrency: deps.concurrency,
+    lockDurationMs: deps.lock.durationMs,
+    stalledIntervalMs: deps.lock.stalledIntervalMs,
+  });
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'worker error'));
+
   return {
     worker,
     async start() {
@@ -47,5 +65,17 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
       void worker.run();
     },
     runningCount: () => running.size,
+    /**
+     * Takes no new jobs, lets running generations finish for up to `drainMs`, then hands the
+     * rest to other workers (BullMQ's stall recovery; the next worker announces the restart).
+     */
+    async stop(drainMs: number) {
+      await worker.pause(true);
+      const until = Date.now() + drainMs;
+      while (running.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      if (running.size > 0) deps.logger.warn({ handedOff: running.size }, 'handing running generations to other workers');
+      for (const r of running.values()) r.handoff.abort();
+      await worker.close(true);
+    },
   };
 };

@@ -21,6 +21,18 @@ const schema = z
     FIRST_TOKEN_DEADLINE_MS: envInt(60000, 100),
     ...generationEnv,
     WORKER_CONCURRENCY: envInt(100, 1, 10000),
+    /** A job's lock; a dead worker's jobs are taken over once it lapses (BullMQ stall recovery). */
+    WORKER_LOCK_DURATION_MS: envInt(30000, 500),
+    WORKER_STALLED_INTERVAL_MS: envInt(15000, 200),
+    /** On SIGTERM, running generations may finish for this long before being handed over. */
+    WORKER_DRAIN_MS: envInt(10000, 0),
+    /** Provider attempts before the first token (each with the SDK's own HTTP retries). */
+    LLM_STREAM_ATTEMPTS: envInt(4, 1, 20),
+    /** How long a frame write keeps retrying while Redis is unreachable. */
+    REDIS_OUTAGE_TOLERANCE_MS: envInt(30000, 0),
+    /** The reaper ends generations this long past their deadline that nobody finished. */
+    REAPER_INTERVAL_MS: envInt(5000, 100),
+    REAPER_GRACE_MS: envInt(30000, 0),
     /** Conversation turns given to the model as history. */
     HISTORY_TURNS: envInt(10, 0, 100),
     SIM_TOKENS_PER_SECOND: envInt(30, 1),

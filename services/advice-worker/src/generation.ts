@@ -22,18 +22,24 @@ export type GenerationDeps = {
     generationDeadlineMs: number;
     /** Attempts at the provider before the first token (each with the SDK's own HTTP retries). */
     streamAttempts?: number;
+    /** How long a frame write keeps retrying while Redis is unreachable. */
+    redisOutageToleranceMs?: number;
   };
 };
 
-export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped';
+export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped' | 'handed_off';
 
 const codePoints = (s: string): number => [...s].length;
 
+/** A signal that never fires, for callers without a shutdown to hand off on. */
+const NEVER = new AbortController().signal;
+
 /**
  * Runs one chat job from claim to terminal status. Never throws for provider or data faults.
- * `cancel` fires when a user stops the generation from any device.
+ * `cancel` fires when a user stops the generation from any device; `handoff` when this worker
+ * shuts down and leaves the job to another (no terminal status is written then).
  */
-export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: AbortSignal): Promise<Outcome> => {
+export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: AbortSignal, handoff: AbortSignal = NEVER): Promise<Outcome> => {
   const log = deps.logger.child({ messageId: job.messageId, conversationId: job.conversationId });
   const owner = randomUUID();
   const lastSeq = await deps.store.claim(job.userId, job.messageId, owner);
@@ -43,13 +49,13 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   }
   deps.metrics.jobWait.observe(Math.max(0, Date.now() - job.acceptedAt) / 1000);
   const ref = { messageId: job.messageId, conversationId: job.conversationId };
-  const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq);
+  const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq, deps.limits.redisOutageToleranceMs);
   // Stopped before anything was asked of the model or stored: nothing to store (the conversation may not exist yet).
   if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, null, deps);
   if (!(await announceStart(pub, lastSeq))) return 'fenced';
   const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
   if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
-  const answer = await streamAnswer(pub, job, prompt.messages, deps, cancel);
+  const answer = await streamAnswer(pub, job, prompt.messages, deps, { cancel, handoff });
   return finish(pub, job, answer, deps);
 };
 
@@ -67,6 +73,7 @@ const announceStart = (pub: GenerationPublisher, lastSeq: number): Promise<boole
 /** Stores the answer and publishes the one terminal status it deserves. */
 const finish = async (pub: GenerationPublisher, job: ChatJob, answer: Answer, deps: GenerationDeps): Promise<Outcome> => {
   if (pub.fenced) return 'fenced';
+  if (answer.handedOff) return 'handed_off';
   if (answer.cancelled) return finishCancelled(pub, job, answer.text, deps);
   await saveAnswer(deps.db, job, answer.text, answer.failure ? 'error' : 'complete', answer.usage, deps.logger);
   if (answer.failure) return finishWithError(pub, answer.failure, answer.text, deps);

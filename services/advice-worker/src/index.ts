@@ -16,6 +16,7 @@ import { createAdviceWorker } from './app';
 import { createLlmStream } from './llm';
 import { createWorkerMetrics } from './metrics';
 import { providerFor } from './provider';
+import { startReaper } from './reaper';
 
 const main = async (config: WorkerConfig): Promise<void> => {
   const logger = createLogger('advice-worker', config.LOG_LEVEL);
@@ -30,15 +31,23 @@ const main = async (config: WorkerConfig): Promise<void> => {
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
   const provider = await providerFor(config, logger);
 
+  const store = createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS });
   let ready = false;
   const ops = await startOpsServer({ port: config.PORT, registry, isReady: () => ready, logger });
   const advice = createAdviceWorker({
-    store: createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+    store,
     db: pool,
     llm: createLlmStream({ ...provider, model: config.DEEPSEEK_MODEL, thinking: config.DEEPSEEK_THINKING, temperature: config.LLM_TEMPERATURE, maxTokens: config.LLM_MAX_TOKENS, maxRetries: config.LLM_MAX_RETRIES, attemptTimeoutMs: config.FIRST_TOKEN_DEADLINE_MS }),
     logger,
     metrics: createWorkerMetrics(registry),
-    limits: { historyTurns: config.HISTORY_TURNS, firstTokenDeadlineMs: config.FIRST_TOKEN_DEADLINE_MS, generationDeadlineMs: config.GENERATION_DEADLINE_MS },
+    limits: {
+      historyTurns: config.HISTORY_TURNS,
+      firstTokenDeadlineMs: config.FIRST_TOKEN_DEADLINE_MS,
+      generationDeadlineMs: config.GENERATION_DEADLINE_MS,
+      streamAttempts: config.LLM_STREAM_ATTEMPTS,
+      redisOutageToleranceMs: config.REDIS_OUTAGE_TOLERANCE_MS,
+    },
+    lock: { durationMs: config.WORKER_LOCK_DURATION_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS },
     blocking,
     subscriber,
     keys,
@@ -46,7 +55,9 @@ const main = async (config: WorkerConfig): Promise<void> => {
   });
 
   shutdown.add('not ready', () => void (ready = false));
-  shutdown.add('finish running generations', () => advice.worker.close());
+  const reaper = startReaper(store, logger, { intervalMs: config.REAPER_INTERVAL_MS, graceMs: config.REAPER_GRACE_MS });
+  shutdown.add('reaper', () => reaper.stop());
+  shutdown.add('finish or hand over running generations', () => advice.stop(config.WORKER_DRAIN_MS));
   shutdown.add('ops server', () => ops.close());
   shutdown.add('simulator', () => provider.close());
   shutdown.add('postgres', () => pool.end());

@@ -63,7 +63,7 @@ export const createLlmStream = (s: LlmSettings): LlmStream => {
 const isNetworkFailure = (err: unknown): boolean =>
   err instanceof TypeError && /^(terminated|fetch failed)$/.test(err.message);
 
-export type FailureCause = 'first_token_deadline' | 'total_deadline' | 'cancelled' | 'fenced' | null;
+export type FailureCause = 'first_token_deadline' | 'total_deadline' | 'cancelled' | 'fenced' | 'handoff' | null;
 
 /** Maps what went wrong to the error code the client sees and a message for people. */
 export const classifyLlmFailure = (

@@ -7,7 +7,7 @@ import {
   type GenerationRef,
   type GenerationStatus,
 } from '@aurawell/protocol';
-import type { GenerationStore } from '@aurawell/platform';
+import type { AppendResult, GenerationStore } from '@aurawell/platform';
 
 /**
  * Writes one generation's frames in `seq` order, each with one Redis round trip.
@@ -24,6 +24,8 @@ export class GenerationPublisher {
     private readonly owner: string,
     readonly ref: GenerationRef,
     lastSeq: number,
+    /** How long a write keeps retrying while Redis is unreachable (e.g. restarting). */
+    private readonly outageToleranceMs = 30000,
   ) {
     this.seq = lastSeq;
   }
@@ -55,10 +57,29 @@ export class GenerationPublisher {
     return this.status('error', { error_code: code, ...data }, message);
   }
 
+  /**
+   * One append, retried while Redis is unreachable. A retry of a write whose reply was lost finds
+   * its own seq already there (out of order): that is success, not a takeover.
+   */
+  private async appendRetrying(a: Parameters<GenerationStore['append']>[0]): Promise<AppendResult> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const res = await this.store.append(a);
+        if (res !== 'out_of_order' || attempt === 0) return res;
+        const meta = await this.store.meta(a.userId, a.messageId);
+        return meta && meta.seq >= a.seq && (meta.owner === a.owner || meta.owner === '') ? 'ok' : res;
+      } catch (err) {
+        if (Date.now() - started > this.outageToleranceMs) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
   private async emit(make: (seq: number) => object, status?: GenerationStatus): Promise<boolean> {
     if (this.lost) return false;
     const seq = this.seq + 1;
-    const res = await this.store.append({
+    const res = await this.appendRetrying({
       userId: this.userId,
       messageId: this.ref.messageId,
       owner: this.owner,

@@ -8,6 +8,8 @@ import type { GenerationPublisher } from './publisher';
 export type Answer = {
   text: string;
   cancelled: boolean;
+  /** This worker is shutting down: the generation is left for another worker to take over. */
+  handedOff: boolean;
   finishReason: string | null;
   usage: Usage | null;
   failure: { code: ErrorCode; message: string } | null;
@@ -22,7 +24,7 @@ const NOT_RETRYABLE = new Set([400, 401, 402, 403, 404, 422]);
  * cannot extend (it spans every attempt), a total deadline counted from when the chat was
  * accepted, and the user's cancel (ignored once the answer is complete).
  */
-const boundStream = (limits: GenerationDeps['limits'], acceptedAt: number, cancel: AbortSignal) => {
+const boundStream = (limits: GenerationDeps['limits'], acceptedAt: number, cancel: AbortSignal, handoff: AbortSignal) => {
   const controller = new AbortController();
   let cause: FailureCause = null;
   const abort = (c: FailureCause) => {
@@ -34,6 +36,9 @@ const boundStream = (limits: GenerationDeps['limits'], acceptedAt: number, cance
   const onCancel = () => abort('cancelled');
   if (cancel.aborted) onCancel();
   else cancel.addEventListener('abort', onCancel, { once: true });
+  const onHandoff = () => abort('handoff');
+  if (handoff.aborted) onHandoff();
+  else handoff.addEventListener('abort', onHandoff, { once: true });
   return {
     signal: controller.signal,
     abort,
@@ -44,6 +49,7 @@ const boundStream = (limits: GenerationDeps['limits'], acceptedAt: number, cance
       clearTimeout(firstTokenTimer);
       clearTimeout(totalTimer);
       cancel.removeEventListener('abort', onCancel);
+      handoff.removeEventListener('abort', onHandoff);
     },
   };
 };
@@ -125,10 +131,10 @@ export const streamAnswer = async (
   job: ChatJob,
   messages: ChatCompletionMessageParam[],
   deps: GenerationDeps,
-  cancel: AbortSignal,
+  signals: { cancel: AbortSignal; handoff: AbortSignal },
 ): Promise<Answer> => {
-  const bounds = boundStream(deps.limits, job.acceptedAt, cancel);
-  const answer: Answer = { text: '', cancelled: false, finishReason: null, usage: null, failure: null };
+  const bounds = boundStream(deps.limits, job.acceptedAt, signals.cancel, signals.handoff);
+  const answer: Answer = { text: '', cancelled: false, handedOff: false, finishReason: null, usage: null, failure: null };
   const state = { streamed: false, started: performance.now() };
   const attempts = deps.limits.streamAttempts ?? 4;
   let error: unknown = null;
@@ -150,6 +156,7 @@ export const streamAnswer = async (
 
 const settle = (answer: Answer, error: unknown, cause: FailureCause, streamed: boolean, pub: GenerationPublisher, deps: GenerationDeps): Answer => {
   if (cause === 'cancelled') return { ...answer, cancelled: true };
+  if (cause === 'handoff') return { ...answer, handedOff: true };
   if (cause === 'fenced') return answer;
   if (answer.finishReason !== null && !INCOMPLETE_FINISH.has(answer.finishReason)) return answer;
   const failure = classifyLlmFailure(error, cause, streamed);

@@ -21,6 +21,7 @@ import type { ClientConnection } from './connection';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { startMaintenance } from './maintenance';
 import { createGatewayMetrics } from './metrics';
+import { createRateLimiter } from './rate-limit';
 import { createConnectionRegistry } from './registry';
 import { createGateway } from './server';
 
@@ -44,6 +45,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const queue = createChatQueue(queueConnection, keys);
   const gateway = createGateway({
     config,
+    gatewayId,
     logger,
     metrics,
     tokens: createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED }),
@@ -55,6 +57,10 @@ const main = async (config: GatewayConfig): Promise<void> => {
     db: pool,
     limits: { maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER, generationDeadlineMs: config.GENERATION_DEADLINE_MS },
     maxMessageChars: config.MAX_MESSAGE_CHARS,
+    rateLimiter: createRateLimiter(redis, keys, { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }, {
+      logger,
+      onFailOpen: () => metrics.rateLimitFailOpen.inc(),
+    }),
   });
   const maintenance = startMaintenance(fanout, connections, {
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,

@@ -7,11 +7,14 @@ import { CloseCode, nowIso } from '@aurawell/protocol';
 import { authenticateUpgrade, chatPathUserId } from './auth';
 import type { GatewayConfig } from './config';
 import { ClientConnection } from './connection';
+import { drainConnections } from './drain';
 import { handleMessage, type HandlerDeps } from './handlers';
+import { createHttpRoutes } from './http-routes';
 import type { ConnectionRegistry } from './registry';
 
 export type GatewayDeps = HandlerDeps & {
   config: GatewayConfig;
+  gatewayId: string;
   tokens: TokenService;
   tickets: TicketStore;
   registry: ConnectionRegistry;
@@ -20,7 +23,10 @@ export type GatewayDeps = HandlerDeps & {
 
 export type Gateway = {
   server: Server;
-  /** Stops taking connections and closes the open ones with 1012 (clients reconnect elsewhere and resume). */
+  /**
+   * Refuses new upgrades at once (503), then closes the open connections with 1012 spread over
+   * DRAIN_WINDOW_MS (clients reconnect elsewhere and resume), then stops the HTTP server.
+   */
   drain(): Promise<void>;
   readonly connectionCount: number;
 };
@@ -29,14 +35,22 @@ const refuse = (socket: Duplex, status: number, text: string) => {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 };
 
-/** The gateway's HTTP server: WebSocket upgrades on `/ws/chat/{user_id}`, nothing else. */
+/** The gateway's HTTP server: WebSocket upgrades on `/ws/chat/{user_id}`, `/ws/health` and `/ws/stats`. */
 export const createGateway = (deps: GatewayDeps): Gateway => {
   const allowedOrigins = new Set(deps.config.CORS_ALLOWED_ORIGINS);
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES });
   let draining = false;
-  const server = createServer((req, res) => {
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
-  });
+  const server = createServer(
+    createHttpRoutes({
+      gatewayId: deps.gatewayId,
+      startedAt: Date.now(),
+      counts: () => {
+        const sinks = deps.fanout.sinks();
+        return { connections: sinks.length, users: new Set(sinks.map((c) => c.userId)).size };
+      },
+      draining: () => draining,
+    }),
+  );
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -49,15 +63,25 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
       deps.logger.info({ origin, path: redactUrl(req.url) }, 'upgrade refused: origin not allowed');
       return refuse(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, pathUserId, url.searchParams, deps));
+    wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, pathUserId, url.searchParams, deps, () => draining));
   });
 
   return {
     server,
     async drain() {
       draining = true;
-      for (const conn of deps.fanout.sinks()) conn.close(CloseCode.SERVICE_RESTART, 'Server restarting; reconnect and resume');
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const open = deps.fanout.sinks();
+      deps.logger.info({ connections: open.length, windowMs: deps.config.DRAIN_WINDOW_MS }, 'draining connections');
+      await drainConnections(open, {
+        windowMs: deps.config.DRAIN_WINDOW_MS,
+        // What is left of the shutdown deadline, shared with the steps after this one.
+        graceMs: Math.min(2000, (deps.config.SHUTDOWN_DEADLINE_MS - deps.config.DRAIN_WINDOW_MS) / 2),
+        onProgress: (remaining) => deps.metrics.drainRemaining.set(remaining),
+      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      deps.logger.info({}, 'drained');
     },
     get connectionCount() {
       return deps.fanout.size;
@@ -70,7 +94,7 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
  * greets. Frames that arrive meanwhile are queued, and every frame of a connection is handled
  * in order, so a client may send right after `open`.
  */
-const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchParams, deps: GatewayDeps) => {
+const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchParams, deps: GatewayDeps, draining: () => boolean) => {
   const pending: { data: Buffer; isBinary: boolean }[] = [];
   let conn: ClientConnection | null = null;
   let chain = Promise.resolve();
@@ -89,12 +113,26 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
       deps.logger.info({ reason: auth.reason }, 'connection refused');
       return ws.close(CloseCode.UNAUTHORIZED, auth.reason);
     }
-    const c = new ClientConnection(randomUUID(), auth.userId, new Date(), ws, deps.config.SEND_BUFFER_HARD_CAP_BYTES);
+    const c = new ClientConnection(randomUUID(), auth.userId, new Date(), ws, {
+      softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
+      hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
+      onMerge: () => deps.metrics.slowClientMerges.inc(),
+      onSlowClose: () => {
+        deps.metrics.slowClientCloses.inc();
+        deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');
+      },
+    });
     const reg = { userId: c.userId, connectionId: c.id };
     if (!(await deps.registry.register(reg, deps.config.MAX_CONNECTIONS_PER_USER))) {
       return ws.close(CloseCode.TOO_MANY_CONNECTIONS, 'Too many connections');
     }
     if (ws.readyState !== ws.OPEN) return void deps.registry.unregister(reg);
+    // Upgraded just before a drain began, which therefore did not see it: it leaves now. From
+    // here to fanout.add nothing awaits, so a drain that starts later sees it.
+    if (draining()) {
+      ws.close(CloseCode.SERVICE_RESTART, 'Server restarting; reconnect and resume');
+      return void deps.registry.unregister(reg);
+    }
     ws.on('close', (code: number) => {
       deps.fanout.remove(c);
       deps.metrics.connections.dec();
