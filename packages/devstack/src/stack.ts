@@ -24,7 +24,7 @@ export type Stack = {
   api: ServiceProcess;
   gateways: ServiceProcess[];
   workers: ServiceProcess[];
-  /** Starts one more process of a kind (e.g. to replace a killed worker). */
+  /** Starts one more process of a kind (e.g. to replace a killed worker); it joins `workers`/`gateways`. A new gateway is not behind the edge. */
   spawn(service: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
 };
@@ -56,16 +56,20 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
     const edgeUrl = `http://127.0.0.1:${edge.port}`;
     await waitForHttp(`${edgeUrl}/api/v1/health`, 10000);
     const edgeRef = edge;
+    const gatewayProcs = gateways.map((g) => g.proc);
+    const workerProcs = workers.map((w) => w.proc);
     return {
       edgeUrl,
       apiUrl,
       gatewayUrls,
       api: api.proc,
-      gateways: gateways.map((g) => g.proc),
-      workers: workers.map((w) => w.proc),
+      gateways: gatewayProcs,
+      workers: workerProcs,
       spawn: async (service) => {
         const { proc } = await spawnService(service);
         await proc.ready(60000);
+        if (service === 'advice-worker') workerProcs.push(proc);
+        if (service === 'ws-gateway') gatewayProcs.push(proc);
         return proc;
       },
       stop: async () => {
