@@ -3,7 +3,8 @@ import type { Frame } from './ws-client';
 /**
  * The delivery guarantee, checked on one generation's frames as a client received them:
  * seq 1..n without gap or repeat, sending → streaming → deltas → exactly one terminal status
- * with nothing after it, and (when done) full_response equal to the concatenated deltas.
+ * with nothing after it, and (when done) full_response equal to the concatenated deltas (those
+ * after the last restart notice, if a worker was replaced mid-answer).
  */
 export const checkGeneration = (frames: Frame[]): { status: string; text: string; terminal: Frame } => {
   const seqs = frames.map((f) => f.seq);
@@ -13,7 +14,13 @@ export const checkGeneration = (frames: Frame[]): { status: string; text: string
   expect(terminals).toHaveLength(1);
   const terminal = terminals[0] as Frame;
   expect(frames[frames.length - 1]).toBe(terminal);
-  const text = frames.filter((f) => f.type === 'chat_stream').map((f) => String(f.delta)).join('');
+  // A restart notice (a takeover after a worker died) tells the client to drop what it showed.
+  const restartAt = frames.map((f) => (f.data as { restart?: boolean } | null)?.restart === true).lastIndexOf(true);
+  const text = frames
+    .slice(restartAt + 1)
+    .filter((f) => f.type === 'chat_stream')
+    .map((f) => String(f.delta))
+    .join('');
   if (terminal.status === 'done') {
     expect(frames[1]).toMatchObject({ type: 'status_update', status: 'streaming', seq: 2 });
     const data = terminal.data as { full_response: string; response_length: number };

@@ -13,6 +13,8 @@ export class TestClient {
   readonly closed: Promise<Closed>;
   readonly opened: Promise<void>;
   private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  /** Called for every frame, after it is recorded. */
+  onFrame: (f: Frame) => void = () => {};
 
   constructor(
     readonly url: string,
@@ -30,6 +32,7 @@ export class TestClient {
     this.ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
       this.frames.push(frame);
+      this.onFrame(frame);
       this.waiters = this.waiters.filter((w) => (w.pred(frame) ? (w.resolve(frame), false) : true));
     });
   }

@@ -13,8 +13,18 @@ export type Edge = { port: number; close(): Promise<void> };
  */
 export const startEdge = async (opts: { port: number; host?: string; apiUrl: string; gatewayUrls: string[]; logger: Logger }): Promise<Edge> => {
   const proxy = createProxyServer({ xfwd: true });
+  // Passive health check, as nginx's max_fails/fail_timeout: a gateway that refused a connection
+  // is skipped for a few seconds; the client whose attempt failed simply reconnects.
+  const downUntil = new Map<string, number>();
   let next = 0;
-  const gateway = () => opts.gatewayUrls[next++ % opts.gatewayUrls.length] as string;
+  const gateway = (): string => {
+    const n = opts.gatewayUrls.length;
+    for (let i = 0; i < n; i += 1) {
+      const url = opts.gatewayUrls[next++ % n] as string;
+      if ((downUntil.get(url) ?? 0) <= Date.now()) return url;
+    }
+    return opts.gatewayUrls[next++ % n] as string;
+  };
   proxy.on('error', (err, _req, res) => {
     opts.logger.warn({ err: err.message }, 'edge proxy error');
     if (res && 'writeHead' in res && !res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
@@ -27,7 +37,11 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     if (!(req.url ?? '').startsWith('/ws/')) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-    proxy.ws(req, socket, head, { target: gateway() });
+    const target = gateway();
+    proxy.ws(req, socket, head, { target }, (err) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') downUntil.set(target, Date.now() + 5000);
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
   return {

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { checkGeneration } from './support/checks';
+import { ResumingClient } from './support/resuming-client';
+import { startTestSystem, type TestSystem } from './support/system';
+import { TestClient } from './support/ws-client';
+
+// Two gateways behind the edge; one dies under load, clients reconnect to the other and resume.
+let sys: TestSystem;
+
+beforeAll(async () => {
+  sys = await startTestSystem({ gateways: 2 });
+}, 120000);
+
+afterAll(async () => {
+  await sys?.stop();
+}, 60000);
+
+test('50 simultaneous connects of one user across the fleet: exactly 3 are admitted', async () => {
+  const url = await sys.wsUrl('racing_user');
+  const attempts = Array.from({ length: 50 }, () => new TestClient(url));
+  const outcomes = await Promise.all(
+    attempts.map((c) =>
+      Promise.race([
+        c.next((f) => f.type === 'connection_established', 20000).then(() => 'admitted' as const),
+        c.closed.then(({ code }) => (code === 4029 ? ('refused' as const) : (`closed ${code}` as const))),
+      ]),
+    ),
+  );
+  expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(3);
+  expect(outcomes.filter((o) => o === 'refused')).toHaveLength(47);
+  attempts.forEach((c) => c.close());
+}, 60000);
+
+test('kill -9 of a gateway with live streams: every client reconnects, resumes and ends with the exact text', async () => {
+  const users = Array.from({ length: 20 }, (_, i) => `gw_kill_${i}`);
+  const clients = users.map((u) => new ResumingClient(() => sys.wsUrl(u)));
+  await Promise.all(clients.map((c) => c.open()));
+  const messages = users.map((u) => `网关故障 [[sim:tps=30]] ${u} ${randomUUID()}`);
+  clients.forEach((c, i) => c.send({ type: 'health_chat', data: { message: messages[i] } }));
+  // Let every answer get going before the crash.
+  await new Promise((r) => setTimeout(r, 1000));
+  sys.stack.gateways[0]!.signal('SIGKILL');
+  await Promise.all(clients.map(async (c) => {
+    const [messageId] = c.messageIds();
+    await c.waitFinished(messageId!);
+  }));
+  clients.forEach((c, i) => {
+    const frames = c.generation(c.messageIds()[0]!);
+    const { status, text } = checkGeneration(frames);
+    expect(status).toBe('done');
+    expect(text).toBe(sys.sim.transcripts().find((t) => t.lastUserMessage === messages[i])!.content);
+  });
+  // About half the clients were on the dead gateway; each of those reconnected.
+  const reconnected = clients.filter((c) => c.reconnects > 0).length;
+  expect(reconnected).toBeGreaterThan(0);
+  expect(reconnected).toBeLessThan(clients.length);
+  clients.forEach((c) => c.close());
+}, 120000);
