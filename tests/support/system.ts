@@ -27,7 +27,14 @@ export type TestSystem = {
  * separate processes behind the edge. The demo users are seeded with the real seed command.
  */
 export const startTestSystem = async (
-  opts: { gateways?: number; workers?: number; sim?: Parameters<typeof startDeepSeekSimulator>[0]; serviceEnv?: StackOptions['serviceEnv'] } = {},
+  opts: {
+    gateways?: number;
+    workers?: number;
+    sim?: Parameters<typeof startDeepSeekSimulator>[0];
+    serviceEnv?: StackOptions['serviceEnv'];
+    /** A Redis of the test's own (e.g. one it restarts); the shared one otherwise. */
+    redisUrl?: string;
+  } = {},
 ): Promise<TestSystem> => {
   const database = await createTestDatabase({ migrate: false });
   const prefix = testPrefix();
@@ -37,7 +44,7 @@ export const startTestSystem = async (
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.AW_TEST_LOG_LEVEL ?? 'warn',
-    REDIS_URL: testRedisUrl(),
+    REDIS_URL: opts.redisUrl ?? testRedisUrl(),
     DATABASE_URL: database.url,
     REDIS_KEY_PREFIX: prefix,
     JWT_SECRET_KEY: secret,
@@ -62,7 +69,7 @@ export const startTestSystem = async (
       await sim.close();
       await db.end();
       await database.drop();
-      await deleteKeysWithPrefix(prefix);
+      if (!opts.redisUrl) await deleteKeysWithPrefix(prefix);
     },
   };
 };

@@ -44,6 +44,39 @@ describe('FrameSequencer', () => {
   });
 });
 
+describe('FrameSequencer gap repair', () => {
+  test('a frame that skips ahead is held while the missing ones are fetched, then all go out in order', async () => {
+    const sent: number[] = [];
+    const asked: number[] = [];
+    let release: (frames: BusFrame[]) => void = () => {};
+    const seq = new FrameSequencer(
+      (f) => sent.push(f.seq),
+      (_id, after) => {
+        asked.push(after);
+        return new Promise((resolve) => (release = resolve));
+      },
+    );
+    seq.deliver(frame('a', 1));
+    seq.deliver(frame('a', 2));
+    seq.deliver(frame('a', 5));
+    seq.deliver(frame('a', 6));
+    expect(sent).toEqual([1, 2]);
+    expect(asked).toEqual([2]);
+    release([frame('a', 3), frame('a', 4), frame('a', 5)]);
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  test('a late joiner is not back-filled, and a failed fetch still lets the held frames through', async () => {
+    const sent: number[] = [];
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.reject(new Error('redis down')));
+    seq.deliver(frame('b', 7));
+    seq.deliver(frame('b', 9));
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([7, 9]);
+  });
+});
+
 test('toBusFrame reads routing fields and rejects garbage', () => {
   expect(toBusFrame('{"type":"status_update","status":"cancelled","message_id":"m","seq":4}')).toMatchObject({ messageId: 'm', seq: 4, terminal: true });
   expect(toBusFrame('{"type":"chat_stream","message_id":"m","seq":2}')?.terminal).toBe(false);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { GenerationStore } from './generations';
 import type { Keys } from './keys';
 import type { Logger } from './logger';
 
@@ -90,21 +91,47 @@ export class UserFanout<S extends FrameSink = FrameSink> {
   }
 }
 
+/** Fetches the stored frames of a generation after `afterSeq` (to repair a gap). */
+export type GapFiller = (messageId: string, afterSeq: number) => Promise<BusFrame[]>;
+
+/** A GapFiller reading one user's generation streams. */
+export const storeGapFiller =
+  (store: Pick<GenerationStore, 'framesAfter'>, userId: string): GapFiller =>
+  async (messageId, afterSeq) =>
+    (await store.framesAfter(userId, messageId, afterSeq)).map((f) => toBusFrame(f.frame)).filter((f): f is BusFrame => f !== null);
+
 /**
  * Per-receiver ordering of generation frames: never sent twice, never out of order, also while
  * a `resume` replays stored frames and live ones arrive at the same time (they wait, then the
- * ones not already replayed follow).
+ * ones not already replayed follow). With a `fillGap`, a frame that skips ahead of what this
+ * receiver has (pub/sub lost some, e.g. while Redis restarted) is held while the missing ones
+ * are fetched from the generation's stream, so the receiver still gets 1, 2, 3, … without a hole.
  */
 export class FrameSequencer {
   private readonly lastSent = new Map<string, number>();
   private readonly held = new Map<string, BusFrame[]>();
 
-  constructor(private readonly send: (frame: BusFrame) => void) {}
+  constructor(
+    private readonly send: (frame: BusFrame) => void,
+    private readonly fillGap?: GapFiller,
+  ) {}
 
   deliver(frame: BusFrame): void {
     const held = this.held.get(frame.messageId);
-    if (held) held.push(frame);
-    else this.sendInOrder(frame);
+    if (held) return void held.push(frame);
+    const last = this.lastSent.get(frame.messageId) ?? 0;
+    // Only a receiver that already has part of the generation has a gap; a late joiner starts where it joined.
+    if (this.fillGap && last > 0 && frame.seq > last + 1) return this.repair(frame, last);
+    this.sendInOrder(frame);
+  }
+
+  private repair(frame: BusFrame, last: number): void {
+    const fill = this.fillGap as GapFiller;
+    this.held.set(frame.messageId, [frame]);
+    fill(frame.messageId, last).then(
+      (missing) => this.endReplay(frame.messageId, missing),
+      () => this.endReplay(frame.messageId, []),
+    );
   }
 
   /** Starts a replay of `messageId` after `lastSeq`: live frames of it wait until `endReplay`. */

@@ -9,7 +9,7 @@ import type { GatewayConfig } from './config';
 import { ClientConnection } from './connection';
 import { drainConnections } from './drain';
 import { handleMessage, type HandlerDeps } from './handlers';
-import { createHttpRoutes } from './http-routes';
+import { createHttpRoutes, type GatewayStats } from './http-routes';
 import type { ConnectionRegistry } from './registry';
 
 export type GatewayDeps = HandlerDeps & {
@@ -40,17 +40,7 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
   const allowedOrigins = new Set(deps.config.CORS_ALLOWED_ORIGINS);
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES });
   let draining = false;
-  const server = createServer(
-    createHttpRoutes({
-      gatewayId: deps.gatewayId,
-      startedAt: Date.now(),
-      counts: () => {
-        const sinks = deps.fanout.sinks();
-        return { connections: sinks.length, users: new Set(sinks.map((c) => c.userId)).size };
-      },
-      draining: () => draining,
-    }),
-  );
+  const server = createServer(createHttpRoutes(gatewayStats(deps, () => draining)));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -70,23 +60,53 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
     server,
     async drain() {
       draining = true;
-      const open = deps.fanout.sinks();
-      deps.logger.info({ connections: open.length, windowMs: deps.config.DRAIN_WINDOW_MS }, 'draining connections');
-      await drainConnections(open, {
-        windowMs: deps.config.DRAIN_WINDOW_MS,
-        // What is left of the shutdown deadline, shared with the steps after this one.
-        graceMs: Math.min(2000, (deps.config.SHUTDOWN_DEADLINE_MS - deps.config.DRAIN_WINDOW_MS) / 2),
-        onProgress: (remaining) => deps.metrics.drainRemaining.set(remaining),
-      });
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      deps.logger.info({}, 'drained');
+      await drainGateway(server, deps);
     },
     get connectionCount() {
       return deps.fanout.size;
     },
   };
+};
+
+const gatewayStats = (deps: GatewayDeps, draining: () => boolean): GatewayStats => ({
+  gatewayId: deps.gatewayId,
+  startedAt: Date.now(),
+  counts: () => {
+    const sinks = deps.fanout.sinks();
+    return { connections: sinks.length, users: new Set(sinks.map((c) => c.userId)).size };
+  },
+  draining,
+});
+
+/** Closes every open connection over the drain window, then the HTTP server. New upgrades are already refused. */
+const drainGateway = async (server: Server, deps: GatewayDeps): Promise<void> => {
+  const open = deps.fanout.sinks();
+  deps.logger.info({ connections: open.length, windowMs: deps.config.DRAIN_WINDOW_MS }, 'draining connections');
+  await drainConnections(open, {
+    windowMs: deps.config.DRAIN_WINDOW_MS,
+    // Half of what the window leaves of the shutdown deadline; the steps after this one need the rest.
+    graceMs: Math.min(2000, (deps.config.SHUTDOWN_DEADLINE_MS - deps.config.DRAIN_WINDOW_MS) / 2),
+    onProgress: (remaining) => deps.metrics.drainRemaining.set(remaining),
+  });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive requests (health probes) would otherwise hold the server open.
+  server.closeAllConnections();
+  await closed;
+  deps.logger.info({ connections: open.length }, 'drained');
+};
+
+/** A client's connection, its outgoing caps reported in the metrics. */
+const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): ClientConnection => {
+  const c: ClientConnection = new ClientConnection(randomUUID(), userId, new Date(), ws, {
+    softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
+    hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
+    onMerge: () => deps.metrics.slowClientMerges.inc(),
+    onSlowClose: () => {
+      deps.metrics.slowClientCloses.inc();
+      deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');
+    },
+  });
+  return c;
 };
 
 /**
@@ -113,15 +133,7 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
       deps.logger.info({ reason: auth.reason }, 'connection refused');
       return ws.close(CloseCode.UNAUTHORIZED, auth.reason);
     }
-    const c = new ClientConnection(randomUUID(), auth.userId, new Date(), ws, {
-      softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
-      hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
-      onMerge: () => deps.metrics.slowClientMerges.inc(),
-      onSlowClose: () => {
-        deps.metrics.slowClientCloses.inc();
-        deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');
-      },
-    });
+    const c = newConnection(ws, auth.userId, deps);
     const reg = { userId: c.userId, connectionId: c.id };
     if (!(await deps.registry.register(reg, deps.config.MAX_CONNECTIONS_PER_USER))) {
       return ws.close(CloseCode.TOO_MANY_CONNECTIONS, 'Too many connections');

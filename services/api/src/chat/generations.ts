@@ -1,9 +1,11 @@
 import {
   FrameSequencer,
   startGeneration,
+  storeGapFiller,
   toBusFrame,
   type BusFrame,
   type FrameSink,
+  type GapFiller,
   type GenerationRequest,
   type GenerationStore,
   type StartGenerationDeps,
@@ -27,8 +29,9 @@ class RequestSink implements FrameSink {
   constructor(
     readonly userId: string,
     onFrame: (frame: BusFrame) => void,
+    fillGap?: GapFiller,
   ) {
-    this.sequencer = new FrameSequencer(onFrame);
+    this.sequencer = new FrameSequencer(onFrame, fillGap);
   }
 
   deliver(frame: BusFrame): void {
@@ -78,7 +81,7 @@ export const createGenerationClient = (deps: StartGenerationDeps & { fanout: Use
       onFrame(f);
       if (f.terminal) finish();
     };
-    const sink = new RequestSink(req.userId, (f) => (target === null ? early.push(f) : f.messageId === target && take(f)));
+    const sink = new RequestSink(req.userId, (f) => (target === null ? early.push(f) : f.messageId === target && take(f)), storeGapFiller(deps.store, req.userId));
     await deps.fanout.add(sink);
     try {
       const outcome = await startGeneration(deps, req);
@@ -109,11 +112,15 @@ export const createGenerationClient = (deps: StartGenerationDeps & { fanout: Use
   ): Promise<boolean> => {
     let finish: () => void = () => {};
     const ended = new Promise<void>((resolve) => (finish = resolve));
-    const sink = new RequestSink(userId, (f) => {
-      if (f.messageId !== messageId) return;
-      onFrame(f);
-      if (f.terminal) finish();
-    });
+    const sink = new RequestSink(
+      userId,
+      (f) => {
+        if (f.messageId !== messageId) return;
+        onFrame(f);
+        if (f.terminal) finish();
+      },
+      storeGapFiller(deps.store, userId),
+    );
     sink.beginReplay(messageId, afterSeq);
     await deps.fanout.add(sink);
     try {
