@@ -10,7 +10,7 @@ import { ClientConnection } from './connection';
 import { drainConnections } from './drain';
 import { handleMessage, type HandlerDeps } from './handlers';
 import { createHttpRoutes, type GatewayStats } from './http-routes';
-import type { ConnectionRegistry } from './registry';
+import type { ConnectionRegistry, RegisteredConnection } from './registry';
 
 export type GatewayDeps = HandlerDeps & {
   config: GatewayConfig;
@@ -145,18 +145,7 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
       ws.close(CloseCode.SERVICE_RESTART, 'Server restarting; reconnect and resume');
       return void deps.registry.unregister(reg);
     }
-    ws.on('close', (code: number) => {
-      deps.fanout.remove(c);
-      deps.metrics.connections.dec();
-      deps.metrics.disconnects.inc({ code: String(code) });
-      deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err: err.message }, 'unregister failed'));
-    });
-    ws.on('pong', () => {
-      c.pingSentAt = null;
-      c.lastActivity = Date.now();
-    });
-    deps.metrics.connections.inc();
-    deps.metrics.connects.inc();
+    track(ws, c, reg, deps);
     await deps.fanout.add(c);
     c.send({
       type: 'connection_established',
@@ -173,4 +162,20 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
     deps.logger.error({ err }, 'connection setup failed');
     ws.close(CloseCode.INTERNAL_FAULT, 'Internal error');
   });
+};
+
+/** An admitted connection's bookkeeping: metrics, and on close leaving the fan-out and the registry. */
+const track = (ws: WebSocket, c: ClientConnection, reg: RegisteredConnection, deps: GatewayDeps) => {
+  ws.on('close', (code: number) => {
+    deps.fanout.remove(c);
+    deps.metrics.connections.dec();
+    deps.metrics.disconnects.inc({ code: String(code) });
+    deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err: err.message }, 'unregister failed'));
+  });
+  ws.on('pong', () => {
+    c.pingSentAt = null;
+    c.lastActivity = Date.now();
+  });
+  deps.metrics.connections.inc();
+  deps.metrics.connects.inc();
 };
