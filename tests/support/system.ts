@@ -52,7 +52,15 @@ export const startTestSystem = async (
     DEEPSEEK_BASE_URL: sim.url,
   };
   const logger = createLogger('test-edge', 'warn');
-  const stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, logger, serviceEnv: opts.serviceEnv });
+  let stack: Stack;
+  try {
+    stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, logger, serviceEnv: opts.serviceEnv });
+  } catch (err) {
+    // A service that cannot start must fail the test file, not leave jest waiting on open handles.
+    await sim.close();
+    await database.drop();
+    throw err;
+  }
   await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/seed-cli.ts')], { env, cwd: REPO_ROOT });
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   const tokens = createTokenService(secret, { allowDevToken: false });
