@@ -184,7 +184,8 @@ describe('nginx routing rules (deploy/nginx/templates/default.conf.template)', (
     expect(ws).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
     expect(ws).toMatch(/proxy_read_timeout 3600s;/);
     expect(ws).toMatch(/proxy_send_timeout 3600s;/);
-    expect(ws).toMatch(/proxy_next_upstream error timeout;/);
+    // Dead (error/timeout) and draining (503 to new upgrades) gateways are skipped.
+    expect(ws).toMatch(/proxy_next_upstream error timeout http_503;/);
     expect(conf).toMatch(/map \$http_upgrade \$connection_upgrade \{\s*default upgrade;\s*''\s+close;\s*\}/);
   });
 

@@ -30,7 +30,9 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     if (res && 'writeHead' in res && !res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
     else if (res && 'destroy' in res) res.destroy();
   });
-  const server: Server = createServer((req, res) => proxy.web(req, res, { target: opts.apiUrl }));
+  const server: Server = createServer((req, res) =>
+    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateway() : opts.apiUrl }),
+  );
   // Upgraded sockets are not closed by server.close(); track them so close() does not wait forever.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req, socket: Duplex, head) => {

@@ -47,6 +47,9 @@ export const StatusUpdateFrame = z.object({
   timestamp,
 });
 
+/** On a frame that merges several deltas for a slow client: it stands for seqs `seq_from`..`seq`. */
+const seqFrom = z.number().int().positive().optional().describe('first seq of the deltas merged into this frame (slow clients)');
+
 export const ChatStreamFrame = z.object({
   type: z.literal('chat_stream'),
   status: z.literal('streaming'),
@@ -54,6 +57,7 @@ export const ChatStreamFrame = z.object({
   conversation_id: z.string(),
   message_id: z.string(),
   seq: z.number().int().positive(),
+  seq_from: seqFrom,
   timestamp,
 });
 
@@ -63,6 +67,7 @@ export const ReasoningStreamFrame = z.object({
   conversation_id: z.string(),
   message_id: z.string(),
   seq: z.number().int().positive(),
+  seq_from: seqFrom,
   timestamp,
 });
 

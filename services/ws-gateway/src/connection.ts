@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { FrameSequencer, type BusFrame, type FrameSink } from '@aurawell/platform';
+import { FrameSequencer, type BusFrame, type FrameSink, type GapFiller } from '@aurawell/platform';
 import { CloseCode } from '@aurawell/protocol';
 import { Outbox } from './outbox';
 
@@ -26,7 +26,7 @@ export class ClientConnection implements FrameSink {
   /** Resolves once the socket is closed, whoever closed it. */
   readonly closed: Promise<void>;
   private readonly outbox: Outbox;
-  private readonly frames = new FrameSequencer((frame) => this.outbox.push(frame.raw, frame));
+  private readonly frames: FrameSequencer;
 
   constructor(
     readonly id: string,
@@ -34,7 +34,10 @@ export class ClientConnection implements FrameSink {
     readonly connectedAt: Date,
     private readonly ws: WebSocket,
     limits: SendLimits,
+    /** Fetches frames pub/sub lost (e.g. while Redis restarted) from the generation's stream. */
+    fillGap?: GapFiller,
   ) {
+    this.frames = new FrameSequencer((frame) => this.outbox.push(frame.raw, frame), fillGap);
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
     this.outbox = new Outbox(ws, {
       softCapBytes: limits.softCapBytes,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { redactUrl, type TicketStore, type TokenService, type UserFanout } from '@aurawell/platform';
+import { redactUrl, type TicketStore, type TokenService, type UserFanout, storeGapFiller } from '@aurawell/platform';
 import { CloseCode, nowIso } from '@aurawell/protocol';
 import { authenticateUpgrade, chatPathUserId } from './auth';
 import type { GatewayConfig } from './config';
@@ -105,7 +105,7 @@ const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): Client
       deps.metrics.slowClientCloses.inc();
       deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');
     },
-  });
+  }, storeGapFiller(deps.store, userId));
   return c;
 };
 
