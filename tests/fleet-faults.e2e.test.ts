@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { checkGeneration } from './support/checks';
+import { startNginx, throughNginx, type Nginx } from './support/nginx';
 import { ResumingClient } from './support/resuming-client';
 import { startTestSystem, type TestSystem } from './support/system';
 import { TestClient } from './support/ws-client';
 
-// Two gateways behind the edge; one dies under load, clients reconnect to the other and resume.
+// Two gateways behind the real nginx with the production rules; one dies under load, its clients
+// reconnect through nginx to the other and resume.
 let sys: TestSystem;
+let nginx: Nginx;
+const wsUrl = async (userId: string) => throughNginx(await sys.wsUrl(userId), nginx);
 
 beforeAll(async () => {
   sys = await startTestSystem({ gateways: 2 });
+  nginx = await startNginx(sys);
 }, 120000);
 
 afterAll(async () => {
+  await nginx?.stop();
   await sys?.stop();
 }, 60000);
 
 test('50 simultaneous connects of one user across the fleet: exactly 3 are admitted', async () => {
-  const url = await sys.wsUrl('racing_user');
+  const url = await wsUrl('racing_user');
   const attempts = Array.from({ length: 50 }, () => new TestClient(url));
   const outcomes = await Promise.all(
     attempts.map((c) =>
@@ -33,7 +39,7 @@ test('50 simultaneous connects of one user across the fleet: exactly 3 are admit
 
 test('kill -9 of a gateway with live streams: every client reconnects, resumes and ends with the exact text', async () => {
   const users = Array.from({ length: 20 }, (_, i) => `gw_kill_${i}`);
-  const clients = users.map((u) => new ResumingClient(() => sys.wsUrl(u)));
+  const clients = users.map((u) => new ResumingClient(() => wsUrl(u)));
   await Promise.all(clients.map((c) => c.open()));
   const messages = users.map((u) => `网关故障 [[sim:tps=30]] ${u} ${randomUUID()}`);
   clients.forEach((c, i) => c.send({ type: 'health_chat', data: { message: messages[i] } }));

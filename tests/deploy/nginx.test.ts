@@ -1,100 +1,28 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, waitForHttp } from '@aurawell/devstack';
 import { checkGeneration } from '../support/checks';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { chat, connect } from '../support/ws-client';
-import { read } from './validators';
+import { startNginx, type Nginx } from '../support/nginx';
 
 // The real nginx (Debian's package) with the production routing rules, in front of the real
 // fleet: the template is rendered the way the official nginx image does it (envsubst over
 // /etc/nginx/templates) and compose's upstream file gets loopback addresses instead of names.
 
-const NGINX = '/usr/sbin/nginx';
 let sys: TestSystem;
-let nginx: ChildProcess | undefined;
-let dir: string;
+let nginx: Nginx | undefined;
 let edge: string;
 
-const hostPort = (url: string): string => new URL(url).host;
-
-/** compose's upstreams (deploy/nginx/upstreams.compose.conf) with each service's loopback address. */
-const loopbackUpstreams = (addresses: Record<string, string>): string => {
-  const conf = read('deploy/nginx/upstreams.compose.conf').replace(/^(\s*server\s+)([\w.-]+):\d+/gm, (line, lead: string, host: string) => {
-    const address = addresses[host];
-    if (!address) throw new Error(`no test address for upstream ${host}`);
-    return `${lead}${address}`;
-  });
-  expect(conf).not.toMatch(/server\s+(?!127\.0\.0\.1:)/);
-  return conf;
-};
-
-/** The image's 20-envsubst-on-templates.sh: substitute only the named variables. */
-const renderTemplate = (vars: Record<string, string>): string => {
-  const shellFormat = Object.keys(vars).map((k) => `\${${k}}`).join(' ');
-  const out = execFileSync('envsubst', [shellFormat], {
-    input: read('deploy/nginx/templates/default.conf.template'),
-    env: { PATH: process.env.PATH, ...vars },
-    encoding: 'utf8',
-  });
-  expect(out).not.toContain('${');
-  return out;
-};
-
 beforeAll(async () => {
-  if (!existsSync(NGINX)) throw new Error(`${NGINX} not found: apt-get install -y nginx (.ci/run installs it)`);
   sys = await startTestSystem({ gateways: 2 });
-  dir = mkdtempSync(join(tmpdir(), 'aurawell-nginx-'));
-  const port = await freePort();
-  const upstreams = join(dir, 'upstreams.conf');
-  writeFileSync(
-    upstreams,
-    loopbackUpstreams({
-      api: hostPort(sys.stack.apiUrl),
-      'ws-gateway-1': hostPort(sys.stack.gatewayUrls[0]!),
-      'ws-gateway-2': hostPort(sys.stack.gatewayUrls[1]!),
-    }),
-  );
-  mkdirSync(join(dir, 'conf.d'));
-  writeFileSync(join(dir, 'conf.d', 'default.conf'), renderTemplate({ AURAWELL_NGINX_PORT: `127.0.0.1:${port}`, AURAWELL_NGINX_UPSTREAMS: upstreams }));
-  // The main file is what the image ships (events + http including conf.d), with every path in dir.
-  const conf = join(dir, 'nginx.conf');
-  writeFileSync(
-    conf,
-    [
-      'worker_processes 1;',
-      `pid ${dir}/nginx.pid;`,
-      `error_log ${dir}/error.log warn;`,
-      'events { worker_connections 512; }',
-      'http {',
-      `  access_log ${dir}/access.log;`,
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`),
-      `  include ${dir}/conf.d/*.conf;`,
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const args = ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')];
-  const check = spawnSync(NGINX, [...args, '-t'], { encoding: 'utf8' });
-  if (check.status !== 0) throw new Error(`nginx -t rejected the production config:\n${check.stderr}`);
-  nginx = spawn(NGINX, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  edge = `127.0.0.1:${port}`;
-  await waitForHttp(`http://${edge}/api/v1/health`, 10000, () => nginx?.exitCode === null);
+  nginx = await startNginx(sys);
+  edge = nginx.host;
+  expect(nginx.upstreams).not.toMatch(/server\s+(?!127\.0\.0\.1:)/);
+  expect(nginx.siteConf).not.toContain('${');
 }, 120000);
 
 afterAll(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const exited = new Promise((resolve) => nginx!.once('exit', resolve));
-    nginx.kill('SIGQUIT'); // nginx's graceful stop
-    const timer = setTimeout(() => nginx?.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await nginx?.stop();
   await sys?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60000);
 
 /** A chat URL through nginx, built exactly as the test system builds its edge URLs. */
@@ -123,7 +51,7 @@ test('REST goes to the api', async () => {
   const res = await fetch(`http://${edge}/api/v1/health`);
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ success: true, status: 'success' });
-  const log = readFileSync(join(dir, 'access.log'), 'utf8');
+  const log = nginx!.readLog('access');
   expect(log).toMatch(/"GET \/api\/v1\/health HTTP\/1\.1" 200/);
 });
 
@@ -164,5 +92,5 @@ test('after a gateway is killed, new connections through nginx still succeed and
     await client.closed;
   }
   await chatExactly('user_001');
-  expect(readFileSync(join(dir, 'error.log'), 'utf8')).toMatch(/connect\(\) failed \(111: Connection refused\) while connecting to upstream/);
+  expect(nginx!.readLog('error')).toMatch(/connect\(\) failed \(111: Connection refused\) while connecting to upstream/);
 }, 60000);
