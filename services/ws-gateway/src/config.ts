@@ -28,6 +28,8 @@ const schema = z.object({
   DRAIN_WINDOW_MS: envInt(10000, 0),
   /** How long a registration lives without refresh: a crashed gateway's connections vanish after it. */
   REGISTRY_TTL_MS: envInt(60000, 1000),
+  /** Lifetime of this gateway's liveness key (refreshed every third of it): when it lapses, its registrations stop counting. */
+  GATEWAY_TTL_MS: envInt(15000, 300),
 })
   .refine((env) => env.SEND_BUFFER_SOFT_CAP_BYTES < env.SEND_BUFFER_HARD_CAP_BYTES, {
     message: 'must be below SEND_BUFFER_HARD_CAP_BYTES',

@@ -41,7 +41,8 @@ const main = async (config: GatewayConfig): Promise<void> => {
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
 
   const fanout = new UserFanout<ClientConnection>(subscriber, keys, logger, () => metrics.framesOut.inc());
-  const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS });
+  const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS, gatewayTtlMs: config.GATEWAY_TTL_MS });
+  await connections.heartbeat();
   const queue = createChatQueue(queueConnection, keys);
   const gateway = createGateway({
     config,
@@ -67,6 +68,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
     heartbeatTimeoutMs: config.HEARTBEAT_TIMEOUT_MS,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     registryTtlMs: config.REGISTRY_TTL_MS,
+    gatewayTtlMs: config.GATEWAY_TTL_MS,
   }, logger);
 
   let ready = false;
@@ -78,6 +80,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
   shutdown.add('not ready', () => void (ready = false));
   shutdown.add('drain connections', () => gateway.drain());
   shutdown.add('maintenance', () => maintenance.stop());
+  shutdown.add('retire', () => connections.retire());
   shutdown.add('queue', () => queue.close());
   shutdown.add('ops server', () => ops.close());
   shutdown.add('postgres', () => pool.end());

@@ -3,7 +3,7 @@ import type { Logger, UserFanout } from '@aurawell/platform';
 import type { ClientConnection } from './connection';
 import type { ConnectionRegistry } from './registry';
 
-export type MaintenanceSettings = { heartbeatIntervalMs: number; heartbeatTimeoutMs: number; idleTimeoutMs: number; registryTtlMs: number };
+export type MaintenanceSettings = { heartbeatIntervalMs: number; heartbeatTimeoutMs: number; idleTimeoutMs: number; registryTtlMs: number; gatewayTtlMs: number };
 
 /**
  * Periodic care of the open connections: WebSocket pings (no pong in time → terminate),
@@ -24,11 +24,14 @@ export const startMaintenance = (fanout: UserFanout<ClientConnection>, registry:
   };
   const heartbeat = setInterval(checkHeartbeats, Math.max(50, Math.min(s.heartbeatIntervalMs, s.heartbeatTimeoutMs) / 2));
   const registration = setInterval(refresh, Math.max(100, s.registryTtlMs / 3));
+  const beat = () => registry.heartbeat().catch((err: Error) => logger.warn({ err: err.message }, 'gateway heartbeat failed'));
+  const liveness = setInterval(beat, Math.max(100, s.gatewayTtlMs / 3));
   refresh();
   return {
     stop() {
       clearInterval(heartbeat);
       clearInterval(registration);
+      clearInterval(liveness);
     },
   };
 };

@@ -1,0 +1,45 @@
+import { Redis } from 'ioredis';
+import { createKeys } from '@aurawell/platform';
+import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
+import { createConnectionRegistry } from './registry';
+
+const prefix = testPrefix();
+const keys = createKeys(prefix);
+const redis = new Redis(testRedisUrl());
+afterAll(async () => {
+  redis.disconnect();
+  await deleteKeysWithPrefix(prefix);
+});
+
+const registry = (gatewayId: string) => createConnectionRegistry(redis, keys, { gatewayId, ttlMs: 60000, gatewayTtlMs: 60000 });
+
+test('the limit holds across gateways while they live', async () => {
+  const a = registry('gw-a');
+  const b = registry('gw-b');
+  await Promise.all([a.heartbeat(), b.heartbeat()]);
+  const admitted = await Promise.all(['c1', 'c2', 'c3', 'c4'].map((id, i) => (i % 2 ? b : a).register({ userId: 'u-live', connectionId: id }, 3)));
+  expect(admitted.filter(Boolean)).toHaveLength(3);
+  expect(await a.countForUser('u-live')).toBe(3);
+});
+
+test('registrations of a gateway whose liveness key is gone stop counting at once', async () => {
+  const dead = registry('gw-dead');
+  const alive = registry('gw-alive');
+  await Promise.all([dead.heartbeat(), alive.heartbeat()]);
+  for (const id of ['d1', 'd2', 'd3']) expect(await dead.register({ userId: 'u-ghost', connectionId: id }, 3)).toBe(true);
+  expect(await alive.register({ userId: 'u-ghost', connectionId: 'x1' }, 3)).toBe(false);
+  await redis.del(keys.gateway('gw-dead')); // the gateway crashed: its key lapses
+  expect(await alive.register({ userId: 'u-ghost', connectionId: 'x1' }, 3)).toBe(true);
+  expect(await alive.countForUser('u-ghost')).toBe(1);
+  expect(await redis.exists(keys.connection('u-ghost', 'd1'))).toBe(0);
+});
+
+test('unregister frees a place; retire removes the liveness key', async () => {
+  const g = registry('gw-r');
+  await g.heartbeat();
+  for (const id of ['r1', 'r2', 'r3']) await g.register({ userId: 'u-r', connectionId: id }, 3);
+  await g.unregister({ userId: 'u-r', connectionId: 'r2' });
+  expect(await g.register({ userId: 'u-r', connectionId: 'r4' }, 3)).toBe(true);
+  await g.retire();
+  expect(await redis.exists(keys.gateway('gw-r'))).toBe(0);
+});
