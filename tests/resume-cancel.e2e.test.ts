@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createKeys } from '@aurawell/platform';
 import { checkGeneration } from './support/checks';
 import { startTestSystem, type TestSystem } from './support/system';
 import { connect, isTerminal, type Frame } from './support/ws-client';
@@ -50,6 +52,25 @@ test('resume after the answer finished replays everything from last_seq 0', asyn
   expect(tab.generation(String(done.message_id))).toEqual(original);
   c.close();
   tab.close();
+});
+
+test('after the replay window the stored answer serves a resume', async () => {
+  const c = await connect(await sys.wsUrl('expired_user'));
+  c.send({ type: 'general_chat', data: { message: `很久以前的回答 ${randomUUID()}` } });
+  const done = await c.next((f) => f.status === 'done');
+  const messageId = String(done.message_id);
+  // What the retention expiry does to the generation's keys.
+  const keys = createKeys(sys.prefix);
+  const redis = new Redis(process.env.REDIS_URL!);
+  await redis.del(keys.generationMeta('expired_user', messageId), keys.generationFrames('expired_user', messageId));
+  redis.disconnect();
+  const later = await connect(await sys.wsUrl('expired_user'));
+  later.send({ type: 'resume', data: { message_id: messageId, last_seq: 0 } });
+  const fromStore = await later.next((f) => f.type === 'status_update' && f.message_id === messageId);
+  expect(fromStore).toMatchObject({ status: 'done', data: { full_response: (done.data as { full_response: string }).full_response, from_store: true } });
+  expect(fromStore.seq).toBeUndefined();
+  c.close();
+  later.close();
 });
 
 test('resume of an unknown or another user’s generation gets GENERATION_NOT_FOUND', async () => {

@@ -66,3 +66,15 @@ export const saveMessage = async (db: Queryable, m: NewMessage): Promise<void> =
   );
   await db.query('UPDATE conversations SET updated_at = now() WHERE id = $1', [m.conversationId]);
 };
+
+export type StoredAnswer = { conversationId: string; content: string; status: 'complete' | 'cancelled' | 'error' };
+
+/** The stored assistant turn of one of the user's generations (what serves a resume once Redis forgot it). */
+export const storedAnswer = async (db: Queryable, userId: string, generationId: string): Promise<StoredAnswer | null> => {
+  const { rows } = await db.query<{ conversation_id: string; content: string; status: StoredAnswer['status'] }>(
+    `SELECT conversation_id, content, status FROM messages WHERE generation_id = $1 AND user_id = $2 AND role = 'assistant'`,
+    [generationId, userId],
+  );
+  const row = rows[0];
+  return row ? { conversationId: row.conversation_id, content: row.content, status: row.status } : null;
+};

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canActForMember, type Queryable } from '@aurawell/db';
+import { canActForMember, storedAnswer, type Queryable } from '@aurawell/db';
 import {
   errorFrame,
   nowIso,
@@ -120,12 +120,24 @@ const resume = async (conn: ClientConnection, frame: FrameOf<'resume'>, deps: Ha
     throw err;
   });
   const meta = stored.length > 0 ? true : await deps.store.meta(conn.userId, messageId);
-  if (!meta) {
-    conn.endReplay(messageId, []);
-    notFound(conn, messageId, frame.request_id, deps);
-    return;
-  }
   conn.endReplay(messageId, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
+  if (!meta) await resumeFromStore(conn, messageId, frame.request_id, deps);
+};
+
+const STORED_STATUS = { complete: 'done', cancelled: 'cancelled', error: 'error' } as const;
+
+/**
+ * Past the replay window only the stored answer is left: the client gets its terminal status
+ * with the whole text (`data.from_store`, no `seq`: the frame-by-frame history is gone).
+ */
+const resumeFromStore = async (conn: ClientConnection, messageId: string, requestId: string | undefined, deps: HandlerDeps) => {
+  const answer = await storedAnswer(deps.db, conn.userId, messageId);
+  if (!answer) return notFound(conn, messageId, requestId, deps);
+  const status = STORED_STATUS[answer.status];
+  const ref = { messageId, conversationId: answer.conversationId };
+  const data = { full_response: answer.content, conversation_id: answer.conversationId, message_id: messageId, response_length: [...answer.content].length, from_store: true };
+  const { seq: _seq, ...terminal } = statusUpdateFrame(ref, 1, status, status === 'error' ? { ...data, partial_response: answer.content } : data);
+  conn.send(terminal);
 };
 
 /**
