@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createKeys } from '@aurawell/platform';
 import { checkGeneration } from './support/checks';
 import { readSse } from './support/sse';
 import { startTestSystem, type TestSystem } from './support/system';
@@ -163,4 +165,18 @@ test('quick advice is the model’s short answer; an unknown topic is 400 and a 
   expect(quick.body!.data).toMatchObject({ topic: 'diet', user_id: 'rest_user', advice: request.content.trim() });
   expect((await api('POST', '/api/v1/health/advice/quick?topic=astrology')).status).toBe(400);
   expect((await api('POST', '/api/v1/health/advice/quick')).status).toBe(422);
+});
+
+test('an SSE resume past the replay window gets the stored answer in one terminal event', async () => {
+  const message = `SSE 过期 ${randomUUID()}`;
+  const events = await readSse(await postStream({ message }));
+  const done = events[events.length - 1]!.frame;
+  const messageId = String(done.message_id);
+  const keys = createKeys(sys.prefix);
+  const redis = new Redis(process.env.REDIS_URL!);
+  await redis.del(keys.generationMeta('rest_user', messageId), keys.generationFrames('rest_user', messageId));
+  redis.disconnect();
+  const again = await readSse(await postStream({}, { 'last-event-id': `${messageId}:3` }));
+  expect(again).toHaveLength(1);
+  expect(again[0]!.frame).toMatchObject({ type: 'status_update', status: 'done', data: { full_response: simulatorText(message), from_store: true } });
 });

@@ -1,6 +1,6 @@
-import { newConversationId } from '@aurawell/db';
+import { newConversationId, storedAnswer } from '@aurawell/db';
 import type { BusFrame } from '@aurawell/platform';
-import { messageText } from '@aurawell/protocol';
+import { messageText, statusUpdateFrame } from '@aurawell/protocol';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
@@ -96,6 +96,22 @@ const startNew = async (deps: AppDeps, userId: string, body: ChatStreamRequest, 
   if (result === 'too_many') throw new HttpError(429, 'Too many answers are being generated for this user; try again shortly');
 };
 
+const STORED_STATUS = { complete: 'done', cancelled: 'cancelled', error: 'error' } as const;
+
+/**
+ * Past the replay window only the stored answer is left: one terminal event with the whole text
+ * (`data.from_store`), as the WebSocket's resume does. False when there is none.
+ */
+const resumeFromStore = async (deps: AppDeps, userId: string, messageId: string, stream: ReturnType<typeof openEventStream>): Promise<boolean> => {
+  const answer = await storedAnswer(deps.pool, userId, messageId);
+  if (!answer) return false;
+  const status = STORED_STATUS[answer.status];
+  const data = { full_response: answer.content, conversation_id: answer.conversationId, message_id: messageId, response_length: [...answer.content].length, from_store: true };
+  const frame = { ...statusUpdateFrame({ messageId, conversationId: answer.conversationId }, 1, status, data), seq: undefined };
+  stream.send({ messageId, seq: 0, terminal: true, raw: JSON.stringify(frame) });
+  return true;
+};
+
 /**
  * `POST /api/v1/chat/stream`: the WebSocket's frames as Server-Sent Events, for networks that block
  * WebSockets. Re-posting with `Last-Event-ID` resumes the same generation after that event.
@@ -120,7 +136,7 @@ export const chatStreamRoutes = (deps: AppDeps): Endpoint[] => [
         }
         if (resume) {
           const found = await deps.generations.resume(userId, resume.messageId, resume.seq, stream.send, stream.signal);
-          if (!found) throw new HttpError(404, 'Generation not found');
+          if (!found && !(await resumeFromStore(deps, userId, resume.messageId, stream))) throw new HttpError(404, 'Generation not found');
         } else {
           await startNew(deps, userId, body, stream);
         }
