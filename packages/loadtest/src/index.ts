@@ -1,0 +1,4 @@
+export * from './histogram';
+export * from './report';
+export * from './scenarios';
+export * from './topology';
