@@ -1,0 +1,127 @@
+import { chatStreamFrame, statusUpdateFrame } from '@aurawell/protocol';
+import { createAuraWellClient } from './client';
+import type { WebSocketConstructor } from './socket';
+
+/** A scripted WebSocket: the test plays the server. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  private listeners: Record<string, ((ev: never) => void)[]> = {};
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  addEventListener(type: string, listener: (ev: never) => void): void {
+    (this.listeners[type] ??= []).push(listener);
+  }
+  private fire(type: string, ev: unknown): void {
+    for (const l of this.listeners[type] ?? []) (l as (ev: unknown) => void)(ev);
+  }
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(): void {
+    this.readyState = 3;
+  }
+  /** The server accepts: open + connection_established. */
+  accept(): void {
+    this.readyState = 1;
+    this.fire('open', {});
+    this.receive({ type: 'connection_established', status: 'connected', message: 'ok', user_id: 'u', connection_id: 'c', heartbeat_interval: 30, timestamp: '' });
+  }
+  receive(frame: unknown): void {
+    this.fire('message', { data: JSON.stringify(frame) });
+  }
+  drop(code: number, reason = ''): void {
+    this.readyState = 3;
+    this.fire('close', { code, reason });
+  }
+}
+
+const ref = { messageId: 'msg_1', conversationId: 'conv_1' };
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+const make = (fallbackAfter = 3) =>
+  createAuraWellClient({ baseUrl: 'http://aw.test', userId: 'u1', auth: { token: 't+/=' }, WebSocket: FakeSocket as unknown as WebSocketConstructor, backoff: { initialMs: 5, maxMs: 10 }, fallbackAfter });
+
+beforeEach(() => (FakeSocket.all = []));
+
+/** Starts a chat on an open socket and lets the server name it msg_1. */
+const started = async () => {
+  const client = make();
+  await tick();
+  const ws = FakeSocket.all[0]!;
+  ws.accept();
+  const gen = client.healthChat('hi');
+  const requestId = ws.sent[0]!.request_id;
+  ws.receive(statusUpdateFrame(ref, 1, 'sending', { request_id: requestId }));
+  ws.receive(statusUpdateFrame(ref, 2, 'streaming'));
+  ws.receive(chatStreamFrame(ref, 3, 'A'));
+  return { client, ws, gen };
+};
+
+test('the URL carries the user and the URL-encoded token', async () => {
+  make();
+  await tick();
+  expect(FakeSocket.all[0]!.url).toBe('ws://aw.test/ws/chat/u1?token=t%2B%2F%3D');
+});
+
+test.each([1001, 1006, 1012, 1013, 4000])('close %i: reconnects and resumes from the last contiguous seq', async (code) => {
+  const { client, ws, gen } = await started();
+  ws.drop(code);
+  expect(client.state).toBe('reconnecting');
+  await tick(30);
+  const next = FakeSocket.all[1]!;
+  next.accept();
+  expect(next.sent).toEqual([{ type: 'resume', data: { message_id: 'msg_1', last_seq: 3 } }]);
+  next.receive(chatStreamFrame(ref, 3, 'A')); // replay overlap: ignored
+  next.receive(chatStreamFrame(ref, 4, 'B'));
+  next.receive(statusUpdateFrame(ref, 5, 'done', { full_response: 'AB' }));
+  expect((await gen.ended).text).toBe('AB');
+});
+
+test.each([4001, 4029])('close %i: closed for good, with the reason', async (code) => {
+  const { client, ws, gen } = await started();
+  const closed: unknown[] = [];
+  client.on('closed', (c) => closed.push(c));
+  ws.drop(code, 'no');
+  await tick(50);
+  expect(FakeSocket.all).toHaveLength(1);
+  expect(client.state).toBe('closed');
+  expect(closed).toEqual([{ code, reason: 'no' }]);
+  expect((await gen.ended).error?.code).toBe('CONNECTION_CLOSED');
+});
+
+test('a gap on a live connection asks for a resume once', async () => {
+  const { ws, gen } = await started();
+  ws.receive(chatStreamFrame(ref, 5, 'C'));
+  ws.receive(chatStreamFrame(ref, 6, 'D'));
+  const resumes = ws.sent.filter((f) => f.type === 'resume');
+  expect(resumes).toEqual([{ type: 'resume', data: { message_id: 'msg_1', last_seq: 3 } }]);
+  ws.receive(chatStreamFrame(ref, 4, 'B'));
+  expect(gen.text).toBe('ABCD');
+});
+
+test('a chat refused before it was named (TOO_MANY_GENERATIONS) ends in error', async () => {
+  const client = make();
+  await tick();
+  const ws = FakeSocket.all[0]!;
+  ws.accept();
+  const gen = client.generalChat('hi');
+  ws.receive({ type: 'error', error_code: 'TOO_MANY_GENERATIONS', message: 'busy', timestamp: '', request_id: ws.sent[0]!.request_id });
+  expect((await gen.ended).error?.code).toBe('TOO_MANY_GENERATIONS');
+});
+
+test.each([
+  [0, 'reconnecting'],
+  [3, 'fallback'],
+] as const)('fallbackAfter %i: after failures before any open the state is %s', async (fallbackAfter, state) => {
+  const client = make(fallbackAfter);
+  for (let i = 0; i < 5; i += 1) {
+    await tick(30);
+    FakeSocket.all[FakeSocket.all.length - 1]!.drop(1006);
+    if (client.state === 'fallback') break;
+  }
+  expect(client.state).toBe(state);
+  expect(FakeSocket.all.length).toBe(state === 'fallback' ? 3 : 5);
+  client.close();
+});

@@ -1,0 +1,12 @@
+export { AuraWellClient, createAuraWellClient } from './client';
+export type { ChatOptions, ClientEvents, ConnectionState } from './client-events';
+export { Generation } from './generation';
+export type { ClientErrorCode, DoneInfo, GenerationError, GenerationEvents, GenerationResult, GenerationState } from './generation';
+export { GenerationAssembler } from './assembler';
+export type { GenerationFrame, PushResult } from './assembler';
+export { backoffCeiling, backoffDelay, defaultBackoff } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { fetchTicket } from './options';
+export type { AuthOptions, ClientOptions } from './options';
+export type { WebSocketConstructor, WebSocketLike } from './socket';
+export type { UrlChoice } from './urls';

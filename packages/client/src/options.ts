@@ -1,0 +1,67 @@
+import { defaultBackoff, type BackoffOptions } from './backoff';
+import type { FetchLike } from './sse-chats';
+import type { WebSocketConstructor } from './socket';
+import { pickUrl, toHttpOrigin, type UrlChoice } from './urls';
+
+/**
+ * How the client authenticates. A token goes in the WebSocket URL (and is the SSE fallback's bearer);
+ * with `useTicket` (or a `ticket` function) every connect uses a fresh one-time ticket instead, so a
+ * long-lived JWT never travels in a URL. The SSE fallback needs `token`.
+ */
+export type AuthOptions = { token: string; useTicket?: boolean } | { ticket: () => Promise<string>; token?: string };
+
+export type ClientOptions = {
+  /** The public origin (http(s)://host), or several / a function of the attempt to fail over between. */
+  baseUrl: UrlChoice;
+  userId: string;
+  auth: AuthOptions;
+  /** Origin(s) of the WebSocket endpoint when it differs from `baseUrl` (http or ws scheme). */
+  wsUrl?: UrlChoice;
+  /** Origin of the REST API (ticket, SSE fallback) when it differs from `baseUrl`'s first entry. */
+  httpUrl?: string;
+  /** The WebSocket class; browsers have one, Node 20 does not (pass `WebSocket` from the `ws` package). */
+  WebSocket?: WebSocketConstructor;
+  fetch?: FetchLike;
+  backoff?: Partial<BackoffOptions>;
+  /**
+   * Consecutive WebSocket failures, before any connection ever opened, after which the client
+   * switches to SSE. 0 disables the fallback. Default 3.
+   */
+  fallbackAfter?: number;
+};
+
+/** The options with every default filled in. */
+export type ResolvedOptions = {
+  userId: string;
+  auth: AuthOptions;
+  wsUrl: UrlChoice;
+  httpOrigin: string;
+  WebSocket: WebSocketConstructor | undefined;
+  fetch: FetchLike | undefined;
+  backoff: BackoffOptions;
+  fallbackAfter: number;
+};
+
+export const resolveOptions = (opts: ClientOptions): ResolvedOptions => {
+  const g = globalThis as { WebSocket?: WebSocketConstructor; fetch?: FetchLike };
+  return {
+    userId: opts.userId,
+    auth: opts.auth,
+    wsUrl: opts.wsUrl ?? opts.baseUrl,
+    httpOrigin: toHttpOrigin(opts.httpUrl ?? pickUrl(opts.baseUrl, 0)),
+    WebSocket: opts.WebSocket ?? g.WebSocket,
+    // Bound: a browser's fetch called as a method of another object throws "Illegal invocation".
+    fetch: opts.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined),
+    backoff: { ...defaultBackoff, ...opts.backoff },
+    fallbackAfter: opts.fallbackAfter ?? 3,
+  };
+};
+
+/** `POST /api/v1/ws/ticket` with the token: a one-time ticket for one WebSocket handshake. */
+export const fetchTicket = async (httpOrigin: string, token: string, fetchFn: FetchLike): Promise<string> => {
+  const res = await fetchFn(`${httpOrigin}/api/v1/ws/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`ticket refused: HTTP ${res.status}`);
+  const body = (await res.json()) as { data?: { ticket?: unknown } };
+  if (typeof body.data?.ticket !== 'string') throw new Error('ticket response without data.ticket');
+  return body.data.ticket;
+};

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { freePort } from '@aurawell/devstack';
+import { createAuraWellClient, type AuraWellClient, type ClientOptions, type ConnectionState, type Generation, type WebSocketConstructor } from '@aurawell/client';
+import { startTestSystem, type TestSystem } from './support/system';
+
+// The SDK (packages/client) against the real system: two gateways behind the edge, the api, a
+// worker and the simulator, all separate processes. Node 20 has no global WebSocket: the `ws`
+// package's class is passed in, as a Node application would.
+let sys: TestSystem;
+const clients: AuraWellClient[] = [];
+
+beforeAll(async () => {
+  sys = await startTestSystem({ gateways: 2 });
+}, 120000);
+
+afterAll(async () => {
+  clients.forEach((c) => c.close());
+  await sys?.stop();
+}, 60000);
+
+const wsOf = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
+const fast = { initialMs: 50, maxMs: 500 };
+
+/** A client whose connection states (and WebSocket constructions) the test can inspect. */
+const open = async (userId: string, opts: Partial<ClientOptions> = {}) => {
+  const constructed: string[] = [];
+  class CountingWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      constructed.push(url);
+    }
+  }
+  const client = createAuraWellClient({
+    baseUrl: sys.stack.edgeUrl,
+    userId,
+    auth: { token: await sys.tokens.issue(userId) },
+    WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
+    backoff: fast,
+    ...opts,
+  });
+  clients.push(client);
+  const states: ConnectionState[] = [client.state];
+  client.on('state', (s) => states.push(s));
+  return { client, states, constructed };
+};
+
+const untilState = (client: AuraWellClient, state: ConnectionState, timeoutMs = 20000) =>
+  new Promise<void>((resolve, reject) => {
+    if (client.state === state) return resolve();
+    const timer = setTimeout(() => reject(new Error(`state ${client.state}, never ${state}`)), timeoutMs);
+    const off = client.on('state', (s) => s === state && (clearTimeout(timer), off(), resolve()));
+  });
+
+/** Every text the application saw; each must extend the previous one (one continuous text). */
+const watchText = (gen: Generation) => {
+  const seen: string[] = [];
+  gen.on('text', (t) => seen.push(t));
+  return seen;
+};
+
+const expectContinuous = (seen: string[], final: string) => {
+  expect(seen.length).toBeGreaterThan(1);
+  seen.forEach((t, i) => expect(final.startsWith(t) && (i === 0 || t.startsWith(seen[i - 1]!))).toBe(true));
+  expect(seen[seen.length - 1]).toBe(final);
+};
+
+const simulatorText = (message: string): string => {
+  const t = sys.sim.transcripts().find((x) => x.lastUserMessage === message);
+  if (!t) throw new Error(`the simulator never got ${message}`);
+  return t.content;
+};
+
+test('a chat completes with exactly the simulator’s text, through typed frame events and the generation', async () => {
+  const { client, states } = await open('sdk_plain');
+  const streamed: string[] = [];
+  client.on('chat_stream', (f) => streamed.push(f.delta));
+  const message = `SDK 普通回答 ${randomUUID()}`;
+  const gen = client.healthChat(message, { context: { mood: 'tired' } });
+  const seen = watchText(gen);
+  const statuses: string[] = [];
+  gen.on('status', (s) => statuses.push(s));
+  const result = await gen.ended;
+  expect(result.state).toBe('done');
+  expect(result.text).toBe(simulatorText(message));
+  expect(result.done?.full_response).toBe(result.text);
+  expect(gen.messageId).toMatch(/\S/);
+  expect(streamed.join('')).toBe(result.text);
+  expectContinuous(seen, result.text);
+  expect(statuses).toEqual(['streaming', 'done']);
+  expect(states).toEqual(['connecting', 'open']);
+  // The session round trip works on the same socket.
+  const status = await client.getStatus();
+  expect(status.data).toMatchObject({ session: { user_id: 'sdk_plain' } });
+});
+
+test('cancel ends the generation with cancelled, also when asked before the server named it; ticket auth', async () => {
+  const { client, constructed } = await open('sdk_cancel', { auth: { token: await sys.tokens.issue('sdk_cancel'), useTicket: true } });
+  const slow = client.healthChat(`SDK 取消 [[sim:tps=20]] ${randomUUID()}`);
+  await new Promise<void>((resolve) => slow.once('text', () => resolve()));
+  client.cancel(slow);
+  expect((await slow.ended).state).toBe('cancelled');
+  const early = client.generalChat(`SDK 立即取消 [[sim:tps=20]] ${randomUUID()}`);
+  client.cancel(early);
+  const result = await early.ended;
+  expect(result.state).toBe('cancelled');
+  expect(early.messageId).not.toBeNull();
+  expect(constructed[0]).toMatch(/\?ticket=/);
+  expect(constructed[0]).not.toMatch(/token=/);
+});
+
+test('a bad token: closed with 4001, never reconnected, the chat ends with CONNECTION_CLOSED', async () => {
+  const { client, states, constructed } = await open('sdk_bad', { auth: { token: 'not-a-jwt' } });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => client.once('closed', resolve));
+  const gen = client.healthChat('不会发送');
+  expect((await closed).code).toBe(4001);
+  expect((await gen.ended).error?.code).toBe('CONNECTION_CLOSED');
+  // Well past several backoff delays: still one attempt.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(constructed).toHaveLength(1);
+  expect(states).toEqual(['connecting', 'closed']);
+  expect(client.state).toBe('closed');
+});
+
+test('SSE fallback when the WebSocket never connects: exact text, and a dropped stream resumes with Last-Event-ID', async () => {
+  const closedPort = await freePort();
+  const posts: { lastEventId: string | null }[] = [];
+  // The first response is cut after a few events, as a flaky proxy would.
+  const cutting: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    posts.push({ lastEventId: headers.get('last-event-id') });
+    const res = await fetch(input, init);
+    if (posts.length > 1 || !res.body) return res;
+    const reader = res.body.getReader();
+    let events = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { value, done } = await reader.read();
+        if (done) return controller.close();
+        controller.enqueue(value);
+        events += new TextDecoder().decode(value).split('\n\n').length - 1;
+        if (events >= 6) {
+          await reader.cancel();
+          controller.error(new Error('network cut'));
+        }
+      },
+    });
+    return new Response(body, { status: res.status, headers: res.headers });
+  };
+  const { client, states } = await open('sdk_sse', { wsUrl: `ws://127.0.0.1:${closedPort}`, fetch: cutting, fallbackAfter: 2 });
+  const message = `SDK SSE 回退 [[sim:tps=60]] ${randomUUID()}`;
+  const gen = client.healthChat(message);
+  const seen = watchText(gen);
+  const result = await gen.ended;
+  expect(states).toEqual(['connecting', 'reconnecting', 'fallback']);
+  expect(result.state).toBe('done');
+  expect(result.text).toBe(simulatorText(message));
+  expectContinuous(seen, result.text);
+  expect(posts.length).toBeGreaterThanOrEqual(2);
+  expect(posts[0]!.lastEventId).toBeNull();
+  expect(posts[1]!.lastEventId).toMatch(new RegExp(`^${gen.messageId}:\\d+$`));
+}, 60000);
+
+// Last: it leaves gateway 0 dead.
+test('gateway 0 killed mid-answer: the client fails over to the next URL, resumes and ends with the exact text', async () => {
+  const { client, states } = await open('sdk_failover', { wsUrl: [wsOf(sys.stack.gatewayUrls[0]!), wsOf(sys.stack.gatewayUrls[1]!)] });
+  await untilState(client, 'open');
+  const message = `SDK 网关故障 [[sim:tps=30]] ${randomUUID()}`;
+  const gen = client.healthChat(message);
+  const seen = watchText(gen);
+  await new Promise<void>((resolve) => {
+    const off = gen.on('frame', (f) => f.seq !== undefined && f.seq >= 8 && (off(), resolve()));
+  });
+  sys.stack.gateways[0]!.signal('SIGKILL');
+  const result = await gen.ended;
+  expect(result.state).toBe('done');
+  expect(result.text).toBe(simulatorText(message));
+  expect(result.done?.full_response).toBe(result.text);
+  expectContinuous(seen, result.text);
+  expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+}, 60000);
