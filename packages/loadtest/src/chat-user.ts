@@ -9,8 +9,11 @@ export type ChatResult = { ok: boolean; cause: string | null; tokens: number; lo
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** What `oneChat` needs of a socket: JSON frames in as `message` events, JSON text out (a ws WebSocket, or an adapter). */
+export type FrameSocket = Pick<WebSocket, 'on' | 'off' | 'send'>;
+
 /** One chat on an open socket, measured from the moment it is sent until its terminal status. */
-const oneChat = (ws: WebSocket, message: string, rec: Recorders, target: Target, timeoutMs: number): Promise<ChatResult> =>
+export const oneChat = (ws: FrameSocket, message: string, rec: Recorders, target: Target, timeoutMs: number): Promise<ChatResult> =>
   new Promise((resolve) => {
     const sent = now();
     let messageId: string | null = null;
