@@ -34,6 +34,8 @@ export const startTestSystem = async (
     serviceEnv?: StackOptions['serviceEnv'];
     /** A Redis of the test's own (e.g. one it restarts); the shared one otherwise. */
     redisUrl?: string;
+    /** Port of the edge (0 or unset: any free one); a test that must know its origin before start picks it. */
+    edgePort?: number;
   } = {},
 ): Promise<TestSystem> => {
   const database = await createTestDatabase({ migrate: false });
@@ -54,7 +56,7 @@ export const startTestSystem = async (
   const logger = createLogger('test-edge', 'warn');
   let stack: Stack;
   try {
-    stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, logger, serviceEnv: opts.serviceEnv });
+    stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, edgePort: opts.edgePort, logger, serviceEnv: opts.serviceEnv });
   } catch (err) {
     // A service that cannot start must fail the test file, not leave jest waiting on open handles.
     await sim.close();

@@ -4,7 +4,15 @@ import type { Keys } from './keys';
 import type { Logger } from './logger';
 
 /** A generation frame as it travels: its identity, its number, and the exact bytes to send. */
-export type BusFrame = { messageId: string; seq: number; terminal: boolean; raw: string };
+export type BusFrame = {
+  messageId: string;
+  seq: number;
+  terminal: boolean;
+  raw: string;
+  /** The frame's `type` and (status frames) `status`, for metrics. */
+  type?: string;
+  status?: string;
+};
 
 const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
@@ -13,7 +21,8 @@ export const toBusFrame = (raw: string): BusFrame | null => {
   try {
     const f = JSON.parse(raw) as { message_id?: unknown; seq?: unknown; type?: unknown; status?: unknown };
     if (typeof f.message_id !== 'string' || typeof f.seq !== 'number') return null;
-    return { messageId: f.message_id, seq: f.seq, terminal: f.type === 'status_update' && TERMINAL.has(String(f.status)), raw };
+    const terminal = f.type === 'status_update' && TERMINAL.has(String(f.status));
+    return { messageId: f.message_id, seq: f.seq, terminal, raw, type: String(f.type), ...(typeof f.status === 'string' ? { status: f.status } : {}) };
   } catch {
     return null;
   }

@@ -11,3 +11,4 @@ export * from './queues';
 export * from './service';
 export * from './start-generation';
 export * from './fanout';
+export * from './redis-metrics';

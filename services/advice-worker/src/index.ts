@@ -1,9 +1,13 @@
 import {
+  createChatQueue,
   createGenerationStore,
   createKeys,
   createLogger,
   createMetricsRegistry,
   createRedis,
+  createRedisCommandHistogram,
+  registerRedisUp,
+  timedGenerationStore,
   createShutdown,
   exitOnSignals,
   runService,
@@ -14,7 +18,7 @@ import { migrateUp } from '@aurawell/db/migrate';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { createAdviceWorker } from './app';
 import { createLlmStream } from './llm';
-import { createWorkerMetrics } from './metrics';
+import { createWorkerMetrics, registerQueueCounts } from './metrics';
 import { providerFor } from './provider';
 import { startReaper } from './reaper';
 
@@ -31,7 +35,14 @@ const main = async (config: WorkerConfig): Promise<void> => {
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
   const provider = await providerFor(config, logger);
 
-  const store = createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS });
+  const store = timedGenerationStore(
+    createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+    createRedisCommandHistogram(registry),
+  );
+  // Only read on scrape, for the queue gauges.
+  const queue = createChatQueue(redis, keys);
+  registerQueueCounts(registry, queue);
+  registerRedisUp(registry, { command: redis, blocking, subscriber });
   let ready = false;
   const ops = await startOpsServer({ port: config.PORT, registry, isReady: () => ready, logger });
   const advice = createAdviceWorker({
@@ -59,6 +70,7 @@ const main = async (config: WorkerConfig): Promise<void> => {
   shutdown.add('reaper', () => reaper.stop());
   shutdown.add('finish or hand over running generations', () => advice.stop(config.WORKER_DRAIN_MS));
   shutdown.add('ops server', () => ops.close());
+  shutdown.add('queue metrics', () => queue.close());
   shutdown.add('simulator', () => provider.close());
   shutdown.add('postgres', () => pool.end());
   shutdown.add('redis', () => Promise.all([redis.quit(), blocking.quit(), subscriber.quit()]));

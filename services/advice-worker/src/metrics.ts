@@ -1,4 +1,4 @@
-import { Counter, Histogram, latencyBuckets, type Registry } from '@aurawell/platform';
+import { Counter, Gauge, Histogram, latencyBuckets, type ChatQueue, type Registry } from '@aurawell/platform';
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
@@ -44,4 +44,36 @@ export const createWorkerMetrics = (registry: Registry) => ({
     buckets: latencyBuckets,
     registers: [registry],
   }),
+  llmHttpErrors: new Counter({
+    name: 'aurawell_llm_http_errors_total',
+    help: 'Provider attempts that failed with an HTTP error status (after the SDK retries), by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  }),
 });
+
+/** An HTTP status as a label: the number for 100-599, `other` for anything else (a bounded set). */
+export const httpStatusLabel = (status: number): string => (Number.isInteger(status) && status >= 100 && status < 600 ? String(status) : 'other');
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/**
+ * `aurawell_queue_jobs{state}`, read from BullMQ on every scrape. Every worker reports the same
+ * queue: aggregate with `max`, not `sum`. If Redis does not answer within `timeoutMs` the
+ * samples are dropped for that scrape (no stale backlog; `aurawell_redis_up` shows the outage).
+ */
+export const registerQueueCounts = (registry: Registry, queue: Pick<ChatQueue, 'getJobCounts'>, timeoutMs = 1000): Gauge<'state'> =>
+  new Gauge({
+    name: 'aurawell_queue_jobs',
+    help: 'Chat jobs in the queue, by state (the same queue from every worker: use max)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+      const counts = await Promise.race([queue.getJobCounts(...QUEUE_STATES), timeout]).catch(() => null);
+      clearTimeout(timer);
+      this.reset();
+      if (counts) for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+    },
+  });

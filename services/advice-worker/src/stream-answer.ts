@@ -3,6 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
 import type { GenerationDeps } from './generation';
 import { classifyLlmFailure, type FailureCause, type LlmPiece } from './llm';
+import { httpStatusLabel } from './metrics';
 import type { GenerationPublisher } from './publisher';
 
 export type Answer = {
@@ -141,6 +142,7 @@ export const streamAnswer = async (
   try {
     for (let n = 1; ; n += 1) {
       error = await attempt(pub, job, messages, deps, bounds, answer, state);
+      if (error instanceof APIError && error.status !== undefined) deps.metrics.llmHttpErrors.inc({ status: httpStatusLabel(error.status) });
       const complete = error === null && answer.finishReason !== null;
       if (complete || state.streamed || bounds.cause() !== null || !retryable(error) || n >= attempts) break;
       deps.metrics.llmRetries.inc();

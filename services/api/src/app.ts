@@ -9,6 +9,7 @@ import type { Endpoint } from './http/endpoint';
 import { mountRoutes } from './http/routes';
 import { RequestTimings } from './http/timings';
 import { mountDocs } from './routes/docs';
+import { mountWebApp } from './routes/web-app';
 import './http/locals';
 import { achievementRoutes } from './routes/achievements';
 import { adviceRoutes } from './routes/advice';
@@ -64,6 +65,7 @@ export const createApp = (deps: AppDeps): express.Express => {
   app.use(hostCheck(deps.config.ALLOWED_HOSTS));
   app.use(corsPolicy(deps.config.CORS_ALLOWED_ORIGINS));
   const endpoints = apiRoutes(deps, httpMetrics.timings);
+  mountWebApp(app, deps.logger);
   mountDocs(app, endpoints);
   mountRoutes(app, endpoints);
   app.use(errorHandler(deps.logger));

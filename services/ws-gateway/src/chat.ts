@@ -2,9 +2,9 @@ import { startGeneration, type StartGenerationDeps } from '@aurawell/platform';
 import { newConversationId } from '@aurawell/db';
 import { errorFrame, type ChatFrame } from '@aurawell/protocol';
 import type { ClientConnection } from './connection';
-import type { GatewayMetrics } from './metrics';
+import type { GatewayMetrics, GenerationTimings } from './metrics';
 
-export type ChatDeps = StartGenerationDeps & { metrics: GatewayMetrics; maxMessageChars: number };
+export type ChatDeps = StartGenerationDeps & { metrics: GatewayMetrics; maxMessageChars: number; timings?: GenerationTimings };
 
 /**
  * A chat frame from a device: continues the device's conversation (or the one the frame names),
@@ -37,4 +37,5 @@ export const startChat = async (conn: ClientConnection, frame: ChatFrame, deps: 
   }
   deps.metrics.timeToSending.observe((performance.now() - started) / 1000);
   deps.metrics.generationsStarted.inc();
+  deps.timings?.accepted(outcome.ref.messageId, started);
 };

@@ -10,6 +10,8 @@ export type SendLimits = {
   hardCapBytes: number;
   onMerge?: () => void;
   onSlowClose?: () => void;
+  /** A frame of this `type` was handed to the outbox (for the frames-out metric). */
+  onFrameOut?: (type: unknown) => void;
 };
 
 /**
@@ -27,6 +29,7 @@ export class ClientConnection implements FrameSink {
   readonly closed: Promise<void>;
   private readonly outbox: Outbox;
   private readonly frames: FrameSequencer;
+  private readonly onFrameOut: (type: unknown) => void;
 
   constructor(
     readonly id: string,
@@ -37,7 +40,11 @@ export class ClientConnection implements FrameSink {
     /** Fetches frames pub/sub lost (e.g. while Redis restarted) from the generation's stream. */
     fillGap?: GapFiller,
   ) {
-    this.frames = new FrameSequencer((frame) => this.outbox.push(frame.raw, frame), fillGap);
+    this.onFrameOut = limits.onFrameOut ?? (() => {});
+    this.frames = new FrameSequencer((frame) => {
+      this.onFrameOut(frame.type);
+      this.outbox.push(frame.raw, frame);
+    }, fillGap);
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
     this.outbox = new Outbox(ws, {
       softCapBytes: limits.softCapBytes,
@@ -56,6 +63,7 @@ export class ClientConnection implements FrameSink {
 
   /** A frame outside any generation (pong, error, session status): never merged, keeps its place. */
   send(frame: object): void {
+    this.onFrameOut((frame as { type?: unknown }).type);
     this.sendRaw(JSON.stringify(frame));
   }
 

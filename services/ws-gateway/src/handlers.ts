@@ -114,11 +114,13 @@ const notFound = (conn: ClientConnection, messageId: string, requestId: string |
 /** Replays what the client missed, then lets the live frames continue, without gap or repeat. */
 const resume = async (conn: ClientConnection, frame: FrameOf<'resume'>, deps: HandlerDeps) => {
   const { message_id: messageId, last_seq: lastSeq } = frame.data;
+  deps.metrics.resumeRequests.inc();
   conn.beginReplay(messageId, lastSeq);
   const stored = await deps.store.framesAfter(conn.userId, messageId, lastSeq).catch((err: unknown) => {
     conn.endReplay(messageId, []);
     throw err;
   });
+  deps.metrics.replayedFrames.inc(stored.length);
   const meta = stored.length > 0 ? true : await deps.store.meta(conn.userId, messageId);
   conn.endReplay(messageId, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
   if (!meta) await resumeFromStore(conn, messageId, frame.request_id, deps);

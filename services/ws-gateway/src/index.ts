@@ -6,6 +6,9 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
+  createRedisCommandHistogram,
+  registerRedisUp,
+  timedGenerationStore,
   createShutdown,
   createTicketStore,
   createTokenService,
@@ -20,7 +23,7 @@ import { migrateUp } from '@aurawell/db/migrate';
 import type { ClientConnection } from './connection';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { startMaintenance } from './maintenance';
-import { createGatewayMetrics } from './metrics';
+import { createGatewayMetrics, GenerationTimings } from './metrics';
 import { createRateLimiter } from './rate-limit';
 import { createConnectionRegistry } from './registry';
 import { createGateway } from './server';
@@ -40,7 +43,12 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
 
-  const fanout = new UserFanout<ClientConnection>(subscriber, keys, logger, () => metrics.framesOut.inc());
+  registerRedisUp(registry, { command: redis, subscriber, queue: queueConnection });
+  const timings = new GenerationTimings(metrics, { maxTracked: 10000, maxAgeMs: config.GENERATION_DEADLINE_MS });
+  const fanout = new UserFanout<ClientConnection>(subscriber, keys, logger, (frame) => {
+    metrics.framesOut.inc();
+    timings.observe(frame);
+  });
   const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS, gatewayTtlMs: config.GATEWAY_TTL_MS });
   await connections.heartbeat();
   const queue = createChatQueue(queueConnection, keys);
@@ -53,7 +61,11 @@ const main = async (config: GatewayConfig): Promise<void> => {
     tickets: createTicketStore(redis, keys),
     registry: connections,
     fanout,
-    store: createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+    store: timedGenerationStore(
+      createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+      createRedisCommandHistogram(registry),
+    ),
+    timings,
     queue,
     db: pool,
     limits: { maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER, generationDeadlineMs: config.GENERATION_DEADLINE_MS },

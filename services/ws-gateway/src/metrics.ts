@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, latencyBuckets, type Registry } from '@aurawell/platform';
+import { Counter, Gauge, Histogram, latencyBuckets, type BusFrame, type Registry } from '@aurawell/platform';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
@@ -55,4 +55,99 @@ export const createGatewayMetrics = (registry: Registry) => ({
     help: 'Generations accepted and enqueued',
     registers: [registry],
   }),
+  framesOutByType: new Counter({
+    name: 'aurawell_ws_frames_out_total',
+    help: 'Frames handed to a client connection, by frame type (before any slow-client merge)',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  }),
+  generationsFinished: new Counter({
+    name: 'aurawell_generations_finished_total',
+    help: 'Generations accepted by this gateway that ended, by terminal status seen on the bus',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  }),
+  timeToFirstToken: new Histogram({
+    name: 'aurawell_chat_time_to_first_token_seconds',
+    help: 'From receiving a chat frame to the first token of its answer on the bus',
+    buckets: latencyBuckets,
+    registers: [registry],
+  }),
+  timeToDone: new Histogram({
+    name: 'aurawell_chat_time_to_done_seconds',
+    help: 'From receiving a chat frame to its done status on the bus',
+    buckets: latencyBuckets,
+    registers: [registry],
+  }),
+  interTokenGap: new Histogram({
+    name: 'aurawell_ws_inter_token_gap_seconds',
+    help: 'Time between consecutive token frames of a generation on the bus',
+    buckets: latencyBuckets,
+    registers: [registry],
+  }),
+  resumeRequests: new Counter({
+    name: 'aurawell_ws_resume_requests_total',
+    help: 'Resume frames handled',
+    registers: [registry],
+  }),
+  replayedFrames: new Counter({
+    name: 'aurawell_ws_replayed_frames_total',
+    help: 'Stored generation frames replayed to clients by resume',
+    registers: [registry],
+  }),
 });
+
+/** The frame types of the protocol; anything else is counted as `other` (a fixed label set). */
+const FRAME_TYPES = new Set(['connection_established', 'status_update', 'chat_stream', 'reasoning_stream', 'error', 'pong']);
+const TERMINAL = new Set(['done', 'error', 'cancelled']);
+const TOKEN_TYPES = new Set(['chat_stream', 'reasoning_stream']);
+
+export const frameTypeLabel = (type: unknown): string => (typeof type === 'string' && FRAME_TYPES.has(type) ? type : 'other');
+
+/**
+ * Times the generations this gateway accepted, as their frames pass on the bus: first token,
+ * gaps between tokens, done, and the terminal status. The accept times are kept per message,
+ * at most `maxTracked` of them and none older than `maxAgeMs` (a generation whose client left
+ * this gateway is forgotten when it ages out), and dropped at the terminal frame.
+ */
+export class GenerationTimings {
+  private readonly tracked = new Map<string, { acceptedAt: number; lastTokenAt: number | null }>();
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly opts: { maxTracked: number; maxAgeMs: number },
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** A chat accepted at `acceptedAt` (a `performance.now()` time) became generation `messageId`. */
+  accepted(messageId: string, acceptedAt: number): void {
+    const oldest = this.now() - this.opts.maxAgeMs;
+    for (const [id, t] of this.tracked) {
+      if (t.acceptedAt >= oldest && this.tracked.size < this.opts.maxTracked) break;
+      this.tracked.delete(id);
+    }
+    this.tracked.set(messageId, { acceptedAt, lastTokenAt: null });
+  }
+
+  /** A generation frame from the bus (once per gateway, not per connection). */
+  observe(frame: BusFrame): void {
+    const t = this.tracked.get(frame.messageId);
+    if (!t) return;
+    const now = this.now();
+    if (frame.type !== undefined && TOKEN_TYPES.has(frame.type)) {
+      if (t.lastTokenAt === null) this.metrics.timeToFirstToken.observe((now - t.acceptedAt) / 1000);
+      else this.metrics.interTokenGap.observe((now - t.lastTokenAt) / 1000);
+      t.lastTokenAt = now;
+      return;
+    }
+    if (!frame.terminal) return;
+    this.tracked.delete(frame.messageId);
+    const status = frame.status !== undefined && TERMINAL.has(frame.status) ? frame.status : 'other';
+    this.metrics.generationsFinished.inc({ status });
+    if (status === 'done') this.metrics.timeToDone.observe((now - t.acceptedAt) / 1000);
+  }
+
+  get size(): number {
+    return this.tracked.size;
+  }
+}

@@ -10,6 +10,7 @@ import { ClientConnection } from './connection';
 import { drainConnections } from './drain';
 import { handleMessage, type HandlerDeps } from './handlers';
 import { createHttpRoutes, type GatewayStats } from './http-routes';
+import { frameTypeLabel, type GenerationTimings } from './metrics';
 import type { ConnectionRegistry, RegisteredConnection } from './registry';
 
 export type GatewayDeps = HandlerDeps & {
@@ -19,6 +20,7 @@ export type GatewayDeps = HandlerDeps & {
   tickets: TicketStore;
   registry: ConnectionRegistry;
   fanout: UserFanout<ClientConnection>;
+  timings?: GenerationTimings;
 };
 
 export type Gateway = {
@@ -101,6 +103,7 @@ const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): Client
     softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
     hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
     onMerge: () => deps.metrics.slowClientMerges.inc(),
+    onFrameOut: (type) => deps.metrics.framesOutByType.inc({ type: frameTypeLabel(type) }),
     onSlowClose: () => {
       deps.metrics.slowClientCloses.inc();
       deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');

@@ -1,0 +1,2 @@
+export { buildWebApp } from './build';
+export type { WebAssets } from './build';

@@ -1,0 +1,98 @@
+/// <reference lib="dom" />
+import type { ConnectionState, GenerationState } from '@aurawell/client';
+
+export const CONNECTION_LABEL: Record<ConnectionState, string> = {
+  connecting: '连接中…',
+  open: '已连接',
+  reconnecting: '重新连接中…',
+  fallback: '备用通道（SSE）',
+  closed: '已断开',
+};
+
+export const STATUS_LABEL: Record<GenerationState, string> = {
+  sending: '发送中',
+  streaming: '回答中',
+  done: '完成',
+  error: '出错',
+  cancelled: '已取消',
+};
+
+export const byId = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing`);
+  return el as T;
+};
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/** A finished turn (the user's question or a stored answer). */
+export const staticMessage = (sender: 'user' | 'agent', text: string): HTMLLIElement => {
+  const li = el('li', `msg ${sender === 'user' ? 'user' : 'assistant'}`);
+  li.append(el('div', 'who', sender === 'user' ? '我' : 'AuraWell'), el('p', 'answer', text));
+  return li;
+};
+
+/** The parts of a streaming answer that change. */
+export type LiveAnswer = { item: HTMLLIElement; text: HTMLParagraphElement; setStatus(s: GenerationState): void; setReasoning(r: string): void; setFailure(m: string): void };
+
+export const liveAnswer = (): LiveAnswer => {
+  const item = el('li', 'msg assistant');
+  item.dataset.live = 'true';
+  const who = el('div', 'who', 'AuraWell');
+  const status = el('span', 'status');
+  who.append(status);
+  const details = el('details', 'reasoning');
+  details.hidden = true;
+  const reasoning = el('pre');
+  details.append(el('summary', undefined, '思考过程'), reasoning);
+  const text = el('p', 'answer');
+  const failure = el('p', 'failure');
+  failure.hidden = true;
+  item.append(who, details, text, failure);
+  const setStatus = (s: GenerationState): void => {
+    item.dataset.status = s;
+    status.textContent = STATUS_LABEL[s];
+    item.setAttribute('aria-busy', String(s === 'sending' || s === 'streaming'));
+  };
+  setStatus('sending');
+  return {
+    item,
+    text,
+    setStatus,
+    setReasoning: (r) => {
+      details.hidden = r === '';
+      reasoning.textContent = r;
+    },
+    setFailure: (m) => {
+      failure.hidden = false;
+      failure.textContent = m;
+    },
+  };
+};
+
+export const conversationButton = (title: string, current: boolean, onClick: () => void): HTMLLIElement => {
+  const li = el('li');
+  const button = el('button', undefined, title);
+  button.type = 'button';
+  button.title = title;
+  button.setAttribute('aria-current', String(current));
+  button.addEventListener('click', onClick);
+  li.append(button);
+  return li;
+};
+
+export const memberGroup = (label: string, options: { value: string; text: string }[]): HTMLOptGroupElement => {
+  const group = el('optgroup');
+  group.label = label;
+  for (const o of options) {
+    const option = el('option', undefined, o.text);
+    option.value = o.value;
+    group.append(option);
+  }
+  return group;
+};
