@@ -117,9 +117,10 @@ test('the worker reports generations, the LLM, the queue and Redis', () => {
   expect(value(worker, 'aurawell_redis_up', { client: 'command' })).toBe(1);
 });
 
-test('the api reports its HTTP requests', () => {
-  expectFamilies(api, [...DEFAULT_FAMILIES, 'aurawell_http_requests_total', 'aurawell_http_request_duration_seconds']);
+test('the api reports its HTTP requests and Redis', () => {
+  expectFamilies(api, [...DEFAULT_FAMILIES, 'aurawell_http_requests_total', 'aurawell_http_request_duration_seconds', 'aurawell_redis_up']);
   expect(api.samples.some((s) => s.name === 'aurawell_http_requests_total' && s.value > 0)).toBe(true);
+  for (const client of ['command', 'subscriber', 'queue']) expect(value(api, 'aurawell_redis_up', { client })).toBe(1);
 });
 
 test('no label value carries a user id or a message id', () => {

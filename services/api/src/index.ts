@@ -16,6 +16,7 @@ import { createApp } from './app';
 import { connectGenerations, generationSettingsOf } from './chat/wiring';
 import { loadApiConfig, type ApiConfig } from './config';
 import { closeServer, listen } from './http/server';
+import { registerApiRedisUp } from './redis-up';
 
 const main = async (config: ApiConfig): Promise<void> => {
   const logger = createLogger('api', config.LOG_LEVEL);
@@ -29,6 +30,7 @@ const main = async (config: ApiConfig): Promise<void> => {
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, keys);
   const generations = connectGenerations(config.REDIS_URL, redis, keys, logger, generationSettingsOf(config));
+  registerApiRedisUp(registry, redis, generations);
   const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets, generations: generations.generations });
   const { server, port } = await listen(app, config.PORT, config.HOST);
   logger.info({ port, host: config.HOST, devToken: config.DEV_TOKEN_ENABLED }, 'api listening');

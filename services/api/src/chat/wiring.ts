@@ -12,6 +12,13 @@ import { createGenerationClient, type GenerationClient } from './generations';
 
 export type GenerationSettings = GenerationLimits & { retentionMs: number; maxFrames: number };
 
+export type ConnectedGenerations = {
+  generations: GenerationClient;
+  /** The connections opened here, by role, for `aurawell_redis_up`. */
+  redisClients: { subscriber: Redis; queue: Redis };
+  close(): Promise<void>;
+};
+
 /**
  * What the api needs to start and follow generations: a subscriber connection for the users'
  * channels and a queue connection, besides the command connection it already has.
@@ -22,7 +29,7 @@ export const connectGenerations = (
   keys: Keys,
   logger: Logger,
   settings: GenerationSettings,
-): { generations: GenerationClient; close(): Promise<void> } => {
+): ConnectedGenerations => {
   const subscriber = createRedis(redisUrl, { name: 'api-sub', role: 'subscriber', logger });
   const queueConnection = createRedis(redisUrl, { name: 'api-queue', role: 'command', logger });
   const queue = createChatQueue(queueConnection, keys);
@@ -31,6 +38,7 @@ export const connectGenerations = (
   const generations = createGenerationClient({ store, queue, fanout, logger, limits: settings });
   return {
     generations,
+    redisClients: { subscriber, queue: queueConnection },
     close: async () => {
       await queue.close();
       await Promise.all([subscriber.quit(), queueConnection.quit()]);
