@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +6,13 @@ import { stringify } from 'yaml';
 import { createHttpMetrics } from '../../services/api/src/http/middleware';
 import { createWorkerMetrics, registerQueueCounts } from '../../services/advice-worker/src/metrics';
 import { createGatewayMetrics } from '../../services/ws-gateway/src/metrics';
-import { read, readYaml } from './validators';
+import { promtool, read, readYaml, ROOT } from './validators';
 
 // The alerting rules with promtool (syntax, then the unit tests of every alert), and the Grafana
 // dashboard against the metric families the services really export.
 
-const ROOT = join(__dirname, '../..');
 const RULES = 'deploy/prometheus/alerts.yml';
 const RULE_TESTS = 'deploy/prometheus/alerts.test.yml';
-
-const promtool = (args: string[], cwd = ROOT) => {
-  const found = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  if (found.error) {
-    throw new Error('promtool is not installed: `apt-get install -y prometheus` (Debian), as .ci/run does');
-  }
-  return spawnSync('promtool', args, { cwd, encoding: 'utf8' });
-};
 
 type Rule = { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 type RuleFile = { groups: { name: string; rules: Rule[] }[] };

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2019, { type ErrorObject } from 'ajv/dist/2019';
 import { validate as validateDockerfileSyntax, ValidationSeverity } from 'dockerfile-utils';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 
 export const ROOT = join(__dirname, '..', '..');
 export const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
@@ -71,6 +71,25 @@ export const composeSchemaValidator = () => {
   return (doc: unknown): ErrorObject[] => (validate(doc) ? [] : (validate.errors ?? []));
 };
 
+/** Runs promtool (Debian's prometheus package) in `cwd`; fails loudly when it is missing. */
+export const promtool = (args: string[], cwd = ROOT) => {
+  const found = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  if (found.error) throw new Error('promtool is not installed: `apt-get install -y prometheus` (Debian), as .ci/run does');
+  return spawnSync('promtool', args, { cwd, encoding: 'utf8' });
+};
+
+/** `promtool check rules` on a rules document (written to a temporary file): its output. */
+export const checkRules = (rules: unknown): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'aw-rules-'));
+  try {
+    writeFileSync(join(dir, 'rules.yml'), stringify(rules));
+    const check = promtool(['check', 'rules', 'rules.yml'], dir);
+    return check.stdout + check.stderr;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: unknown };
 
 /** `kubectl kustomize <dir>`: the objects an apply would send. Fails loudly when kubectl is missing. */
@@ -93,13 +112,18 @@ const REMOVED_APIS = new Set([
   'policy/v1beta1',
 ]);
 
+/** Custom resources by API group: the kubernetes-models package generated from their CRDs. */
+const CRD_MODELS: Record<string, string> = { 'monitoring.coreos.com': '@kubernetes-models/prometheus-operator' };
+
 /**
- * Validates one object against the Kubernetes OpenAPI schema of its apiVersion and kind, using the
- * precompiled validators of kubernetes-models; an apiVersion/kind it does not know is an error.
+ * Validates one object against the Kubernetes OpenAPI schema of its apiVersion and kind (or, for
+ * the custom resources above, the schema of their CRD), using the precompiled validators of
+ * kubernetes-models; an apiVersion/kind it does not know is an error.
  */
 export const validateK8sObject = (obj: K8sObject): string | undefined => {
   if (REMOVED_APIS.has(obj.apiVersion)) return `${obj.apiVersion} ${obj.kind}: API removed from Kubernetes (no longer served by 1.26+)`;
-  const modulePath = `kubernetes-models/${obj.apiVersion}/${obj.kind}`;
+  const models = CRD_MODELS[obj.apiVersion.split('/')[0] ?? ''] ?? 'kubernetes-models';
+  const modulePath = `${models}/${obj.apiVersion}/${obj.kind}`;
   let Model: (new (data: unknown) => { validate(): void }) | undefined;
   try {
     Model = (require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>)[obj.kind];
