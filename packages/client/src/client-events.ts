@@ -1,4 +1,16 @@
-import type { ChatStreamFrame, ConnectionEstablishedFrame, ErrorFrame, PongFrame, ReasoningStreamFrame, ServerFrame, StatusUpdateFrame } from '@aurawell/protocol';
+import type {
+  ChatStreamFrame,
+  ConnectionEstablishedFrame,
+  ErrorFrame,
+  PongFrame,
+  ReasoningStreamFrame,
+  ReminderFrame,
+  RemindersReadFrame,
+  ServerFrame,
+  StatusUpdateFrame,
+  SyncFrame,
+  UserMessageFrame,
+} from '@aurawell/protocol';
 import type { Generation } from './generation';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'fallback' | 'closed';
@@ -15,6 +27,14 @@ export type ClientEvents = {
   reasoning_stream: ReasoningStreamFrame;
   error: ErrorFrame;
   pong: PongFrame;
+  /** A reminder came due (or was waiting when this device connected); `acknowledge` it once shown. */
+  reminder: ReminderFrame;
+  /** Reminders read on some device: hide them here too. */
+  reminders_read: RemindersReadFrame;
+  /** The user's own message, sent from another device; its answer streams as that generation's frames. */
+  user_message: UserMessageFrame;
+  /** On connect: recent conversations' last turns, running generations, unread reminder count. */
+  sync: SyncFrame;
   /** A generation this client started. */
   generation: Generation;
 };

@@ -249,7 +249,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private dispatch(frame: ServerFrame): void {
     this.emit('frame', frame);
     this.emit(frame.type, frame as never);
-    if (frame.type === 'connection_established' || frame.type === 'pong') return;
+    if (!isGenerationOrReply(frame)) return;
     const requestId = frame.type === 'error' ? frame.request_id : frame.type === 'status_update' ? (frame.data?.request_id as string | undefined) : undefined;
     if (frame.message_id) return this.toGeneration(frame, requestId);
     if (requestId === undefined) return;
@@ -292,6 +292,11 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   }
 
 }
+
+const NOT_GENERATION_FRAMES = new Set<ServerFrame['type']>(['connection_established', 'pong', 'reminder', 'reminders_read', 'user_message', 'sync']);
+
+/** A frame of a generation, or the answer to a request (`status_update` / `error`). */
+const isGenerationOrReply = (frame: ServerFrame): frame is GenerationFrame => !NOT_GENERATION_FRAMES.has(frame.type);
 
 /** Creates a client and starts connecting. */
 export const createAuraWellClient = (options: ClientOptions): AuraWellClient => new AuraWellClient(options);

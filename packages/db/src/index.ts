@@ -4,3 +4,6 @@ export * from './users';
 export * from './health';
 export * from './families';
 export * from './conversations';
+export * from './reminders';
+export * from './reminder-deliveries';
+export * from './sync';

@@ -10,3 +10,19 @@ export const createPool = (databaseUrl: string, logger: Logger, max = 10): pg.Po
   pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres idle client error'));
   return pool;
 };
+
+/** Runs `work` on one client inside BEGIN/COMMIT; any failure rolls back and is rethrown. */
+export const withTransaction = async <T>(pool: pg.Pool, work: (db: Queryable) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+};

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { GenerationStore } from './generations';
 import type { Keys } from './keys';
 import type { Logger } from './logger';
+import { toUserEvent, type UserEvent } from './user-events';
 
 /** A generation frame as it travels: its identity, its number, and the exact bytes to send. */
 export type BusFrame = {
@@ -32,6 +33,8 @@ export const toBusFrame = (raw: string): BusFrame | null => {
 export interface FrameSink {
   readonly userId: string;
   deliver(frame: BusFrame): void;
+  /** A frame outside any generation (reminder, another device's message); sinks that want them implement this. */
+  deliverEvent?(event: UserEvent): void;
 }
 
 /**
@@ -91,12 +94,15 @@ export class UserFanout<S extends FrameSink = FrameSink> {
     const set = userId ? this.byUser.get(userId) : undefined;
     if (!set) return;
     const frame = toBusFrame(message);
-    if (!frame) {
-      this.logger.warn({ channel }, 'dropped malformed bus frame');
-      return;
-    }
+    if (!frame) return this.dispatchEvent(channel, message, set);
     this.onFrame(frame);
     for (const sink of set) sink.deliver(frame);
+  }
+
+  private dispatchEvent(channel: string, message: string, sinks: Set<S>): void {
+    const event = toUserEvent(message);
+    if (!event) return void this.logger.warn({ channel }, 'dropped malformed bus frame');
+    for (const sink of sinks) sink.deliverEvent?.(event);
   }
 }
 

@@ -12,3 +12,6 @@ export * from './service';
 export * from './start-generation';
 export * from './fanout';
 export * from './redis-metrics';
+export * from './reminder-queue';
+export * from './user-events';
+export * from './reminder-schedule';

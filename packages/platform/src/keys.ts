@@ -17,6 +17,8 @@ export const createKeys = (prefix: string) => {
     /** BullMQ's own prefix; its keys live under it. */
     queuePrefix: `${prefix}:bull`,
     chatQueue: 'chat',
+    /** BullMQ queue of reminder occurrences (job schedulers and delayed jobs). */
+    reminderQueue: 'reminders',
     /** Pub/sub channel carrying the frames of a user's generations to every gateway that holds the user. */
     userChannel: (userId: string) => `${prefix}:frames:${userId}`,
     /** Sorted set: connection id → expiry (ms epoch) of that connection's registration. */
@@ -42,6 +44,8 @@ export const createKeys = (prefix: string) => {
     gateway: (gatewayId: string) => `${prefix}:gw:${gatewayId}`,
     /** One-time WebSocket ticket → user id. */
     wsTicket: (ticket: string) => `${prefix}:ticket:${ticket}`,
+    /** Set once a reminder delivery reached a device (value: when); makes delivery at most once per device. */
+    reminderSeen: (userId: string, deliveryId: string, deviceId: string) => `${user(userId)}:rem:${deliveryId}:${deviceId}`,
     /** Hash: the user's frame token bucket (tokens, last refill), shared by every gateway replica. */
     userRateLimit: (userId: string) => `${user(userId)}:rate`,
   };

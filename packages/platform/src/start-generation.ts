@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { errorFrame, statusUpdateFrame, type ChatJobInput, type GenerationRef } from '@aurawell/protocol';
+import { errorFrame, nowIso, statusUpdateFrame, type ChatJobInput, type GenerationRef, type UserMessageFrame } from '@aurawell/protocol';
 import type { GenerationStore } from './generations';
 import type { Logger } from './logger';
 import { enqueueChat, type ChatQueue } from './queues';
 
 export type GenerationLimits = { maxGenerationsPerUser: number; generationDeadlineMs: number };
-export type StartGenerationDeps = { store: GenerationStore; queue: ChatQueue; logger: Logger; limits: GenerationLimits };
+export type StartGenerationDeps = {
+  store: GenerationStore;
+  queue: ChatQueue;
+  logger: Logger;
+  limits: GenerationLimits;
+  /** Publishes the user's message to their other devices (absent: nobody else is told). */
+  publishEvent?: (userId: string, frame: UserMessageFrame) => Promise<unknown>;
+};
 
 /** What a producer (gateway or api) asks for; ids and times are filled in here. */
 export type GenerationRequest = Omit<ChatJobInput, 'v' | 'messageId' | 'acceptedAt'>;
@@ -17,7 +24,11 @@ export type StartOutcome = { status: 'started'; ref: GenerationRef } | { status:
  * of the user), then enqueues the job. If the queue cannot take it, the generation ends at once
  * with `SERVICE_UNAVAILABLE` instead of hanging in `sending`. The one path for gateway and api.
  */
-export const startGeneration = async (deps: StartGenerationDeps, req: GenerationRequest): Promise<StartOutcome> => {
+export const startGeneration = async (
+  deps: StartGenerationDeps,
+  req: GenerationRequest,
+  origin: { connectionId: string | null } = { connectionId: null },
+): Promise<StartOutcome> => {
   const messageId = randomUUID();
   const ref: GenerationRef = { messageId, conversationId: req.conversationId };
   const sending = statusUpdateFrame(ref, 1, 'sending', req.requestId ? { request_id: req.requestId } : null);
@@ -30,6 +41,7 @@ export const startGeneration = async (deps: StartGenerationDeps, req: Generation
     deadlineMs: deps.limits.generationDeadlineMs,
   });
   if (result !== 'started') return { status: 'too_many' };
+  await tellOtherDevices(deps, req, ref, origin.connectionId);
   try {
     await enqueueChat(deps.queue, { ...req, v: 1, messageId, acceptedAt: Date.now() });
   } catch (err) {
@@ -37,6 +49,26 @@ export const startGeneration = async (deps: StartGenerationDeps, req: Generation
     await failQueued(deps.store, req.userId, ref);
   }
   return { status: 'started', ref };
+};
+
+/**
+ * A conversation turn appears on the user's other devices before its answer streams: published
+ * before the job is enqueued, so before any token. Best effort: the turn is stored anyway, and a
+ * device that missed it sees it in its next `sync`.
+ */
+const tellOtherDevices = async (deps: StartGenerationDeps, req: GenerationRequest, ref: GenerationRef, originConnectionId: string | null) => {
+  if (!deps.publishEvent || req.kind === 'advice' || req.persist === false) return;
+  const frame: UserMessageFrame = {
+    type: 'user_message',
+    message_id: ref.messageId,
+    conversation_id: ref.conversationId,
+    kind: req.kind,
+    message: req.message,
+    active_member_id: req.activeMemberId,
+    origin_connection_id: originConnectionId,
+    timestamp: nowIso(),
+  };
+  await deps.publishEvent(req.userId, frame).catch((err: Error) => deps.logger.warn({ err: err.message, messageId: ref.messageId }, 'user_message not published'));
 };
 
 /** Ends a generation that never reached a worker (its owner is still `queued`). */

@@ -65,6 +65,22 @@ export const ResumeFrame = z.object({
   ...envelope,
 });
 
+/** Marks delivered reminders read on every device of the user (Phase V). */
+export const AcknowledgeFrame = z.object({
+  type: z.literal('acknowledge'),
+  data: z.object({ delivery_ids: z.array(id).min(1).max(100) }),
+  ...envelope,
+});
+
+/** Asks what happened while this device was away (answered by a `sync` frame). */
+export const SyncRequestFrame = z.object({
+  type: z.literal('sync'),
+  data: z
+    .object({ since: z.iso.datetime({ offset: true }).optional().describe('only turns after this time (the last sync); all recent ones when absent') })
+    .optional(),
+  ...envelope,
+});
+
 export const ClientFrame = z.discriminatedUnion('type', [
   HealthChatFrame,
   GeneralChatFrame,
@@ -73,6 +89,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   PingFrame,
   CancelFrame,
   ResumeFrame,
+  AcknowledgeFrame,
+  SyncRequestFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];

@@ -4,3 +4,4 @@ export * from './server-frames';
 export * from './jobs';
 export * from './parse';
 export * from './frames';
+export * from './sync-frames';

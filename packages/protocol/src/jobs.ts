@@ -36,3 +36,18 @@ export const ChatJob = z.object({
 export type ChatJob = z.infer<typeof ChatJob>;
 /** The job as a producer writes it (fields with defaults may be left out). */
 export type ChatJobInput = z.input<typeof ChatJob>;
+
+/**
+ * One occurrence of a reminder, created by BullMQ (a job scheduler for repeating reminders, a
+ * delayed job for one-time ones). `revision` is the reminder's revision when it was scheduled: a
+ * job of an older revision (the reminder was edited since) does nothing.
+ */
+export const ReminderJob = z.object({
+  v: z.literal(1),
+  reminderId: z.string().min(1),
+  revision: z.number().int().positive(),
+  /** The occurrence time of a one-time reminder (ms epoch); repeating ones take it from the scheduler. */
+  dueAt: z.number().int().nullable().default(null),
+});
+export type ReminderJob = z.infer<typeof ReminderJob>;
+export type ReminderJobInput = z.input<typeof ReminderJob>;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ErrorCode } from './codes';
+import { GenerationStatus } from './status';
+import { ReminderFrame, RemindersReadFrame, SyncFrame, UserMessageFrame } from './sync-frames';
 
 const timestamp = z.string().describe('ISO 8601 time the server created the frame');
 const nullableId = z.string().nullable();
 
-export const GenerationStatus = z.enum(['sending', 'streaming', 'done', 'error', 'cancelled']);
-export type GenerationStatus = z.infer<typeof GenerationStatus>;
-export const terminalStatuses: ReadonlySet<GenerationStatus> = new Set(['done', 'error', 'cancelled']);
+export { GenerationStatus, terminalStatuses } from './status';
 
 export const Usage = z
   .object({
@@ -91,6 +91,10 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ReasoningStreamFrame,
   ErrorFrame,
   PongFrame,
+  ReminderFrame,
+  RemindersReadFrame,
+  UserMessageFrame,
+  SyncFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ConnectionEstablishedFrame = z.infer<typeof ConnectionEstablishedFrame>;

@@ -1,4 +1,4 @@
-import type { Keys, Logger, Redis, Registry, TicketStore, TokenService } from '@aurawell/platform';
+import type { Keys, Logger, Redis, Registry, ReminderQueue, TicketStore, TokenService } from '@aurawell/platform';
 import type { Pool } from '@aurawell/db';
 import express from 'express';
 import type { GenerationClient } from './chat/generations';
@@ -16,6 +16,7 @@ import { adviceRoutes } from './routes/advice';
 import { authRoutes } from './routes/auth';
 import { chatRoutes } from './routes/chat';
 import { registerRoutes } from './routes/register';
+import { reminderRoutes } from './routes/reminders';
 import { chatStreamRoutes } from './routes/chat-stream';
 import { familyRoutes } from './routes/family';
 import { familyDashboardRoutes } from './routes/family-dashboard';
@@ -36,6 +37,8 @@ export type AppDeps = {
   tickets: TicketStore;
   /** Starts generations on the shared queue and follows their frames (chat, SSE, advice). */
   generations: GenerationClient;
+  /** The reminder queue (job schedulers and delayed jobs the advice-worker consumes). */
+  reminders: ReminderQueue;
 };
 
 /** Every route of the api, in matching order. */
@@ -53,6 +56,7 @@ export const apiRoutes = (deps: AppDeps, timings: RequestTimings = new RequestTi
   ...achievementRoutes(deps),
   ...familyRoutes(deps),
   ...familyDashboardRoutes(deps),
+  ...reminderRoutes(deps),
 ];
 
 /** The api as an Express app, not yet listening (tests drive it with supertest). */

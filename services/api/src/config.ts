@@ -23,6 +23,8 @@ export const apiEnvSchema = z
     CHAT_TIMEOUT_MS: envInt(120000, 1000),
     /** Host header values served (`*.x` matches any subdomain of x); others get 400. */
     ALLOWED_HOSTS: envList(DEFAULT_ALLOWED_HOSTS),
+    /** The densest repeat a reminder's cron pattern may have (tests lower it to watch several occurrences). */
+    REMINDER_MIN_INTERVAL_SECONDS: envInt(60, 1),
   })
   .refine((env) => !(env.NODE_ENV === 'production' && env.DEV_TOKEN_ENABLED), {
     path: ['DEV_TOKEN_ENABLED'],

@@ -5,6 +5,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
+  createReminderQueue,
   createShutdown,
   createTicketStore,
   createTokenService,
@@ -31,7 +32,8 @@ const main = async (config: ApiConfig): Promise<void> => {
   const tickets = createTicketStore(redis, keys);
   const generations = connectGenerations(config.REDIS_URL, redis, keys, logger, generationSettingsOf(config));
   registerApiRedisUp(registry, redis, generations);
-  const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets, generations: generations.generations });
+  const reminders = createReminderQueue(redis, keys);
+  const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets, generations: generations.generations, reminders });
   const { server, port } = await listen(app, config.PORT, config.HOST);
   logger.info({ port, host: config.HOST, devToken: config.DEV_TOKEN_ENABLED }, 'api listening');
 
@@ -39,6 +41,7 @@ const main = async (config: ApiConfig): Promise<void> => {
   const ops = await startOpsServer({ port: config.OPS_PORT, registry, logger, isReady: () => !shutdown.started });
   shutdown.add('http server', () => closeServer(server, Math.floor(config.SHUTDOWN_DEADLINE_MS * 0.8)));
   shutdown.add('generations', () => generations.close());
+  shutdown.add('reminder queue', () => reminders.close());
   shutdown.add('redis', () => redis.quit());
   shutdown.add('postgres', () => pool.end());
   shutdown.add('ops server', () => ops.close());

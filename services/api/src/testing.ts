@@ -4,6 +4,7 @@ import {
   createKeys,
   createLogger,
   createMetricsRegistry,
+  createReminderQueue,
   createRedis,
   createTicketStore,
   createTokenService,
@@ -72,7 +73,9 @@ export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over:
   const registry = createMetricsRegistry('api');
   const generations = connectGenerations(testRedisUrl(), redis, t.keys, t.logger, generationSettingsOf(config));
   t.closers.push(generations.close);
-  const deps: AppDeps = { config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets, generations: generations.generations };
+  const reminders = createReminderQueue(redis, t.keys);
+  t.closers.push(() => reminders.close());
+  const deps: AppDeps = { config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets, generations: generations.generations, reminders };
   return { app: createApp(deps), config, tokens, tickets, registry, deps };
 };
 

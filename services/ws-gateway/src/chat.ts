@@ -29,7 +29,7 @@ export const startChat = async (conn: ClientConnection, frame: ChatFrame, deps: 
     newConversation: frame.conversation_id === undefined,
     activeMemberId: frame.active_member_id ?? conn.activeMemberId,
     requestId: requestId ?? null,
-  });
+  }, { connectionId: conn.id });
   if (outcome.status === 'too_many') {
     deps.metrics.rejected.inc({ code: 'TOO_MANY_GENERATIONS' });
     conn.send(errorFrame('TOO_MANY_GENERATIONS', `at most ${deps.limits.maxGenerationsPerUser} answers can be generated at once`, { requestId }));

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { FrameSequencer, type BusFrame, type FrameSink, type GapFiller } from '@aurawell/platform';
+import { FrameSequencer, type BusFrame, type FrameSink, type GapFiller, type UserEvent } from '@aurawell/platform';
 import { CloseCode } from '@aurawell/protocol';
 import { Outbox } from './outbox';
 
@@ -25,6 +25,10 @@ export class ClientConnection implements FrameSink {
   lastActivity = Date.now();
   pingSentAt: number | null = null;
   lastPingAt = Date.now();
+  /** The device, as the client names it (`?device_id=`), so a reminder reaches it once across reconnects; else the connection. */
+  deviceId: string;
+  /** What to do with a frame outside any generation (reminders, another device's message). */
+  onEvent: (event: UserEvent) => void = () => {};
   /** Resolves once the socket is closed, whoever closed it. */
   readonly closed: Promise<void>;
   private readonly outbox: Outbox;
@@ -40,6 +44,7 @@ export class ClientConnection implements FrameSink {
     /** Fetches frames pub/sub lost (e.g. while Redis restarted) from the generation's stream. */
     fillGap?: GapFiller,
   ) {
+    this.deviceId = id;
     this.onFrameOut = limits.onFrameOut ?? (() => {});
     this.frames = new FrameSequencer((frame) => {
       this.onFrameOut(frame.type);
@@ -67,8 +72,14 @@ export class ClientConnection implements FrameSink {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  sendRaw(raw: string): void {
+  /** Serialised frame bytes; `type` counts it in the frames-out metric. */
+  sendRaw(raw: string, type?: string): void {
+    if (type !== undefined) this.onFrameOut(type);
     this.outbox.push(raw);
+  }
+
+  deliverEvent(event: UserEvent): void {
+    this.onEvent(event);
   }
 
   /** A live frame from the bus. */

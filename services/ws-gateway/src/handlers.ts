@@ -13,8 +13,9 @@ import { toBusFrame } from '@aurawell/platform';
 import { startChat, type ChatDeps } from './chat';
 import type { ClientConnection } from './connection';
 import type { RateLimiter } from './rate-limit';
+import { handleAcknowledge, handleSync, type SyncDeps } from './sync';
 
-export type HandlerDeps = ChatDeps & { db: Queryable; rateLimiter: RateLimiter };
+export type HandlerDeps = ChatDeps & SyncDeps & { db: Queryable; rateLimiter: RateLimiter };
 
 type FrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
@@ -64,6 +65,10 @@ const dispatch = async (conn: ClientConnection, frame: ClientFrame, deps: Handle
       return cancel(conn, frame, deps);
     case 'resume':
       return resume(conn, frame, deps);
+    case 'acknowledge':
+      return handleAcknowledge(conn, frame, deps);
+    case 'sync':
+      return handleSync(conn, frame, deps);
   }
 };
 

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   createChatQueue,
-  createGenerationStore,
   createKeys,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  createRedisCommandHistogram,
   registerRedisUp,
-  timedGenerationStore,
   createShutdown,
-  createTicketStore,
-  createTokenService,
   exitOnSignals,
   runService,
   UserFanout,
@@ -24,9 +19,9 @@ import type { ClientConnection } from './connection';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { startMaintenance } from './maintenance';
 import { createGatewayMetrics, GenerationTimings } from './metrics';
-import { createRateLimiter } from './rate-limit';
 import { createConnectionRegistry } from './registry';
 import { createGateway } from './server';
+import { gatewayDeps } from './wiring';
 
 const main = async (config: GatewayConfig): Promise<void> => {
   const gatewayId = randomUUID();
@@ -52,29 +47,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS, gatewayTtlMs: config.GATEWAY_TTL_MS });
   await connections.heartbeat();
   const queue = createChatQueue(queueConnection, keys);
-  const gateway = createGateway({
-    config,
-    gatewayId,
-    logger,
-    metrics,
-    tokens: createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED }),
-    tickets: createTicketStore(redis, keys),
-    registry: connections,
-    fanout,
-    store: timedGenerationStore(
-      createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
-      createRedisCommandHistogram(registry),
-    ),
-    timings,
-    queue,
-    db: pool,
-    limits: { maxGenerationsPerUser: config.MAX_GENERATIONS_PER_USER, generationDeadlineMs: config.GENERATION_DEADLINE_MS },
-    maxMessageChars: config.MAX_MESSAGE_CHARS,
-    rateLimiter: createRateLimiter(redis, keys, { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }, {
-      logger,
-      onFailOpen: () => metrics.rateLimitFailOpen.inc(),
-    }),
-  });
+  const gateway = createGateway(gatewayDeps({ config, gatewayId, logger, registry, metrics, timings, keys, redis, queue, pool, fanout, connections }));
   const maintenance = startMaintenance(fanout, connections, {
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
     heartbeatTimeoutMs: config.HEARTBEAT_TIMEOUT_MS,

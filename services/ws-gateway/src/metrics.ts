@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, latencyBuckets, type BusFrame, type Registry } from '@aurawell/platform';
+import { ServerFrame } from '@aurawell/protocol';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
@@ -95,10 +96,16 @@ export const createGatewayMetrics = (registry: Registry) => ({
     help: 'Stored generation frames replayed to clients by resume',
     registers: [registry],
   }),
+  remindersDelivered: new Counter({
+    name: 'aurawell_reminders_delivered_total',
+    help: 'Reminder frames sent to a device, live (when due) or on connect (missed or not yet seen)',
+    labelNames: ['when'] as const,
+    registers: [registry],
+  }),
 });
 
 /** The frame types of the protocol; anything else is counted as `other` (a fixed label set). */
-const FRAME_TYPES = new Set(['connection_established', 'status_update', 'chat_stream', 'reasoning_stream', 'error', 'pong']);
+const FRAME_TYPES = new Set<string>(ServerFrame.options.map((o) => o.shape.type.value));
 const TERMINAL = new Set(['done', 'error', 'cancelled']);
 const TOKEN_TYPES = new Set(['chat_stream', 'reasoning_stream']);
 

@@ -12,6 +12,7 @@ import { handleMessage, type HandlerDeps } from './handlers';
 import { createHttpRoutes, type GatewayStats } from './http-routes';
 import { frameTypeLabel, type GenerationTimings } from './metrics';
 import type { ConnectionRegistry, RegisteredConnection } from './registry';
+import { deliverUserEvent, sendUnreadReminders } from './user-events';
 
 export type GatewayDeps = HandlerDeps & {
   config: GatewayConfig;
@@ -33,6 +34,9 @@ export type Gateway = {
   readonly connectionCount: number;
 };
 
+/** A client-chosen device id (`?device_id=`): stable across the device's reconnects. */
+const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
 const refuse = (socket: Duplex, status: number, text: string) => {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 };
@@ -50,6 +54,8 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
     const pathUserId = chatPathUserId(url.pathname);
     if (draining) return refuse(socket, 503, 'Service Unavailable');
     if (pathUserId === null) return refuse(socket, 404, 'Not Found');
+    const deviceId = url.searchParams.get('device_id');
+    if (deviceId !== null && !DEVICE_ID.test(deviceId)) return refuse(socket, 400, 'Bad Request');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) {
       deps.logger.info({ origin, path: redactUrl(req.url) }, 'upgrade refused: origin not allowed');
@@ -109,6 +115,7 @@ const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): Client
       deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');
     },
   }, storeGapFiller(deps.store, userId));
+  c.onEvent = (event) => deliverUserEvent(c, event, deps);
   return c;
 };
 
@@ -137,6 +144,7 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
       return ws.close(CloseCode.UNAUTHORIZED, auth.reason);
     }
     const c = newConnection(ws, auth.userId, deps);
+    c.deviceId = query.get('device_id') ?? c.id;
     const reg = { userId: c.userId, connectionId: c.id };
     if (!(await deps.registry.register(reg, deps.config.MAX_CONNECTIONS_PER_USER))) {
       return ws.close(CloseCode.TOO_MANY_CONNECTIONS, 'Too many connections');
@@ -161,6 +169,7 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
     });
     conn = c;
     for (const p of pending.splice(0)) process(p.data, p.isBinary);
+    await sendUnreadReminders(c, deps).catch((err: Error) => deps.logger.warn({ err: err.message, connectionId: c.id }, 'unread reminders not sent'));
   })().catch((err: unknown) => {
     deps.logger.error({ err }, 'connection setup failed');
     ws.close(CloseCode.INTERNAL_FAULT, 'Internal error');

@@ -2,6 +2,7 @@ import {
   createChatQueue,
   createGenerationStore,
   createRedis,
+  publishUserEvent,
   UserFanout,
   type GenerationLimits,
   type Keys,
@@ -35,7 +36,14 @@ export const connectGenerations = (
   const queue = createChatQueue(queueConnection, keys);
   const store = createGenerationStore(redis, keys, { maxFrames: settings.maxFrames, retentionMs: settings.retentionMs });
   const fanout = new UserFanout(subscriber, keys, logger);
-  const generations = createGenerationClient({ store, queue, fanout, logger, limits: settings });
+  const generations = createGenerationClient({
+    store,
+    queue,
+    fanout,
+    logger,
+    limits: settings,
+    publishEvent: (userId, frame) => publishUserEvent(redis, keys, userId, frame),
+  });
   return {
     generations,
     redisClients: { subscriber, queue: queueConnection },

@@ -13,20 +13,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isFamilyId = (id: string): boolean => UUID.test(id);
 
 /** Runs `work` in one transaction on a client of its own; rolls back on any error. */
-export const inTransaction = async <T>(pool: Pool, work: (tx: Queryable) => Promise<T>): Promise<T> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-};
+export { withTransaction as inTransaction } from '@aurawell/db';
 
 type FamilyRow = {
   id: string; name: string; owner_id: string; description: string | null;

@@ -1,0 +1,53 @@
+import { listDeliveries, type Queryable } from '@aurawell/db';
+import { reminderFrame } from '@aurawell/protocol';
+import type { Keys, Logger, Redis, UserEvent } from '@aurawell/platform';
+import type { ClientConnection } from './connection';
+import type { GatewayMetrics } from './metrics';
+
+export type UserEventDeps = { redis: Redis; keys: Keys; db: Queryable; logger: Logger; metrics: GatewayMetrics };
+
+/** How long a device's "seen" mark of a delivery lives: longer than any delivery stays unread on connect. */
+const SEEN_TTL_MS = 8 * 24 * 3600 * 1000;
+/** Unread deliveries older than this are not pushed on connect (still listed by the REST api). */
+const ON_CONNECT_MAX_AGE_DAYS = 7;
+const ON_CONNECT_LIMIT = 50;
+
+/**
+ * Marks a delivery as reached by this device; true only the first time. One round trip. If Redis
+ * cannot answer, nothing is sent now: the delivery stays unread and comes on the next connect.
+ */
+const firstTimeOnDevice = async (conn: ClientConnection, deliveryId: string, deps: UserEventDeps): Promise<boolean> => {
+  const key = deps.keys.reminderSeen(conn.userId, deliveryId, conn.deviceId);
+  const set = await deps.redis.set(key, Date.now(), 'PX', SEEN_TTL_MS, 'NX').catch((err: Error) => {
+    deps.logger.warn({ err: err.message, connectionId: conn.id }, 'reminder seen-mark failed; deferring to next connect');
+    return null;
+  });
+  return set === 'OK';
+};
+
+/** One event from the user's channel, for one connection. */
+export const deliverUserEvent = (conn: ClientConnection, event: UserEvent, deps: UserEventDeps): void => {
+  if (event.type === 'user_message' && event.originConnectionId === conn.id) return; // the sender has it
+  if (event.type !== 'reminder') return conn.sendRaw(event.raw, event.type);
+  const deliveryId = event.deliveryId;
+  if (!deliveryId) return;
+  void firstTimeOnDevice(conn, deliveryId, deps).then((first) => {
+    if (!first || !conn.open) return;
+    deps.metrics.remindersDelivered.inc({ when: 'due' });
+    conn.sendRaw(event.raw, 'reminder');
+  });
+};
+
+/**
+ * On connect: the unread reminders this device has not been sent yet (the ones that came due while
+ * it was offline, or reached only the user's other devices), oldest first.
+ */
+export const sendUnreadReminders = async (conn: ClientConnection, deps: UserEventDeps): Promise<void> => {
+  const unread = await listDeliveries(deps.db, conn.userId, { unreadOnly: true, limit: ON_CONNECT_LIMIT });
+  const cutoff = Date.now() - ON_CONNECT_MAX_AGE_DAYS * 24 * 3600 * 1000;
+  for (const d of unread.reverse()) {
+    if (d.dueAt.getTime() < cutoff || !(await firstTimeOnDevice(conn, d.id, deps)) || !conn.open) continue;
+    deps.metrics.remindersDelivered.inc({ when: 'on_connect' });
+    conn.send(reminderFrame(d, true));
+  }
+};

@@ -1,0 +1,64 @@
+import {
+  createGenerationStore,
+  createRedisCommandHistogram,
+  createTicketStore,
+  createTokenService,
+  publishUserEvent,
+  timedGenerationStore,
+  type ChatQueue,
+  type Keys,
+  type Logger,
+  type Redis,
+  type Registry,
+  type UserFanout,
+} from '@aurawell/platform';
+import type { Pool } from '@aurawell/db';
+import type { GatewayConfig } from './config';
+import type { ClientConnection } from './connection';
+import type { GatewayMetrics, GenerationTimings } from './metrics';
+import { createRateLimiter } from './rate-limit';
+import type { ConnectionRegistry } from './registry';
+import type { GatewayDeps } from './server';
+
+export type GatewayParts = {
+  config: GatewayConfig;
+  gatewayId: string;
+  logger: Logger;
+  registry: Registry;
+  metrics: GatewayMetrics;
+  timings: GenerationTimings;
+  keys: Keys;
+  redis: Redis;
+  queue: ChatQueue;
+  pool: Pool;
+  fanout: UserFanout<ClientConnection>;
+  connections: ConnectionRegistry;
+};
+
+/** Everything the gateway's handlers need, built from the process's parts. */
+export const gatewayDeps = (p: GatewayParts): GatewayDeps => ({
+  config: p.config,
+  gatewayId: p.gatewayId,
+  logger: p.logger,
+  metrics: p.metrics,
+  tokens: createTokenService(p.config.JWT_SECRET_KEY, { allowDevToken: p.config.DEV_TOKEN_ENABLED }),
+  tickets: createTicketStore(p.redis, p.keys),
+  registry: p.connections,
+  fanout: p.fanout,
+  store: timedGenerationStore(
+    createGenerationStore(p.redis, p.keys, { maxFrames: p.config.GENERATION_MAX_FRAMES, retentionMs: p.config.GENERATION_RETENTION_MS }),
+    createRedisCommandHistogram(p.registry),
+  ),
+  timings: p.timings,
+  queue: p.queue,
+  db: p.pool,
+  redis: p.redis,
+  keys: p.keys,
+  publishEvent: (userId, frame) => publishUserEvent(p.redis, p.keys, userId, frame),
+  limits: { maxGenerationsPerUser: p.config.MAX_GENERATIONS_PER_USER, generationDeadlineMs: p.config.GENERATION_DEADLINE_MS },
+  maxMessageChars: p.config.MAX_MESSAGE_CHARS,
+  rateLimiter: createRateLimiter(p.redis, p.keys, { perSecond: p.config.RATE_LIMIT_PER_SECOND, burst: p.config.RATE_LIMIT_BURST }, {
+    logger: p.logger,
+    onFailOpen: () => p.metrics.rateLimitFailOpen.inc(),
+  }),
+});
