@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkGeneration } from './support/checks';
+import { endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
 import { chat, connect, type Frame } from './support/ws-client';
 
@@ -12,6 +13,7 @@ beforeAll(async () => {
 }, 120000);
 
 afterAll(async () => {
+  SdkUser.closeAll();
   await sys?.stop();
 }, 60000);
 
@@ -76,9 +78,19 @@ test('the next chat on the same connection continues the conversation with its h
 });
 
 test('every device of the user receives the same generation', async () => {
-  const phone = await connect(await sys.wsUrl('user_003'));
-  const laptop = await connect(await sys.wsUrl('user_003'));
-  const { messageId, frames } = await chat(phone, `多设备 ${randomUUID()}`);
+  // Two devices of one user running the client SDK: the phone asks, the laptop sees the same frames.
+  const device = async () => new SdkUser({ baseUrl: sys.stack.edgeUrl, userId: 'user_003', auth: { token: await sys.tokens.issue('user_003') } });
+  const [phone, laptop] = await Promise.all([device(), device()]);
+  await Promise.all([phone.opened(), laptop.opened()]);
+  const message = `多设备 ${randomUUID()}`;
+  const gen = phone.client.healthChat(message);
+  const result = await endedWithin(gen);
+  const messageId = gen.messageId!;
+  const frames = phone.generation(messageId);
+  const { status, text } = checkGeneration(frames);
+  expect(status).toBe('done');
+  expect(result).toMatchObject({ state: 'done', text: simulatorText(message) });
+  expect(text).toBe(result.text);
   await laptop.next((f) => f.message_id === messageId && f.type === 'status_update' && f.status === 'done');
   expect(laptop.generation(messageId)).toEqual(frames);
   phone.close();

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { checkGeneration } from './support/checks';
 import { PrivateRedis } from './support/private-redis';
+import { endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
-import { chat, connect, isTerminal } from './support/ws-client';
 
-// Redis goes away for a moment in the middle of an answer (on a Redis of the test's own).
+// Redis goes away for a moment in the middle of an answer (on a Redis of the test's own). The user
+// runs the client SDK; the gateway keeps the socket and repairs what pub/sub lost, so the wire
+// itself carries every frame once, in order, with no reconnect.
 let redis: PrivateRedis;
 let sys: TestSystem;
 
@@ -14,29 +16,43 @@ beforeAll(async () => {
 }, 120000);
 
 afterAll(async () => {
+  SdkUser.closeAll();
   await sys?.stop();
   await redis?.destroy();
 }, 60000);
 
-test('a Redis restart mid-answer: services reconnect, the answer completes exactly, new chats work again', async () => {
-  const client = await connect(await sys.wsUrl('redis_restart_user'));
-  const message = `Redis 重启 [[sim:tps=20]] ${randomUUID()}`;
-  client.send({ type: 'health_chat', data: { message } });
-  const sending = await client.next((f) => f.status === 'sending');
-  const messageId = String(sending.message_id);
-  await client.next((f) => f.type === 'chat_stream' && Number(f.seq) >= 6);
-  await redis.restart(1500);
+const user = async () => {
+  const u = new SdkUser({ baseUrl: sys.stack.edgeUrl, userId: 'redis_restart_user', auth: { token: await sys.tokens.issue('redis_restart_user') } });
+  await u.opened();
+  return u;
+};
 
-  const terminal = await client.next((f) => isTerminal(f, messageId), 60000);
-  expect(terminal.status).toBe('done');
-  const { text } = checkGeneration(client.generation(messageId));
+/** Asks, waits for the end, and checks the answer as the application and as the wire saw it. */
+const ask = async (u: SdkUser, message: string, beforeEnd: () => Promise<void> = async () => {}) => {
+  const gen = u.client.healthChat(message);
+  await beforeEnd();
+  const result = await endedWithin(gen);
+  expect(result.state).toBe('done');
+  const { status, text } = checkGeneration(u.generation(gen.messageId!));
+  expect(status).toBe('done');
+  expect(result.text).toBe(text);
+  return text;
+};
+
+test('a Redis restart mid-answer: services reconnect, the answer completes exactly, new chats work again', async () => {
+  const client = await user();
+  const message = `Redis 重启 [[sim:tps=20]] ${randomUUID()}`;
+  const text = await ask(client, message, async () => {
+    await client.next((f) => f.type === 'chat_stream' && Number(f.seq) >= 6);
+    await redis.restart(1500);
+  });
   expect(text).toBe(sys.sim.transcripts().find((t) => t.lastUserMessage === message)!.content);
 
   // The same connection, and a new one, chat normally again.
-  const again = await chat(client, `恢复后的问题 ${randomUUID()}`);
-  expect(checkGeneration(again.frames).status).toBe('done');
-  const fresh = await connect(await sys.wsUrl('redis_restart_user'));
-  expect(checkGeneration((await chat(fresh, `新连接 ${randomUUID()}`)).frames).status).toBe('done');
+  await ask(client, `恢复后的问题 ${randomUUID()}`);
+  expect(client.states).toEqual(['connecting', 'open']);
+  const fresh = await user();
+  await ask(fresh, `新连接 ${randomUUID()}`);
   client.close();
   fresh.close();
 }, 90000);

@@ -29,3 +29,19 @@ export const checkGeneration = (frames: Frame[]): { status: string; text: string
   }
   return { status: String(terminal.status), text, terminal };
 };
+
+/**
+ * One generation's wire frames from several sockets in turn (a reconnect and resume may repeat a
+ * frame the new socket already had live): a repeated seq must be the very same frame. Returns one
+ * frame per seq in seq order, any gap left for checkGeneration to see.
+ */
+export const mergeBySeq = (frames: Frame[]): Frame[] => {
+  const bySeq = new Map<number, Frame>();
+  for (const f of frames) {
+    const seq = Number(f.seq);
+    const seen = bySeq.get(seq);
+    if (seen) expect(f).toEqual(seen);
+    else bySeq.set(seq, f);
+  }
+  return [...bySeq.keys()].sort((a, b) => a - b).map((seq) => bySeq.get(seq) as Frame);
+};

@@ -7,37 +7,15 @@ const TERMINAL = new Set(['done', 'error', 'cancelled']);
 export const isTerminal = (f: Frame, messageId?: string): boolean =>
   f.type === 'status_update' && TERMINAL.has(String(f.status)) && (messageId === undefined || f.message_id === messageId);
 
-/** A test WebSocket client that records every frame and lets a test wait for the one it expects. */
-export class TestClient {
+/** Records every frame a client receives and lets a test wait for the one it expects. */
+export class FrameRecorder {
   readonly frames: Frame[] = [];
-  readonly closed: Promise<Closed>;
-  readonly opened: Promise<void>;
   private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-  /** Called for every frame, after it is recorded. */
-  onFrame: (f: Frame) => void = () => {};
 
-  constructor(
-    readonly url: string,
-    headers: Record<string, string> = {},
-  ) {
-    this.ws = new WebSocket(url, { headers });
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', () => resolve());
-      this.ws.once('error', reject);
-      this.ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
-    });
-    this.opened.catch(() => {});
-    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    this.ws.on('error', () => {});
-    this.ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
-      this.frames.push(frame);
-      this.onFrame(frame);
-      this.waiters = this.waiters.filter((w) => (w.pred(frame) ? (w.resolve(frame), false) : true));
-    });
+  protected record(frame: Frame): void {
+    this.frames.push(frame);
+    this.waiters = this.waiters.filter((w) => (w.pred(frame) ? (w.resolve(frame), false) : true));
   }
-
-  private readonly ws: WebSocket;
 
   /** The first recorded or future frame matching `pred`. */
   next(pred: (f: Frame) => boolean, timeoutMs = 20000): Promise<Frame> {
@@ -49,17 +27,48 @@ export class TestClient {
     });
   }
 
+  /** Frames of one generation, in arrival order. */
+  generation(messageId: string): Frame[] {
+    return this.frames.filter((f) => f.message_id === messageId);
+  }
+}
+
+/** A raw test WebSocket client: sends exactly what the test gives it, records every frame. */
+export class TestClient extends FrameRecorder {
+  readonly closed: Promise<Closed>;
+  readonly opened: Promise<void>;
+  /** Called for every frame, after it is recorded. */
+  onFrame: (f: Frame) => void = () => {};
+
+  constructor(
+    readonly url: string,
+    headers: Record<string, string> = {},
+  ) {
+    super();
+    this.ws = new WebSocket(url, { headers });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+      this.ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+    });
+    this.opened.catch(() => {});
+    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.ws.on('error', () => {});
+    this.ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as Frame;
+      this.record(frame);
+      this.onFrame(frame);
+    });
+  }
+
+  private readonly ws: WebSocket;
+
   send(frame: unknown): void {
     this.ws.send(JSON.stringify(frame));
   }
 
   sendRaw(data: string | Buffer, binary = false): void {
     this.ws.send(data, { binary });
-  }
-
-  /** Frames of one generation, in arrival order. */
-  generation(messageId: string): Frame[] {
-    return this.frames.filter((f) => f.message_id === messageId);
   }
 
   close(): void {
