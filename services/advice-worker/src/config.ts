@@ -35,6 +35,10 @@ const schema = z
     REAPER_GRACE_MS: envInt(30000, 0),
     /** Conversation turns given to the model as history. */
     HISTORY_TURNS: envInt(10, 0, 100),
+    /** Reminder occurrences handled at once by this process. */
+    REMINDER_CONCURRENCY: envInt(10, 1, 1000),
+    /** A smart reminder's phrasing must be complete by then, or the plain text is sent. */
+    REMINDER_SMART_TIMEOUT_MS: envInt(8000, 100),
     SIM_TOKENS_PER_SECOND: envInt(30, 1),
     SIM_FIRST_TOKEN_DELAY_MS: envInt(300, 0),
   })

@@ -6,6 +6,7 @@ import {
   createMetricsRegistry,
   createRedis,
   createRedisCommandHistogram,
+  createReminderQueue,
   registerRedisUp,
   timedGenerationStore,
   createShutdown,
@@ -21,6 +22,7 @@ import { createLlmStream } from './llm';
 import { createWorkerMetrics, registerQueueCounts } from './metrics';
 import { providerFor } from './provider';
 import { startReaper } from './reaper';
+import { createReminderConsumer } from './reminders';
 
 const main = async (config: WorkerConfig): Promise<void> => {
   const logger = createLogger('advice-worker', config.LOG_LEVEL);
@@ -43,14 +45,26 @@ const main = async (config: WorkerConfig): Promise<void> => {
   const queue = createChatQueue(redis, keys);
   registerQueueCounts(registry, queue);
   registerRedisUp(registry, { command: redis, blocking, subscriber });
+  const metrics = createWorkerMetrics(registry);
+  const llm = createLlmStream({ ...provider, model: config.DEEPSEEK_MODEL, thinking: config.DEEPSEEK_THINKING, temperature: config.LLM_TEMPERATURE, maxTokens: config.LLM_MAX_TOKENS, maxRetries: config.LLM_MAX_RETRIES, attemptTimeoutMs: config.FIRST_TOKEN_DEADLINE_MS });
+  const reminderQueue = createReminderQueue(redis, keys);
+  const reminders = createReminderConsumer(blocking, {
+    db: pool,
+    redis,
+    keys,
+    queue: reminderQueue,
+    logger,
+    text: { db: pool, llm, logger, timeoutMs: config.REMINDER_SMART_TIMEOUT_MS, onFallback: () => metrics.reminderSmartFallbacks.inc() },
+    onOutcome: (outcome) => metrics.reminders.inc({ outcome }),
+  }, config.REMINDER_CONCURRENCY);
   let ready = false;
   const ops = await startOpsServer({ port: config.PORT, registry, isReady: () => ready, logger });
   const advice = createAdviceWorker({
     store,
     db: pool,
-    llm: createLlmStream({ ...provider, model: config.DEEPSEEK_MODEL, thinking: config.DEEPSEEK_THINKING, temperature: config.LLM_TEMPERATURE, maxTokens: config.LLM_MAX_TOKENS, maxRetries: config.LLM_MAX_RETRIES, attemptTimeoutMs: config.FIRST_TOKEN_DEADLINE_MS }),
+    llm,
     logger,
-    metrics: createWorkerMetrics(registry),
+    metrics,
     limits: {
       historyTurns: config.HISTORY_TURNS,
       firstTokenDeadlineMs: config.FIRST_TOKEN_DEADLINE_MS,
@@ -69,6 +83,7 @@ const main = async (config: WorkerConfig): Promise<void> => {
   const reaper = startReaper(store, logger, { intervalMs: config.REAPER_INTERVAL_MS, graceMs: config.REAPER_GRACE_MS });
   shutdown.add('reaper', () => reaper.stop());
   shutdown.add('finish or hand over running generations', () => advice.stop(config.WORKER_DRAIN_MS));
+  shutdown.add('reminders', () => Promise.all([reminders.stop(), reminderQueue.close()]));
   shutdown.add('ops server', () => ops.close());
   shutdown.add('queue metrics', () => queue.close());
   shutdown.add('simulator', () => provider.close());
@@ -76,6 +91,7 @@ const main = async (config: WorkerConfig): Promise<void> => {
   shutdown.add('redis', () => Promise.all([redis.quit(), blocking.quit(), subscriber.quit()]));
 
   await advice.start();
+  reminders.start();
   ready = true;
   logger.info({ concurrency: config.WORKER_CONCURRENCY, model: config.DEEPSEEK_MODEL, provider: provider.baseURL }, 'advice worker consuming');
 };

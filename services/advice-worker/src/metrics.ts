@@ -44,6 +44,17 @@ export const createWorkerMetrics = (registry: Registry) => ({
     buckets: latencyBuckets,
     registers: [registry],
   }),
+  reminders: new Counter({
+    name: 'aurawell_reminders_total',
+    help: 'Reminder occurrences handled, by outcome (delivered, republished on retry, stale revision, gone)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  reminderSmartFallbacks: new Counter({
+    name: 'aurawell_reminder_smart_fallbacks_total',
+    help: 'Smart reminders sent with their plain text because the model failed, timed out or answered unusably',
+    registers: [registry],
+  }),
   llmHttpErrors: new Counter({
     name: 'aurawell_llm_http_errors_total',
     help: 'Provider attempts that failed with an HTTP error status (after the SDK retries), by status',

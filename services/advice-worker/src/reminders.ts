@@ -1,0 +1,70 @@
+import type { Job } from 'bullmq';
+import { findDelivery, getReminder, recordDelivery, type Pool } from '@aurawell/db';
+import { reminderFrame, type ReminderJob } from '@aurawell/protocol';
+import {
+  createReminderWorker,
+  occurrenceOf,
+  publishUserEvent,
+  unscheduleReminder,
+  type Keys,
+  type Logger,
+  type Redis,
+  type ReminderQueue,
+} from '@aurawell/platform';
+import { reminderText, type ReminderTextDeps } from './reminder-text';
+
+export type ReminderOutcome = 'delivered' | 'republished' | 'stale' | 'gone';
+
+export type ReminderDeps = {
+  db: Pool;
+  redis: Redis;
+  keys: Keys;
+  queue: ReminderQueue;
+  logger: Logger;
+  text: ReminderTextDeps;
+  onOutcome?: (outcome: ReminderOutcome) => void;
+};
+
+/**
+ * One occurrence of a reminder. The row (unique per reminder and time) makes it happen once
+ * however many workers run or retries happen; it is published to every device of the person on
+ * each attempt, and the gateways send it at most once per device. A job for a deleted reminder
+ * removes its scheduler; one of an older revision (edited since) or a disabled reminder does nothing.
+ */
+export const processReminder = async (job: Job<ReminderJob>, deps: ReminderDeps): Promise<ReminderOutcome> => {
+  const { reminderId, revision } = job.data;
+  const reminder = await getReminder(deps.db, reminderId);
+  if (!reminder) {
+    await unscheduleReminder(deps.queue, reminderId);
+    return 'gone';
+  }
+  if (reminder.revision !== revision || !reminder.enabled) return 'stale';
+  const dueAt = new Date(occurrenceOf(job));
+  // A retried occurrence keeps the text its first attempt stored (the model is not asked twice).
+  const known = await findDelivery(deps.db, reminder.id, dueAt);
+  const text = known ? { text: known.message, smart: known.smart } : await reminderText(reminder, deps.text);
+  const { delivery, created } = await recordDelivery(deps.db, { reminderId: reminder.id, userId: reminder.userId, dueAt, title: reminder.title, message: text.text, smart: text.smart });
+  await publishUserEvent(deps.redis, deps.keys, reminder.userId, reminderFrame(delivery, false));
+  deps.logger.info({ reminderId, deliveryId: delivery.id, dueAt: dueAt.toISOString(), smart: delivery.smart }, 'reminder delivered');
+  return created ? 'delivered' : 'republished';
+};
+
+/** The reminder consumer of this worker process; paused until `start()`. */
+export const createReminderConsumer = (blocking: Redis, deps: ReminderDeps, concurrency: number) => {
+  const worker = createReminderWorker(
+    blocking,
+    deps.keys,
+    async (job) => {
+      const outcome = await processReminder(job, deps);
+      deps.onOutcome?.(outcome);
+      return outcome;
+    },
+    { concurrency },
+  );
+  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'reminder worker error'));
+  worker.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reminder occurrence failed'));
+  return {
+    start: () => void worker.run(),
+    stop: () => worker.close(),
+  };
+};
