@@ -92,7 +92,12 @@ test('every device of the user receives the same generation', async () => {
   expect(result).toMatchObject({ state: 'done', text: simulatorText(message) });
   expect(text).toBe(result.text);
   await laptop.next((f) => f.message_id === messageId && f.type === 'status_update' && f.status === 'done');
-  expect(laptop.generation(messageId)).toEqual(frames);
+  // The laptop is also shown the phone's question (Phase V `user_message`), before the answer streams.
+  const seen = laptop.generation(messageId);
+  const shown = seen.findIndex((f) => f.type === 'user_message');
+  expect(seen[shown]).toMatchObject({ message });
+  expect(shown).toBeLessThan(seen.findIndex((f) => f.type === 'chat_stream'));
+  expect(seen.filter((f) => f.type !== 'user_message')).toEqual(frames);
   phone.close();
   laptop.close();
 });
