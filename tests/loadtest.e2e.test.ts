@@ -3,29 +3,78 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@aurawell/devstack';
+import { nginxInstalled, REPO_ROOT } from '@aurawell/devstack';
+import type { Report } from '../packages/loadtest/src/report';
 
 const run = promisify(execFile);
 
-// The load harness as CI runs it: `pnpm loadtest --scenario chat --users 100`, asserting
-// correctness (every answer exact), not speed.
-test('pnpm loadtest --scenario chat --users 100 completes every chat with the exact text', async () => {
+// The load harness as CI runs it: small runs of each scenario that matters for correctness,
+// asserting every answer exact and every count, never timing.
+
+/** `pnpm loadtest <args>` into a fresh report directory; the run's JSON report and its output. */
+const loadtest = async (args: string[]): Promise<{ stdout: string; report: Report; html: string }> => {
   const out = mkdtempSync(join(tmpdir(), 'aw-loadtest-'));
   try {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'packages/loadtest/src/cli.ts'), '--scenario', 'chat', '--users', '100', '--tps', '100', '--out', out],
-      { cwd: REPO_ROOT, env: process.env, maxBuffer: 10 * 2 ** 20 },
-    );
-    expect(stdout).toContain('| time_to_done |');
-    const [jsonName] = readdirSync(out).filter((f) => f.endsWith('.json'));
-    const report = JSON.parse(readFileSync(join(out, jsonName!), 'utf8'));
-    expect(report.correctness).toEqual({ chats: 100, exact: 100, lostTokens: 0, duplicatedFrames: 0, reorderedFrames: 0 });
-    expect(report.latenciesMs.first_token.count).toBe(100);
-    // One round trip to Redis per delivered frame on the worker side (plus the status frames).
-    expect(report.redisPerToken.roundTrips).toBeLessThan(1.2);
-    expect(readdirSync(out).some((f) => f.endsWith('.html'))).toBe(true);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'packages/loadtest/src/cli.ts'), ...args, '--out', out], {
+      cwd: REPO_ROOT,
+      env: process.env,
+      maxBuffer: 10 * 2 ** 20,
+    }).catch((err: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(`${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+    });
+    const files = readdirSync(out);
+    const report = JSON.parse(readFileSync(join(out, files.find((f) => f.endsWith('.json'))!), 'utf8')) as Report;
+    return { stdout, report, html: readFileSync(join(out, files.find((f) => f.endsWith('.html'))!), 'utf8') };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+};
+
+const exactly = (chats: number) => ({ chats, exact: chats, lostTokens: 0, duplicatedFrames: expect.any(Number), reorderedFrames: expect.any(Number), checkedAgainstSimulator: true });
+
+test('pnpm loadtest --scenario chat --users 100 completes every chat with the exact text', async () => {
+  const { stdout, report, html } = await loadtest(['--scenario', 'chat', '--users', '100', '--tps', '100']);
+  expect(stdout).toContain('| time_to_done |');
+  expect(report.correctness).toEqual({ ...exactly(100), duplicatedFrames: 0, reorderedFrames: 0 });
+  expect(report.latenciesMs.first_token!.count).toBe(100);
+  expect(report.latenciesMs.connect!.count).toBe(100);
+  // One round trip to Redis per delivered frame on the worker side (plus the status frames).
+  expect(report.redisPerToken!.roundTrips).toBeLessThan(1.2);
+  expect(report.series.length).toBeGreaterThan(0);
+  expect(html).toContain('<svg');
+}, 180000);
+
+test('reconnect storm: 40 users in 2 client processes, every socket dropped mid-answer, every answer exact', async () => {
+  const { report } = await loadtest(['--scenario', 'storm', '--users', '40', '--procs', '2', '--tps', '60', '--answer-tokens', '200', '--arm-tokens', '5', '--backoff-initial-ms', '100']);
+  expect(report.correctness).toEqual(exactly(40));
+  expect(report.storm).toMatchObject({ users: 40, armed: 40, drop: 'sockets' });
+  expect(report.counters).toMatchObject({ terminated_sockets: 40, drops: 40, reconnects: 40, interrupted_generations: 40, resumed_generations: 40 });
+  expect(report.latenciesMs.reconnect!.count).toBe(40);
+  expect(report.processes.filter((p) => p.name.startsWith('client process'))).toHaveLength(2);
+}, 180000);
+
+(nginxInstalled() ? test : test.skip)('reconnect storm through nginx (2x2): one gateway SIGKILLed mid-answer, its users resume, every answer exact', async () => {
+  const { report } = await loadtest(['--scenario', 'storm', '--topology', '2x2', '--kill-gateway', '--users', '30', '--tps', '60', '--answer-tokens', '200', '--arm-tokens', '5', '--backoff-initial-ms', '100']);
+  expect(report.target).toContain('nginx');
+  expect(report.correctness).toEqual(exactly(30));
+  expect(report.storm!.drop).toMatch(/^SIGKILL ws-gateway/);
+  const dropped = report.counters.drops ?? 0;
+  // nginx spreads the users over both gateways: some dropped, and every one that dropped came back and resumed.
+  expect(dropped).toBeGreaterThan(0);
+  expect(report.counters).toMatchObject({ reconnects: dropped, interrupted_generations: dropped, resumed_generations: dropped });
+}, 180000);
+
+test('mixed: chats and REST GETs together; every answer exact, every GET 200', async () => {
+  const { report } = await loadtest(['--scenario', 'mixed', '--users', '10', '--duration', '4', '--rest-rate', '30', '--tps', '100', '--think-ms', '100']);
+  expect(report.correctness.exact).toBe(report.correctness.chats);
+  expect(report.correctness.chats).toBeGreaterThanOrEqual(10);
+  const routes = Object.entries(report.rest!.byRoute);
+  expect(routes.map(([route]) => route)).toEqual(['/api/v1/health/summary', '/api/v1/chat/conversations', '/api/v1/user/profile']);
+  for (const [, r] of routes) {
+    expect(r.requests).toBeGreaterThan(0);
+    expect(Object.keys(r.statuses)).toEqual(['200']);
+    expect(r.latencyMs!.count).toBe(r.requests);
+  }
+  // Open loop at 30/s for 4 s: about 120 requests, whatever the latency.
+  expect(routes.reduce((s, [, r]) => s + r.requests, 0)).toBeGreaterThanOrEqual(100);
 }, 180000);

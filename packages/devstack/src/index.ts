@@ -2,3 +2,4 @@ export * from './edge';
 export * from './ports';
 export * from './process';
 export * from './stack';
+export * from './nginx';

@@ -1,99 +1,124 @@
 import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
+import type { AuraWellClient, Generation, GenerationResult } from '@aurawell/client';
+import type { WebSocket } from 'ws';
+import { ChatMeter, type ChatEnd, type ChatResult } from './chat-meter';
+import { sleep } from './clock';
 import type { Recorders } from './histogram';
+import { connectClient, SocketPool, type ClientSetup, type Credential } from './sdk-client';
 import type { Target } from './topology';
+import { simTranscripts, type TranscriptLookup } from './transcripts';
+import type { WireFrame } from './wire-tally';
 
-type Frame = { type: string; status?: string; seq?: number; seq_from?: number; delta?: string; message_id?: string; error_code?: string; data?: Record<string, unknown> | null };
+export type { ChatResult } from './chat-meter';
 
-export type ChatResult = { ok: boolean; cause: string | null; tokens: number; lost: number; duplicated: number; reordered: number };
+/** A failed connect, as a chat result (so it is counted with its cause). */
+export const connectFailure = (err: unknown): ChatResult => ({ ok: false, cause: `connect:${(err as Error).message}`, tokens: 0, lost: 0, duplicated: 0, reordered: 0 });
 
-const now = (): number => performance.timeOrigin + performance.now();
+const toEnd = (r: GenerationResult): ChatEnd => ({ state: r.state, text: r.text, fullResponse: r.done?.full_response, errorCode: r.error?.code });
+
+/** The simulator's record for a finished chat: undefined when texts are not checked, null when none was found. */
+export const transcriptFor = async (lookup: TranscriptLookup | null, message: string, end: ChatEnd) => {
+  if (lookup === null || end.state !== 'done') return undefined;
+  return lookup(message).catch(() => null);
+};
+
+/** Measures a chat started on `client` (meter bound by request id), from its frames and its end. */
+export const meterGeneration = (client: AuraWellClient, meter: ChatMeter, requestId: string): (() => void) =>
+  client.on('frame', (frame) => {
+    const f = frame as WireFrame;
+    if (meter.messageId === null && f.type === 'status_update' && f.status === 'sending' && f.data?.request_id === requestId && f.message_id) meter.bind(f.message_id);
+    meter.onFrame(f);
+  });
+
+/** Waits for a generation's end, or `timeoutMs` (then it is cancelled and counted as a timeout). */
+export const awaitEnd = async (client: AuraWellClient, gen: Generation, timeoutMs: number): Promise<ChatEnd> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ChatEnd>((resolve) => (timer = setTimeout(() => resolve({ state: 'timeout', text: gen.text }), timeoutMs)));
+  const end = await Promise.race([gen.ended.then(toEnd), timeout]);
+  clearTimeout(timer);
+  if (end.state === 'timeout') client.cancel(gen);
+  return end;
+};
+
+/**
+ * One chat through the client SDK: the text checked is the SDK's (what an application shows), the
+ * frames counted are the wire's (the SDK's `frame` event, duplicates included).
+ */
+export const sdkChat = async (client: AuraWellClient, message: string, rec: Recorders, lookup: TranscriptLookup | null, timeoutMs: number): Promise<ChatResult> => {
+  const meter = new ChatMeter(message, rec);
+  const requestId = randomUUID();
+  const off = meterGeneration(client, meter, requestId);
+  const end = await awaitEnd(client, client.healthChat(message, { requestId }), timeoutMs);
+  off();
+  return meter.finish(end, await transcriptFor(lookup, message, end));
+};
+
+/** A unique chat message: the simulator's transcripts are found by it. */
+export const chatMessage = (userId: string, i: number): string => `负载测试 ${userId} #${i} ${randomUUID()}`;
+
+export type ChatUserOptions = {
+  chats: number;
+  thinkMs: number;
+  timeoutMs: number;
+  connectTimeoutMs?: number;
+  /** Chat until this wall-clock time (ms), at least once, instead of `chats` times. */
+  until?: number;
+  /** Holds the user's client while it is connected (for the open-connections gauge). */
+  clients?: Set<AuraWellClient>;
+};
+
+/**
+ * A user: connect through the SDK, run `chats` chats (or chat until the time `until`) with think
+ * time between them, close.
+ */
+export const chatUser = async (setup: ClientSetup, cred: Credential, index: number, o: ChatUserOptions, rec: Recorders, lookup: TranscriptLookup | null, onResult: (r: ChatResult) => void): Promise<void> => {
+  let client: AuraWellClient;
+  try {
+    client = await connectClient(setup, cred, index, rec, o.connectTimeoutMs ?? 30000);
+  } catch (err) {
+    return onResult(connectFailure(err));
+  }
+  o.clients?.add(client);
+  for (let i = 0; o.until !== undefined ? Date.now() < o.until || i === 0 : i < o.chats; i += 1) {
+    if (i > 0 && o.thinkMs > 0) await sleep(o.thinkMs * (0.5 + Math.random()));
+    if (i > 0 && o.until !== undefined && Date.now() >= o.until) break;
+    onResult(await sdkChat(client, chatMessage(cred.userId, i), rec, lookup, o.timeoutMs));
+  }
+  o.clients?.delete(client);
+  client.close();
+};
+
+/** `chatUser` against a local target (the benchmark's entry point): token minted, texts checked against its simulator. */
+export const runChatUser = async (target: Target, userId: string, o: { chats: number; thinkMs: number; timeoutMs: number }, rec: Recorders, onResult: (r: ChatResult) => void): Promise<void> => {
+  const setup: ClientSetup = { wsUrls: [target.wsBase], httpBase: target.httpBase, pool: new SocketPool() };
+  const lookup = target.sim ? simTranscripts(target.sim.url) : null;
+  await chatUser(setup, { userId, token: await target.tokens.issue(userId) }, 0, o, rec, lookup, onResult);
+};
 
 /** What `oneChat` needs of a socket: JSON frames in as `message` events, JSON text out (a ws WebSocket, or an adapter). */
 export type FrameSocket = Pick<WebSocket, 'on' | 'off' | 'send'>;
 
-/** One chat on an open socket, measured from the moment it is sent until its terminal status. */
+/**
+ * One chat on a raw frame socket (the benchmark's Socket.IO contender, which the SDK does not
+ * speak), measured by the same meter: the text is the wire's deltas in seq order.
+ */
 export const oneChat = (ws: FrameSocket, message: string, rec: Recorders, target: Target, timeoutMs: number): Promise<ChatResult> =>
   new Promise((resolve) => {
-    const sent = now();
-    let messageId: string | null = null;
-    let lastToken: number | null = null;
-    let lastSeq = 0;
-    const tally = { duplicated: 0, reordered: 0, lost: 0 };
-    const deltas: { text: string; at: number }[] = [];
-    const finish = (cause: string | null, fullResponse?: string) => {
+    const meter = new ChatMeter(message, rec);
+    const finish = (end: ChatEnd) => {
       clearTimeout(timer);
       ws.off('message', onMessage);
-      const text = deltas.map((d) => d.text).join('');
-      const transcript = target.sim?.transcripts().find((t) => t.lastUserMessage === message);
-      let mismatch = fullResponse !== undefined && fullResponse !== text;
-      if (transcript && cause === null) {
-        mismatch ||= transcript.content !== text;
-        transcript.tokens.filter((t) => t.kind === 'content').forEach((t, i) => deltas[i] && rec.get('added_latency').record(deltas[i].at - t.sentAt));
-        tally.lost += Math.max(0, transcript.tokens.filter((t) => t.kind === 'content').length - deltas.length);
-      }
-      if (cause === null) rec.get('time_to_done').record(now() - sent);
-      resolve({ ok: cause === null && !mismatch, cause: cause ?? (mismatch ? 'text_mismatch' : null), tokens: deltas.length, ...tally });
+      void transcriptFor(target.sim ? simTranscripts(target.sim.url) : null, message, end).then((t) => resolve(meter.finish(end, t)));
     };
     const onMessage = (raw: Buffer) => {
-      const f = JSON.parse(raw.toString()) as Frame;
-      if (f.type === 'status_update' && f.status === 'sending' && messageId === null) {
-        messageId = f.message_id ?? null;
-        rec.get('time_to_sending').record(now() - sent);
-      }
-      if (!messageId || f.message_id !== messageId || f.seq === undefined) return;
-      const from = f.seq_from ?? f.seq;
-      if (f.seq <= lastSeq) tally.duplicated += 1;
-      else if (from !== lastSeq + 1) tally.reordered += 1;
-      lastSeq = Math.max(lastSeq, f.seq);
-      if (f.type === 'chat_stream') {
-        const at = now();
-        if (lastToken === null) rec.get('first_token').record(at - sent);
-        else rec.get('inter_token_gap').record(at - lastToken);
-        lastToken = at;
-        deltas.push({ text: f.delta ?? '', at });
-      }
-      if (f.type === 'status_update' && ['done', 'error', 'cancelled'].includes(f.status ?? '')) {
-        finish(f.status === 'done' ? null : `${f.status}:${String(f.data?.error_code ?? '')}`, f.status === 'done' ? String(f.data?.full_response ?? '') : undefined);
-      }
+      const f = JSON.parse(raw.toString()) as WireFrame;
+      if (f.type === 'status_update' && f.status === 'sending' && f.message_id) meter.bind(f.message_id);
+      meter.onFrame(f);
+      if (f.message_id !== meter.messageId || meter.wire.terminalSeq === null) return;
+      const state = f.status as ChatEnd['state'];
+      finish({ state, text: meter.wire.text, fullResponse: state === 'done' ? String(f.data?.full_response ?? '') : undefined, errorCode: f.data?.error_code as string | undefined });
     };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    const timer = setTimeout(() => finish({ state: 'timeout', text: meter.wire.text }), timeoutMs);
     ws.on('message', onMessage);
     ws.send(JSON.stringify({ type: 'health_chat', data: { message } }));
   });
-
-/** Opens a socket and waits for `connection_established`, recording the connect time. */
-export const openSocket = (target: Target, userId: string, token: string, rec: Recorders, timeoutMs = 30000): Promise<WebSocket> =>
-  new Promise((resolve, reject) => {
-    const started = now();
-    const ws = new WebSocket(`${target.wsBase}/ws/chat/${encodeURIComponent(userId)}?token=${token}`);
-    const timer = setTimeout(() => (ws.terminate(), reject(new Error('connect_timeout'))), timeoutMs);
-    ws.once('message', () => {
-      clearTimeout(timer);
-      rec.get('connect').record(now() - started);
-      resolve(ws);
-    });
-    ws.once('error', (err) => (clearTimeout(timer), reject(err)));
-    ws.once('close', (code) => (clearTimeout(timer), reject(new Error(`closed:${code}`))));
-  });
-
-/** A user: connect, run `chats` chats with think time between them, disconnect. */
-export const runChatUser = async (
-  target: Target,
-  userId: string,
-  o: { chats: number; thinkMs: number; timeoutMs: number },
-  rec: Recorders,
-  onResult: (r: ChatResult) => void,
-): Promise<void> => {
-  let ws: WebSocket;
-  try {
-    ws = await openSocket(target, userId, await target.tokens.issue(userId), rec);
-  } catch (err) {
-    return onResult({ ok: false, cause: `connect:${(err as Error).message}`, tokens: 0, lost: 0, duplicated: 0, reordered: 0 });
-  }
-  for (let i = 0; i < o.chats; i += 1) {
-    onResult(await oneChat(ws, `负载测试 ${userId} #${i} ${randomUUID()}`, rec, target, o.timeoutMs));
-    if (o.thinkMs > 0 && i + 1 < o.chats) await new Promise((r) => setTimeout(r, o.thinkMs * (0.5 + Math.random())));
-  }
-  ws.close();
-};

@@ -1,4 +1,5 @@
+export * from './args';
 export * from './histogram';
 export * from './report';
-export * from './scenarios';
+export * from './run';
 export * from './topology';

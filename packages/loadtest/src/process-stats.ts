@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { sleep } from './clock';
 
 /** Resident memory of a process in bytes (Linux /proc). */
 export const rssBytes = (pid: number): number => {
@@ -30,3 +31,47 @@ export const redisCommandCounts = async (url: string): Promise<RedisCounts> => {
     redis.disconnect();
   }
 };
+
+/** A process's memory as its own metrics report it (prom-client's default process and Node metrics). */
+export type Memory = { rssBytes: number; heapUsedBytes: number };
+
+/** Reads one gauge (its first series, whatever its labels) from a Prometheus text exposition. */
+export const gauge = (text: string, name: string): number | null => {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(text);
+  return m?.[1] === undefined ? null : Number(m[1]);
+};
+
+/** RSS and heap in use, summed over the gateways' `/metrics` (null when none answered). */
+export const gatewaysMemory = async (metricsUrls: string[]): Promise<Memory | null> => {
+  const each = await Promise.all(
+    metricsUrls.map(async (url) => {
+      try {
+        const text = await (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+        return { rssBytes: gauge(text, 'process_resident_memory_bytes') ?? 0, heapUsedBytes: gauge(text, 'nodejs_heap_size_used_bytes') ?? 0 };
+      } catch {
+        return null; // a killed gateway, or a slow scrape under load
+      }
+    }),
+  );
+  const answered = each.filter((m): m is Memory => m !== null);
+  if (answered.length === 0) return null;
+  return { rssBytes: answered.reduce((s, m) => s + m.rssBytes, 0), heapUsedBytes: answered.reduce((s, m) => s + m.heapUsedBytes, 0) };
+};
+
+/**
+ * The gateways' memory once settled: the lowest of a few samples (the heap right after a
+ * collection is the live heap; RSS is taken the same way).
+ */
+export const settledMemory = async (metricsUrls: string[], samples = 6, gapMs = 500): Promise<Memory | null> => {
+  let low: Memory | null = null;
+  for (let i = 0; i < samples; i += 1) {
+    if (i > 0) await sleep(gapMs);
+    const m = await gatewaysMemory(metricsUrls);
+    if (m) low = low ? { rssBytes: Math.min(low.rssBytes, m.rssBytes), heapUsedBytes: Math.min(low.heapUsedBytes, m.heapUsedBytes) } : m;
+  }
+  return low;
+};
+
+/** Memory per connection between two settled measurements (marginal: only what the added connections cost). */
+export const perConnectionKiB = (before: Memory, after: Memory, connections: number): { rss: number; heap: number } | null =>
+  connections > 0 ? { rss: (after.rssBytes - before.rssBytes) / 1024 / connections, heap: (after.heapUsedBytes - before.heapUsedBytes) / 1024 / connections } : null;

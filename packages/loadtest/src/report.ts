@@ -1,71 +1,95 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { SeriesPoint } from './aggregator';
+import { withPrefix, type Counters } from './counters';
 import type { LatencySummary } from './histogram';
+import { restMeasure } from './rest-load';
+import type { MemoryResult, StormResult } from './scenarios';
+
+export type Correctness = { chats: number; exact: number; lostTokens: number; duplicatedFrames: number; reorderedFrames: number };
+
+export type RestRoute = { requests: number; statuses: Record<string, number>; latencyMs: LatencySummary | null };
 
 export type Report = {
   scenario: string;
   options: Record<string, unknown>;
-  machine: { cpus: number; memoryGiB: number; node: string };
+  /** What was loaded (local topology and its edge, or the URL). */
+  target: string;
+  machine: { cpus: number; memoryGiB: number; node: string; fdLimit: { soft: number; hard: number } | null; clientProcesses: number };
   startedAt: string;
   durationSeconds: number;
   outcomes: Record<string, number>;
-  correctness: { chats: number; exact: number; lostTokens: number; duplicatedFrames: number; reorderedFrames: number };
+  correctness: Correctness & { checkedAgainstSimulator: boolean };
+  /** Every count the clients kept (outcomes, frames, reconnects, REST statuses, …). */
+  counters: Counters;
   latenciesMs: Record<string, LatencySummary>;
-  processes: { name: string; cpuSeconds: number; rssMiB: number }[];
+  processes: { name: string; cpuSeconds: number; rssMiB: number | null }[];
   /** Redis work per delivered token: commands executed (script internals included) and script calls (round trips). */
   redisPerToken: { commands: number; roundTrips: number } | null;
   gatewayRssPerConnectionKiB: number | null;
+  memory: MemoryResult | null;
+  storm: StormResult | null;
+  rest: { ratePerSecond: number; byRoute: Record<string, RestRoute> } | null;
+  failures: string[];
+  series: SeriesPoint[];
 };
 
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+export const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
-/** The table printed at the end of a run. */
+/** The correctness block of the report, from the summed counters. */
+export const correctnessOf = (c: Counters, checked: boolean): Report['correctness'] => ({
+  chats: c.chats ?? 0,
+  exact: c.exact ?? 0,
+  lostTokens: c.lost_tokens ?? 0,
+  duplicatedFrames: c.duplicated_frames ?? 0,
+  reorderedFrames: c.reordered_frames ?? 0,
+  checkedAgainstSimulator: checked,
+});
+
+const latencyTable = (r: Report): string[] => [
+  row(['measure (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']),
+  row(['---', '---', '---', '---', '---', '---', '---']),
+  ...Object.entries(r.latenciesMs).map(([name, s]) => row([name, s.count, fmt(s.p50), fmt(s.p90), fmt(s.p99), fmt(s.p999), fmt(s.max)])),
+];
+
+const kib = (v: { rss: number; heap: number } | null) => (v ? `RSS ${v.rss.toFixed(1)} KiB, heap ${v.heap.toFixed(1)} KiB` : 'n/a');
+
+const memoryLines = (m: MemoryResult | null): string[] =>
+  m === null ? [] : [`gateway memory per connection (marginal, ${m.connections} connections after the warm-up): ${kib(m.perConnectionKiB)}; after the hold: ${kib(m.afterHoldPerConnectionKiB)}`];
+
+const STORM_COUNTERS = ['terminated_sockets', 'drops', 'reconnects', 'interrupted_generations', 'resumed_generations', 'replayed_frames'];
+const stormLines = (r: Report): string[] =>
+  r.storm === null ? [] : [`storm: ${r.storm.drop} at ${r.storm.dropAt} with ${r.storm.armed}/${r.storm.users} answers under way; ${STORM_COUNTERS.map((k) => `${k} ${r.counters[k] ?? 0}`).join(', ')}`];
+
+const restLines = (r: Report): string[] =>
+  r.rest === null
+    ? []
+    : [
+        `REST at ${r.rest.ratePerSecond}/s (late sends ${r.counters.rest_late ?? 0}):`,
+        ...Object.entries(r.rest.byRoute).map(([route, x]) => `  GET ${route}: ${x.requests} requests ${JSON.stringify(x.statuses)}, p50 ${x.latencyMs ? fmt(x.latencyMs.p50) : '-'} / p99 ${x.latencyMs ? fmt(x.latencyMs.p99) : '-'} ms`),
+      ];
+
+/** The table and lines printed at the end of a run (and shown in the HTML page). */
 export const summaryTable = (r: Report): string =>
   [
-    row(['measure (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']),
-    row(['---', '---', '---', '---', '---', '---', '---']),
-    ...Object.entries(r.latenciesMs).map(([name, s]) => row([name, s.count, fmt(s.p50), fmt(s.p90), fmt(s.p99), fmt(s.p999), fmt(s.max)])),
+    ...latencyTable(r),
     '',
     `outcomes: ${JSON.stringify(r.outcomes)}`,
-    `correctness: ${JSON.stringify(r.correctness)}`,
+    ...(r.correctness.chats > 0 ? [`correctness: ${JSON.stringify(r.correctness)}`] : []),
+    ...stormLines(r),
+    ...restLines(r),
+    ...memoryLines(r.memory),
     `redis per token: ${r.redisPerToken === null ? 'n/a' : `${r.redisPerToken.roundTrips.toFixed(2)} script round trips, ${r.redisPerToken.commands.toFixed(1)} commands executed`}`,
     `gateway RSS per connection: ${r.gatewayRssPerConnectionKiB === null ? 'n/a' : `${r.gatewayRssPerConnectionKiB.toFixed(1)} KiB`}`,
-    ...r.processes.map((p) => `${p.name}: cpu ${p.cpuSeconds.toFixed(1)} s, rss ${p.rssMiB.toFixed(0)} MiB`),
+    ...r.processes.map((p) => `${p.name}: cpu ${p.cpuSeconds.toFixed(1)} s${p.rssMiB === null ? '' : `, rss ${p.rssMiB.toFixed(0)} MiB`}`),
+    ...r.failures.map((f) => `FAILED ${f}`),
   ].join('\n');
 
-const bars = (r: Report): string => {
-  const entries = Object.entries(r.latenciesMs);
-  const max = Math.max(1, ...entries.map(([, s]) => s.p99));
-  return entries
-    .map(([name, s], i) => {
-      const y = 30 + i * 40;
-      const w = (v: number) => Math.max(1, (v / max) * 600);
-      return `<text x="0" y="${y}" font-size="12">${name}</text>
-<rect x="160" y="${y - 12}" width="${w(s.p99)}" height="8" fill="#e8a0a0"><title>p99 ${fmt(s.p99)} ms</title></rect>
-<rect x="160" y="${y - 3}" width="${w(s.p50)}" height="8" fill="#6a9fd4"><title>p50 ${fmt(s.p50)} ms</title></rect>
-<text x="${170 + w(s.p99)}" y="${y}" font-size="11">p50 ${fmt(s.p50)} · p99 ${fmt(s.p99)} ms</text>`;
-    })
-    .join('\n');
-};
-
-/** Writes `<name>.json` and a self-contained `<name>.html` (no scripts, no network). */
-export const writeReport = (dir: string, name: string, r: Report): { json: string; html: string } => {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${name}.json`);
-  const html = join(dir, `${name}.html`);
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  const height = 40 + Object.keys(r.latenciesMs).length * 40;
-  writeFileSync(
-    html,
-    `<!doctype html><html lang="en"><meta charset="utf-8"><title>AuraWell load test: ${r.scenario}</title>
-<body style="font-family: system-ui, sans-serif; max-width: 980px; margin: 2em auto">
-<h1>${r.scenario} — ${r.startedAt}</h1>
-<p>${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ${r.durationSeconds.toFixed(1)} s; options <code>${JSON.stringify(r.options)}</code></p>
-<h2>Latency percentiles (blue p50, red p99)</h2>
-<svg width="960" height="${height}" role="img" aria-label="latency percentiles">${bars(r)}</svg>
-<h2>Summary</h2><pre>${summaryTable(r).replace(/</g, '&lt;')}</pre>
-</body></html>\n`,
+/** REST results by route: counts by status (`rest:<route>:<status>` counters) and the route's histogram. */
+export const restByRoute = (routes: string[], counters: Counters, latencies: Record<string, LatencySummary>): Record<string, RestRoute> =>
+  Object.fromEntries(
+    routes.map((route) => {
+      const statuses = withPrefix(counters, `rest:${route}:`);
+      const requests = Object.values(statuses).reduce((s, n) => s + n, 0);
+      return [route, { requests, statuses, latencyMs: latencies[restMeasure(route)] ?? null }];
+    }),
   );
-  return { json, html };
-};

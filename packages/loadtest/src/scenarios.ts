@@ -1,114 +1,107 @@
-import { cpus, totalmem } from 'node:os';
-import type { WebSocket } from 'ws';
-import { runChatUser, openSocket, type ChatResult } from './chat-user';
-import { Recorders } from './histogram';
-import { cpuSeconds, redisCommandCounts, rssBytes } from './process-stats';
-import type { Report } from './report';
-import type { Target } from './topology';
+import type { Aggregator } from './aggregator';
+import type { LoadOptions } from './args';
+import { sleep } from './clock';
+import type { Fleet } from './fleet';
+import { perConnectionKiB, settledMemory, type Memory } from './process-stats';
+import type { Gauges } from './shard-protocol';
+import type { ShardHandle } from './shards';
 
-export type ChatOptions = { users: number; chats: number; thinkMs: number; rampPerSecond: number; timeoutMs: number };
-export type ConnectOptions = { connections: number; ratePerSecond: number; holdSeconds: number };
+/** What the parent holds while the client processes run a scenario. */
+export type RunContext = { o: LoadOptions; fleet: Fleet; agg: Aggregator; shards: ShardHandle[]; log: (line: string) => void };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Gateway memory per connection, marginal: between a baseline after the warm-up and the end of the ramp (and of the hold). */
+export type MemoryResult = {
+  baseline: Memory | null;
+  afterOpen: Memory | null;
+  afterHold: Memory | null;
+  /** Connections added between the baseline and the measurement. */
+  connections: number;
+  perConnectionKiB: { rss: number; heap: number } | null;
+  afterHoldPerConnectionKiB: { rss: number; heap: number } | null;
+};
 
-/** Calls `start(i)` for i in 0..n-1 at `perSecond`, and waits for every returned promise. */
-const ramp = async (n: number, perSecond: number, start: (i: number) => Promise<void>): Promise<void> => {
-  const running: Promise<void>[] = [];
-  for (let i = 0; i < n; i += 1) {
-    running.push(start(i));
-    if (perSecond > 0 && i + 1 < n) await sleep(1000 / perSecond);
+export type StormResult = { armed: number; users: number; dropAt: string; drop: 'sockets' | `SIGKILL ${string}` };
+
+export type ScenarioResult = { memory?: MemoryResult; storm?: StormResult };
+
+/** Waits until `done(gauges)` holds, the clients finished or failed, or `timeoutMs` passed; returns whether it held. */
+const until = async (ctx: RunContext, done: (g: Gauges) => boolean, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  let finished = false;
+  void ctx.agg.finished.then(() => (finished = true));
+  while (!done(ctx.agg.gaugeSum())) {
+    if (finished || ctx.agg.failures.length > 0 || Date.now() > deadline) return false;
+    await sleep(100);
   }
-  await Promise.all(running);
+  return true;
 };
 
-/** One line a second, so a person watching knows the run is alive. */
-const progress = (line: () => string) => {
-  const timer = setInterval(() => process.stdout.write(`${line()}\n`), 1000);
-  return () => clearInterval(timer);
+const broadcast = (ctx: RunContext, kind: 'continue' | 'drop' | 'release') => ctx.shards.forEach((s) => s.send({ kind }));
+
+const perConnection = (before: Memory | null, after: Memory | null, n: number) => (before && after ? perConnectionKiB(before, after, n) : null);
+
+/** chat and mixed: the users run on their own; wait for them. */
+const chatRun = async (ctx: RunContext): Promise<ScenarioResult> => {
+  await ctx.agg.finished;
+  return {};
 };
 
-const baseReport = (scenario: string, options: Record<string, unknown>, started: number): Omit<Report, 'outcomes' | 'correctness' | 'latenciesMs' | 'processes' | 'redisPerToken' | 'gatewayRssPerConnectionKiB'> => ({
-  scenario,
-  options,
-  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node },
-  startedAt: new Date(started).toISOString(),
-  durationSeconds: (Date.now() - started) / 1000,
-});
-
-const processReport = (target: Target, cpuBefore: Map<number, number>) =>
-  target.processes
-    .filter((p) => p.pid !== undefined && p.running)
-    .map((p) => ({ name: p.name, cpuSeconds: cpuSeconds(p.pid!) - (cpuBefore.get(p.pid!) ?? 0), rssMiB: rssBytes(p.pid!) / 2 ** 20 }));
-
-const cpuSnapshot = (target: Target) => new Map(target.processes.filter((p) => p.pid !== undefined && p.running).map((p) => [p.pid!, cpuSeconds(p.pid!)]));
-
-/** N users, each running M chats with think time; every answer checked against what the simulator sent. */
-export const chatScenario = async (target: Target, o: ChatOptions, redisUrl: string | null): Promise<Report> => {
-  const started = Date.now();
-  const rec = new Recorders();
-  const outcomes: Record<string, number> = {};
-  const correctness = { chats: 0, exact: 0, lostTokens: 0, duplicatedFrames: 0, reorderedFrames: 0 };
-  let tokens = 0;
-  const onResult = (r: ChatResult) => {
-    correctness.chats += 1;
-    if (r.ok) correctness.exact += 1;
-    correctness.lostTokens += r.lost;
-    correctness.duplicatedFrames += r.duplicated;
-    correctness.reorderedFrames += r.reordered;
-    tokens += r.tokens;
-    const key = r.ok ? 'ok' : (r.cause ?? 'failed');
-    outcomes[key] = (outcomes[key] ?? 0) + 1;
-  };
-  const cpuBefore = cpuSnapshot(target);
-  const countsBefore = redisUrl ? await redisCommandCounts(redisUrl) : null;
-  const stop = progress(() => `chats ${correctness.chats}/${o.users * o.chats}, exact ${correctness.exact}, tokens ${tokens}`);
-  await ramp(o.users, o.rampPerSecond, (i) => runChatUser(target, `load_${i}`, o, rec, onResult)).finally(stop);
-  const countsAfter = redisUrl ? await redisCommandCounts(redisUrl) : null;
-  return {
-    ...baseReport('chat', o, started),
-    outcomes,
-    correctness,
-    latenciesMs: rec.summaries(),
-    processes: processReport(target, cpuBefore),
-    redisPerToken:
-      countsBefore && countsAfter && tokens > 0
-        ? { commands: (countsAfter.commands - countsBefore.commands) / tokens, roundTrips: (countsAfter.scripts - countsBefore.scripts) / tokens }
-        : null,
-    gatewayRssPerConnectionKiB: null,
-  };
-};
-
-/** A connect storm at a given rate, then the connections held idle (heartbeats on) for a while. */
-export const connectScenario = async (target: Target, o: ConnectOptions): Promise<Report> => {
-  const started = Date.now();
-  const rec = new Recorders();
-  const outcomes: Record<string, number> = {};
-  const sockets: WebSocket[] = [];
-  const gateways = target.processes.filter((p) => p.name.startsWith('ws-gateway') && p.pid !== undefined);
-  const rssBefore = gateways.reduce((sum, g) => sum + rssBytes(g.pid!), 0);
-  const cpuBefore = cpuSnapshot(target);
-  const stop = progress(() => `connected ${sockets.length}/${o.connections}`);
-  await ramp(o.connections, o.ratePerSecond, async (i) => {
-    try {
-      sockets.push(await openSocket(target, `idle_${i}`, await target.tokens.issue(`idle_${i}`), rec));
-      outcomes.ok = (outcomes.ok ?? 0) + 1;
-    } catch (err) {
-      const key = (err as Error).message;
-      outcomes[key] = (outcomes[key] ?? 0) + 1;
-    }
-  }).finally(stop);
+/**
+ * connect and idle: the warm-up connections, a settled memory baseline, the rest of the
+ * connections, memory again (marginal per connection), the hold (heartbeats run), memory once
+ * more, then release.
+ */
+const holdRun = async (ctx: RunContext): Promise<ScenarioResult> => {
+  const { o, fleet } = ctx;
+  const openTimeout = (o.clients / Math.max(1, o.rampPerSecond)) * 1000 + o.timeoutMs + 10000;
+  await until(ctx, (g) => g.settled >= o.warmup, openTimeout);
+  const baseline = await settledMemory(fleet.gatewayMetrics);
+  const openAtBaseline = ctx.agg.gaugeSum().open;
+  ctx.log(`baseline: ${openAtBaseline} open${baseline ? `, gateways rss ${(baseline.rssBytes / 2 ** 20).toFixed(1)} MiB, heap ${(baseline.heapUsedBytes / 2 ** 20).toFixed(1)} MiB` : ''}`);
+  broadcast(ctx, 'continue');
+  await until(ctx, (g) => g.settled >= o.clients, openTimeout);
+  await sleep(1000); // the last handshakes' garbage, the registry's writes
+  const afterOpen = await settledMemory(fleet.gatewayMetrics);
+  const added = ctx.agg.gaugeSum().open - openAtBaseline;
+  ctx.log(`all ${o.clients} attempted, ${ctx.agg.gaugeSum().open} open; holding ${o.holdSeconds} s`);
   await sleep(o.holdSeconds * 1000);
-  const rssAfter = gateways.reduce((sum, g) => sum + rssBytes(g.pid!), 0);
-  const stillOpen = sockets.filter((s) => s.readyState === s.OPEN).length;
-  outcomes.open_after_hold = stillOpen;
-  sockets.forEach((s) => s.close());
+  const afterHold = await settledMemory(fleet.gatewayMetrics);
+  broadcast(ctx, 'release');
+  await ctx.agg.finished;
   return {
-    ...baseReport('connect', o, started),
-    outcomes,
-    correctness: { chats: 0, exact: 0, lostTokens: 0, duplicatedFrames: 0, reorderedFrames: 0 },
-    latenciesMs: rec.summaries(),
-    processes: processReport(target, cpuBefore),
-    redisPerToken: null,
-    gatewayRssPerConnectionKiB: sockets.length > 0 ? (rssAfter - rssBefore) / 1024 / sockets.length : null,
+    memory: {
+      baseline,
+      afterOpen,
+      afterHold,
+      connections: added,
+      perConnectionKiB: perConnection(baseline, afterOpen, added),
+      afterHoldPerConnectionKiB: perConnection(baseline, afterHold, added),
+    },
   };
+};
+
+/**
+ * storm: every user's answer under way (each has `--arm-tokens` tokens, or the arm timeout), then
+ * every connection dropped at once (or one gateway SIGKILLed); the users reconnect and resume.
+ */
+const stormRun = async (ctx: RunContext): Promise<ScenarioResult> => {
+  const { o, fleet } = ctx;
+  await until(ctx, (g) => g.armed >= o.clients, o.armTimeoutMs + (o.clients / Math.max(1, o.rampPerSecond)) * 1000);
+  const armed = ctx.agg.gaugeSum().armed;
+  const dropAt = new Date().toISOString();
+  let drop: StormResult['drop'] = 'sockets';
+  if (o.killGateway) drop = `SIGKILL ${fleet.killGateway()}`;
+  else broadcast(ctx, 'drop');
+  ctx.log(`storm: ${armed}/${o.clients} answers under way; ${drop === 'sockets' ? 'every client socket terminated' : drop}`);
+  await ctx.agg.finished;
+  return { storm: { armed, users: o.clients, dropAt, drop } };
+};
+
+/** The parent's part of each scenario (the users' part runs in the client processes). */
+export const scenarioRuns: Record<LoadOptions['scenario'], (ctx: RunContext) => Promise<ScenarioResult>> = {
+  chat: chatRun,
+  mixed: chatRun,
+  connect: holdRun,
+  idle: holdRun,
+  storm: stormRun,
 };

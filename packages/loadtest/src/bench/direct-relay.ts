@@ -25,14 +25,14 @@ export const startDirectRelay = async (o: { port: number; simUrl: string; secret
         if (sub !== userId) return ws.close(4001, 'User ID mismatch');
         ws.send(JSON.stringify(connectionEstablished(userId)));
         ws.on('message', (raw: Buffer) => {
-          let frame: { type?: string; data?: { message?: string } };
+          let frame: { type?: string; data?: { message?: string }; request_id?: string };
           try {
             frame = JSON.parse(raw.toString()) as typeof frame;
           } catch {
             return;
           }
           if (frame.type !== 'health_chat' || typeof frame.data?.message !== 'string') return;
-          void relayGeneration(relay, frame.data.message, (f) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(f)));
+          void relayGeneration(relay, frame.data.message, (f) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(f)), frame.request_id);
         });
       }),
     );

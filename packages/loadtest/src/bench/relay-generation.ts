@@ -16,7 +16,7 @@ const timestamp = () => new Date().toISOString();
  * (seq 2), one `chat_stream` per delta, then `done` with the full response, or `error`.
  * No queue, no Redis, no database: the frames the gateway would send, and nothing else.
  */
-export const relayGeneration = async (relay: Relay, message: string, emit: (frame: RelayFrame) => void): Promise<void> => {
+export const relayGeneration = async (relay: Relay, message: string, emit: (frame: RelayFrame) => void, requestId?: string): Promise<void> => {
   const messageId = randomUUID();
   const conversationId = randomUUID();
   let seq = 0;
@@ -30,7 +30,8 @@ export const relayGeneration = async (relay: Relay, message: string, emit: (fram
     seq: (seq += 1),
     timestamp: timestamp(),
   });
-  emit(status('sending', '正在处理您的消息...', null));
+  // As the gateway does: `sending` names the chat's request_id, which is how the client SDK binds the generation.
+  emit(status('sending', '正在处理您的消息...', requestId ? { request_id: requestId } : null));
   let full = '';
   try {
     const stream = await relay.client.chat.completions.create({

@@ -1,0 +1,73 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lineChart, PALETTE, type Line } from './charts';
+import { fmt, summaryTable, type Report } from './report';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** Final percentiles per measure as bars (blue p50, red p99). */
+const bars = (r: Report): string => {
+  const entries = Object.entries(r.latenciesMs);
+  const max = Math.max(1, ...entries.map(([, s]) => s.p99));
+  const body = entries
+    .map(([name, s], i) => {
+      const y = 30 + i * 40;
+      const w = (v: number) => Math.max(1, (v / max) * 560);
+      return `<text x="0" y="${y}" font-size="12">${esc(name)}</text>
+<rect x="240" y="${y - 12}" width="${w(s.p99)}" height="8" fill="#e8a0a0"><title>p99 ${fmt(s.p99)} ms</title></rect>
+<rect x="240" y="${y - 3}" width="${w(s.p50)}" height="8" fill="#6a9fd4"><title>p50 ${fmt(s.p50)} ms</title></rect>
+<text x="${250 + w(s.p99)}" y="${y}" font-size="11">p50 ${fmt(s.p50)} · p99 ${fmt(s.p99)} ms</text>`;
+    })
+    .join('\n');
+  return `<svg width="980" height="${40 + entries.length * 40}" role="img" aria-label="latency percentiles" font-family="system-ui, sans-serif">${body}</svg>`;
+};
+
+/** One chart per measure: its p50 and p99 in each second of the run. */
+const latencyCharts = (r: Report): string =>
+  Object.keys(r.latenciesMs)
+    .map((name) => {
+      const points = (p: 'p50' | 'p99'): [number, number][] => r.series.flatMap((s) => (s.latencyMs[name] ? [[s.t, s.latencyMs[name][p]] as [number, number]] : []));
+      return lineChart(`${name}: p50 and p99 per second`, 'ms', [
+        { name: 'p50', color: PALETTE[0]!, points: points('p50') },
+        { name: 'p99', color: PALETTE[1]!, points: points('p99') },
+      ]);
+    })
+    .join('\n');
+
+const seriesLine = (r: Report, name: string, color: string, pick: (s: Report['series'][number]) => number | null): Line => ({
+  name,
+  color,
+  points: r.series.flatMap((s) => {
+    const v = pick(s);
+    return v === null ? [] : [[s.t, v] as [number, number]];
+  }),
+});
+
+/** The self-contained page: summary, charts over time, final percentiles. No scripts, no network. */
+export const reportHtml = (r: Report): string => `<!doctype html><html lang="en"><meta charset="utf-8"><title>AuraWell load test: ${esc(r.scenario)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}pre{overflow-x:auto;background:#f6f6f6;padding:1em}</style>
+<body>
+<h1>${esc(r.scenario)} — ${esc(r.startedAt)}</h1>
+<p>${esc(r.target)}; ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${esc(r.machine.node)}; ${r.machine.clientProcesses} client process(es); ${r.durationSeconds.toFixed(1)} s</p>
+<p>options <code>${esc(JSON.stringify(r.options))}</code></p>
+<h2>Summary</h2><pre>${esc(summaryTable(r))}</pre>
+<h2>Connections</h2>
+${lineChart('open connections', '', [seriesLine(r, 'open', PALETTE[2]!, (s) => s.open)])}
+<h2>Gateway memory</h2>
+${lineChart('gateways (sum): RSS and heap in use', 'MiB', [seriesLine(r, 'RSS', PALETTE[3]!, (s) => s.gatewayRssMiB), seriesLine(r, 'heap used', PALETTE[4]!, (s) => s.gatewayHeapMiB)]) || '<p>not measured (no gateway metrics reachable)</p>'}
+<h2>Latency percentiles over time</h2>
+${latencyCharts(r)}
+<h2>Latency percentiles, whole run</h2>
+${bars(r)}
+</body></html>
+`;
+
+/** Writes `<name>.json` and `<name>.html`. */
+export const writeReport = (dir: string, name: string, r: Report): { json: string; html: string } => {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${name}.json`);
+  const html = join(dir, `${name}.html`);
+  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(html, reportHtml(r));
+  return { json, html };
+};

@@ -1,0 +1,50 @@
+import type { Counters } from './counters';
+import type { EncodedRecorders } from './histogram';
+import type { Credential } from './sdk-client';
+
+export const SCENARIOS = ['chat', 'connect', 'idle', 'mixed', 'storm'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** REST load one client process generates (mixed scenario). */
+export type RestPlan = { ratePerSecond: number; routes: string[]; tokens: string[] };
+
+/** What one client process does: its users and the scenario's settings (its share of every rate). */
+export type ShardSpec = {
+  index: number;
+  scenario: ScenarioName;
+  wsUrls: string[];
+  httpBase: string;
+  /** The simulator whose transcripts the texts are checked against (null: not checked). */
+  simUrl: string | null;
+  users: Credential[];
+  /** Global index of the first user (spreads users over gateways when clients connect to them directly). */
+  firstIndex: number;
+  rampPerSecond: number;
+  chats: number;
+  thinkMs: number;
+  chatTimeoutMs: number;
+  connectTimeoutMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  /** chat scenarios: chat until this wall-clock time (ms) instead of `chats` chats. */
+  until?: number;
+  /** connect / idle: how many of `users` connect first, before the parent measures the baseline. */
+  warmup: number;
+  /** storm: a user is ready for the drop once this many tokens of its answer arrived. */
+  armTokens: number;
+  rest: RestPlan | null;
+};
+
+/** Gauges a client process reports on each tick (the parent sums them over processes). */
+export type Gauges = { open: number; settled: number; armed: number };
+
+/** Client process → parent. `tick` carries what was recorded since the last tick; `done` the rest and the process's CPU. */
+export type ShardUp =
+  | { kind: 'tick'; shard: number; histograms: EncodedRecorders; counters: Counters; gauges: Gauges }
+  | { kind: 'done'; shard: number; histograms: EncodedRecorders; counters: Counters; gauges: Gauges; cpuSeconds: number }
+  | { kind: 'failed'; shard: number; message: string };
+
+/**
+ * Parent → client process: `continue` (connect/idle: open the rest after the warm-up), `drop`
+ * (storm: terminate every socket now), `release` (connect/idle: close every connection and end).
+ */
+export type ShardDown = { kind: 'start'; spec: ShardSpec } | { kind: 'continue' } | { kind: 'drop' } | { kind: 'release' };
