@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { nginxInstalled, REPO_ROOT } from '@aurawell/devstack';
 import type { Report } from '../packages/loadtest/src/report';
+import { startTestSystem } from './support/system';
 
 const run = promisify(execFile);
 
@@ -77,4 +78,25 @@ test('mixed: chats and REST GETs together; every answer exact, every GET 200', a
   }
   // Open loop at 30/s for 4 s: about 120 requests, whatever the latency.
   expect(routes.reduce((s, [, r]) => s + r.requests, 0)).toBeGreaterThanOrEqual(100);
+}, 180000);
+
+test('--url: a running fleet, users registered and logged in through its api, texts checked against its simulator', async () => {
+  const sys = await startTestSystem({ sim: { tokensPerSecond: 100, firstTokenDelayMs: 50 } });
+  try {
+    const url = ['--url', sys.stack.edgeUrl, '--sim-url', sys.sim.url, '--user-prefix', 'urltest'];
+    const chat = await loadtest(['--scenario', 'chat', ...url, '--users', '12', '--procs', '2']);
+    expect(chat.report.target).toBe(`url: ${sys.stack.edgeUrl}`);
+    expect(chat.report.correctness).toEqual({ ...exactly(12), duplicatedFrames: 0, reorderedFrames: 0 });
+    const registered = await sys.db.query<{ n: string }>("SELECT count(*) AS n FROM users WHERE username LIKE 'urltest\\_%'");
+    expect(Number(registered.rows[0]!.n)).toBe(12);
+    // The same users again (login only), three connections each, held idle; memory from the gateway's ops port.
+    const metrics = `http://127.0.0.1:${sys.stack.gateways[0]!.opsPort}/metrics`;
+    const idle = await loadtest(['--scenario', 'idle', ...url, '--gateway-metrics', metrics, '--connections', '36', '--per-user', '3', '--warmup', '6', '--hold', '1']);
+    expect(idle.report.outcomes).toEqual({ ok: 36 });
+    expect(idle.report.counters.open_at_release).toBe(36);
+    expect(idle.report.memory).toMatchObject({ connections: 30, baseline: { rssBytes: expect.any(Number) } });
+    expect(Number((await sys.db.query<{ n: string }>("SELECT count(*) AS n FROM users WHERE username LIKE 'urltest\\_%'")).rows[0]!.n)).toBe(12);
+  } finally {
+    await sys.stop();
+  }
 }, 180000);
