@@ -93,11 +93,10 @@ test('every device of the user receives the same generation', async () => {
   expect(text).toBe(result.text);
   await laptop.next((f) => f.message_id === messageId && f.type === 'status_update' && f.status === 'done');
   // The laptop is also shown the phone's question (Phase V `user_message`), before the answer streams.
-  const seen = laptop.generation(messageId);
-  const shown = seen.findIndex((f) => f.type === 'user_message');
-  expect(seen[shown]).toMatchObject({ message });
-  expect(shown).toBeLessThan(seen.findIndex((f) => f.type === 'chat_stream'));
-  expect(seen.filter((f) => f.type !== 'user_message')).toEqual(frames);
+  const shown = laptop.frames.findIndex((f) => f.type === 'user_message' && f.message_id === messageId);
+  expect(laptop.frames[shown]).toMatchObject({ message });
+  expect(shown).toBeLessThan(laptop.frames.findIndex((f) => f.type === 'chat_stream' && f.message_id === messageId));
+  expect(laptop.generation(messageId)).toEqual(frames);
   phone.close();
   laptop.close();
 });

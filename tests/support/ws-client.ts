@@ -27,9 +27,9 @@ export class FrameRecorder {
     });
   }
 
-  /** Frames of one generation, in arrival order. */
+  /** Frames of one generation, in arrival order (a `user_message` names the generation it starts but is not part of it). */
   generation(messageId: string): Frame[] {
-    return this.frames.filter((f) => f.message_id === messageId);
+    return this.frames.filter((f) => f.message_id === messageId && f.type !== 'user_message');
   }
 }
 

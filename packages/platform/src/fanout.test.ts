@@ -44,6 +44,32 @@ describe('FrameSequencer', () => {
   });
 });
 
+describe('FrameSequencer joining window', () => {
+  test('a reconnecting client that resumes at once gets its replay before any live frame: in order, once', () => {
+    const sent: number[] = [];
+    const seq = new FrameSequencer((f) => sent.push(f.seq), undefined, { joinWindowMs: 1000 });
+    seq.deliver(frame('a', 5)); // live, arrived before the client's resume
+    seq.beginReplay('a', 3);
+    seq.deliver(frame('a', 6));
+    seq.endReplay('a', [frame('a', 4), frame('a', 5)]);
+    seq.deliver(frame('a', 7));
+    expect(sent).toEqual([4, 5, 6, 7]);
+  });
+
+  test('without a resume the held frames go out when the window ends; new generations never wait', async () => {
+    const sent: string[] = [];
+    const seq = new FrameSequencer((f) => sent.push(`${f.messageId}:${f.seq}`), undefined, { joinWindowMs: 50 });
+    seq.deliver(frame('a', 8));
+    seq.deliver(frame('b', 1));
+    seq.deliver(frame('a', 9));
+    expect(sent).toEqual(['b:1']);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(sent).toEqual(['b:1', 'a:8', 'a:9']);
+    seq.deliver(frame('a', 10));
+    expect(sent).toEqual(['b:1', 'a:8', 'a:9', 'a:10']);
+  });
+});
+
 describe('FrameSequencer gap repair', () => {
   test('a frame that skips ahead is held while the missing ones are fetched, then all go out in order', async () => {
     const sent: number[] = [];

@@ -125,16 +125,28 @@ export const storeGapFiller =
 export class FrameSequencer {
   private readonly lastSent = new Map<string, number>();
   private readonly held = new Map<string, BusFrame[]>();
+  /** Generations whose live frames wait for the joining window to end (or for a `resume`). */
+  private readonly joining = new Set<string>();
+  private readonly joinUntil: number;
 
   constructor(
     private readonly send: (frame: BusFrame) => void,
     private readonly fillGap?: GapFiller,
-  ) {}
+    /**
+     * For this long after the receiver appears, live frames of a generation already under way wait
+     * instead of going out: a client that reconnects sends `resume` right after it is greeted, and
+     * its replay must come before them, or it would see a later frame before the ones it missed.
+     */
+    opts: { joinWindowMs?: number } = {},
+  ) {
+    this.joinUntil = Date.now() + (opts.joinWindowMs ?? 0);
+  }
 
   deliver(frame: BusFrame): void {
     const held = this.held.get(frame.messageId);
     if (held) return void held.push(frame);
     const last = this.lastSent.get(frame.messageId) ?? 0;
+    if (last === 0 && frame.seq > 1 && Date.now() < this.joinUntil) return this.holdWhileJoining(frame);
     // Only a receiver that already has part of the generation has a gap; a late joiner starts where it joined.
     if (this.fillGap && last > 0 && frame.seq > last + 1) return this.repair(frame, last);
     this.sendInOrder(frame);
@@ -149,8 +161,25 @@ export class FrameSequencer {
     );
   }
 
-  /** Starts a replay of `messageId` after `lastSeq`: live frames of it wait until `endReplay`. */
+  private holdWhileJoining(frame: BusFrame): void {
+    if (this.joining.size === 0) setTimeout(() => this.endJoining(), this.joinUntil - Date.now()).unref();
+    this.joining.add(frame.messageId);
+    this.held.set(frame.messageId, [frame]);
+  }
+
+  /** No `resume` came for them: the held frames go out, as to any device that joins mid-answer. */
+  private endJoining(): void {
+    const ids = [...this.joining];
+    this.joining.clear();
+    for (const id of ids) this.endReplay(id, []);
+  }
+
+  /**
+   * Starts a replay of `messageId` after `lastSeq`: live frames of it wait until `endReplay`
+   * (frames held until now are dropped: they are in the generation's stream the replay reads).
+   */
   beginReplay(messageId: string, lastSeq: number): void {
+    this.joining.delete(messageId);
     this.held.set(messageId, []);
     this.lastSent.set(messageId, lastSeq);
   }

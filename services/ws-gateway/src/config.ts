@@ -24,6 +24,11 @@ const schema = z.object({
   /** Token bucket of incoming frames per user, shared by every replica (contract: 20/s, burst 40). */
   RATE_LIMIT_PER_SECOND: envNumber(20, 0.001, 1_000_000),
   RATE_LIMIT_BURST: envInt(40, 1, 1_000_000),
+  /**
+   * After connect, live frames of a generation already under way wait this long for the client's
+   * `resume`, so a reconnecting client gets what it missed before anything newer (0: no wait).
+   */
+  RESUME_JOIN_WINDOW_MS: envInt(1000, 0, 10000),
   /** On shutdown the open connections are closed (1012) spread over this window, so clients do not stampede the other replicas. */
   DRAIN_WINDOW_MS: envInt(10000, 0),
   /** How long a registration lives without refresh: a crashed gateway's connections vanish after it. */

@@ -12,6 +12,8 @@ export type SendLimits = {
   onSlowClose?: () => void;
   /** A frame of this `type` was handed to the outbox (for the frames-out metric). */
   onFrameOut?: (type: unknown) => void;
+  /** Live frames of a generation under way wait this long after connect for the client's `resume` (see FrameSequencer). */
+  joinWindowMs?: number;
 };
 
 /**
@@ -49,7 +51,7 @@ export class ClientConnection implements FrameSink {
     this.frames = new FrameSequencer((frame) => {
       this.onFrameOut(frame.type);
       this.outbox.push(frame.raw, frame);
-    }, fillGap);
+    }, fillGap, { joinWindowMs: limits.joinWindowMs });
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
     this.outbox = new Outbox(ws, {
       softCapBytes: limits.softCapBytes,

@@ -108,6 +108,7 @@ const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): Client
   const c: ClientConnection = new ClientConnection(randomUUID(), userId, new Date(), ws, {
     softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
     hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
+    joinWindowMs: deps.config.RESUME_JOIN_WINDOW_MS,
     onMerge: () => deps.metrics.slowClientMerges.inc(),
     onFrameOut: (type) => deps.metrics.framesOutByType.inc({ type: frameTypeLabel(type) }),
     onSlowClose: () => {
