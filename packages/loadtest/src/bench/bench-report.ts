@@ -6,7 +6,23 @@ import type { StepReport } from './run-step';
 
 export type Machine = { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string; hostname: string; sharing: string };
 
-export type BenchOptions = { tokensPerSecond: number; firstTokenDelayMs: number; answerTokens: number; headlineStreams: number; kneeSteps: number[]; kneeLimitMs: number; kneeBudgetSeconds: number };
+export type BenchOptions = {
+  tokensPerSecond: number;
+  firstTokenDelayMs: number;
+  answerTokens: number;
+  headlineStreams: number;
+  kneeSteps: number[];
+  kneeLimitMs: number;
+  kneeBudgetSeconds: number;
+  /** How this system's clients reached its gateways (the other contenders' clients always connect straight to them). */
+  systemVia?: 'gateways' | 'nginx' | 'dev';
+};
+
+const ROUTE: Record<NonNullable<BenchOptions['systemVia']>, string> = {
+  gateways: 'straight to its two gateways, alternating, as the Socket.IO clients alternate between its two instances and the direct relay\'s clients reach it: no contender has a proxy in front',
+  nginx: 'through nginx with the production routing rules (deploy/nginx), to its two gateways; the other contenders have no proxy in front',
+  dev: 'through the dev edge (a Node proxy inside the benchmark process); the other contenders have no proxy in front',
+};
 
 export type ContenderResult = { name: string; headline: StepReport; knee: KneeResult & { stepReports: StepReport[] } };
 
@@ -81,13 +97,17 @@ export const comparisonTable = (r: BenchReport): string => {
 const targetsTable = (r: BenchReport) =>
   [row(['target (this system vs the direct relay, same run)', 'verdict', 'measured']), row(['---', '---', '---']), ...r.targets.map((t) => row([t.target, t.verdict, t.detail]))].join('\n');
 
+/** Other CPU, busy share and load average of a step (absent in reports from before they were recorded). */
+const machineCells = (s: StepReport): string[] =>
+  s.machine ? [n(s.machine.otherCpuSeconds), `${s.machine.busyPercent.toFixed(0)}%`, s.machine.loadAverage.toFixed(1)] : ['n/a', 'n/a', 'n/a'];
+
 const stepsTable = (r: BenchReport) =>
   [
-    row(['contender', 'streams', 'exact', 'added p50 ms', 'added p99 ms', 'first token p99 ms', 'server CPU s', 'bench-process CPU s', 'seconds']),
-    row(Array(9).fill('---')),
+    row(['contender', 'streams', 'exact', 'added p50 ms', 'added p99 ms', 'first token p99 ms', 'server CPU s', 'bench-process CPU s', 'other CPU s', 'machine busy', 'load avg', 'seconds']),
+    row(Array(12).fill('---')),
     ...r.contenders.flatMap((c) =>
       [['headline', c.headline] as const, ...c.knee.stepReports.map((s) => ['knee step', s] as const)].map(([kind, s]) =>
-        row([`${c.name} (${kind})`, s.streams, `${s.correctness.exact}/${s.correctness.chats}`, n(s.latenciesMs.added_latency?.p50), n(s.latenciesMs.added_latency?.p99), n(s.latenciesMs.first_token?.p99), n(s.cpuSeconds.servers), n(s.cpuSeconds.benchProcess), n(s.durationSeconds)]),
+        row([`${c.name} (${kind})`, s.streams, `${s.correctness.exact}/${s.correctness.chats}`, n(s.latenciesMs.added_latency?.p50), n(s.latenciesMs.added_latency?.p99), n(s.latenciesMs.first_token?.p99), n(s.cpuSeconds.servers), n(s.cpuSeconds.benchProcess), ...machineCells(s), n(s.durationSeconds)]),
       ),
     ),
   ].join('\n');
@@ -106,6 +126,8 @@ ${o.answerTokens}-token answers). Headline: ${o.headlineStreams} concurrent stre
 added-latency p99 passes ${o.kneeLimitMs} ms or a chat is not exact (at most ${o.kneeBudgetSeconds} s per contender); the knee is the
 largest step within the limit ("≥" when no step passed it). Run took ${r.durationSeconds.toFixed(0)} s.
 
+This system's clients connect ${ROUTE[o.systemVia ?? 'dev']}.
+
 Added latency = client receive time − the simulator's send time of that token (same clock). First-token overhead =
 time from sending \`health_chat\` to the first \`chat_stream\` − the simulator's first-token delay.
 
@@ -118,6 +140,10 @@ ${comparisonTable(r)}
 ${targetsTable(r)}
 
 ## Every step
+
+Other CPU s: CPU time of everything but the contender's servers and the benchmark process during the step (Redis,
+PostgreSQL, and whatever else ran on the machine); machine busy: share of all ${m.cpus} cores busy during the step; load avg:
+the 1-minute load average when the step started.
 
 ${stepsTable(r)}
 `;

@@ -20,10 +20,17 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '50,100,200,400,800' },
     'limit-ms': { type: 'string', default: '50' },
     'knee-budget-s': { type: 'string', default: '90' },
-    sharing: { type: 'string', default: 'the benchmark process (clients, simulator, dev edge), Redis, PostgreSQL, every contender process, and whatever else runs on the machine' },
+    /** How this system's clients reach the gateways: straight (as the others' clients reach them), through nginx, or the dev edge. */
+    'system-via': { type: 'string', default: 'gateways' },
+    sharing: { type: 'string', default: 'the benchmark process (clients and simulator), Redis, PostgreSQL, every contender process, and whatever else runs on the machine' },
     out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
   },
 });
+
+const systemVia = (v: string): BenchOptions['systemVia'] => {
+  if (v === 'gateways' || v === 'nginx' || v === 'dev') return v;
+  throw new Error(`--system-via must be gateways, nginx or dev, not ${v}`);
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -40,6 +47,7 @@ const main = async (): Promise<void> => {
     kneeSteps: String(values.steps).split(',').map(Number),
     kneeLimitMs: Number(values['limit-ms']),
     kneeBudgetSeconds: Number(values['knee-budget-s']),
+    systemVia: systemVia(String(values['system-via'])),
   };
   // Same defaults as `pnpm start` on a machine of the README's kind; the topology makes its own database and prefix.
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -47,11 +55,13 @@ const main = async (): Promise<void> => {
   const redisUrl = process.env.REDIS_URL;
   const timeoutMs = 60_000 + (options.answerTokens / options.tokensPerSecond) * 1000;
   log(`starting the system (2 gateways, 2 workers) and the simulator at ${options.tokensPerSecond} tokens/s`);
-  const target: Target = await startLocalTopology({ gateways: 2, workers: 2, tokensPerSecond: options.tokensPerSecond, firstTokenDelayMs: options.firstTokenDelayMs, answerTokens: options.answerTokens });
+  const edge = options.systemVia === 'gateways' ? 'none' : options.systemVia;
+  const connections = Math.max(options.headlineStreams, ...options.kneeSteps);
+  const target: Target = await startLocalTopology({ gateways: 2, workers: 2, tokensPerSecond: options.tokensPerSecond, firstTokenDelayMs: options.firstTokenDelayMs, answerTokens: options.answerTokens, edge, connections });
   const results: ContenderResult[] = [];
   try {
     const starters: (() => Promise<Contender>)[] = [
-      async () => systemContender(target, timeoutMs),
+      async () => systemContender(target, timeoutMs, options.systemVia === 'gateways' ? 'gateways' : 'edge'),
       () => startDirectContender(target, timeoutMs),
       () => startSocketIoContender(target, timeoutMs, redisUrl),
     ];

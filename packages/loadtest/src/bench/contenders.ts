@@ -22,13 +22,23 @@ const sumCpu = (pids: (number | undefined)[]) => () =>
     }
   }, 0);
 
-/** This system, through the edge, exactly as `pnpm loadtest` drives it. */
-export const systemContender = (target: Target, timeoutMs: number): Contender => ({
-  name: 'this system (2 gateways + 2 workers)',
-  runUser: (_i, userId, rec, onResult) => runChatUser(target, userId, { chats: 1, thinkMs: 0, timeoutMs }, rec, onResult),
-  serverCpu: sumCpu(target.processes.map((p) => p.pid)),
-  stop: async () => undefined, // the topology is stopped by the caller (it also owns the simulator)
-});
+/**
+ * This system, measured by the same `runChatUser` as `pnpm loadtest`. Clients connect straight to
+ * the gateways, alternating between them, as the Socket.IO clients alternate between its two
+ * instances and the direct relay's clients reach it directly: no contender has a proxy in front,
+ * so none pays for one (the dev edge is a Node proxy in the benchmark process itself).
+ * `via: 'edge'` goes through the dev edge instead, as `pnpm loadtest` does.
+ */
+export const systemContender = (target: Target, timeoutMs: number, via: 'gateways' | 'edge' = 'gateways'): Contender => {
+  const bases = via === 'gateways' && target.gatewayWsBases?.length ? target.gatewayWsBases : [target.wsBase];
+  const targets = bases.map((wsBase) => ({ ...target, wsBase }));
+  return {
+    name: 'this system (2 gateways + 2 workers)',
+    runUser: (i, userId, rec, onResult) => runChatUser(targets[i % targets.length]!, userId, { chats: 1, thinkMs: 0, timeoutMs }, rec, onResult),
+    serverCpu: sumCpu(target.processes.map((p) => p.pid)),
+    stop: async () => undefined, // the topology is stopped by the caller (it also owns the simulator)
+  };
+};
 
 type RelayProcess = { child: ChildProcess; port: number };
 

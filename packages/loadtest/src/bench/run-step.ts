@@ -1,5 +1,6 @@
 import type { ChatResult } from '../chat-user';
 import { Recorders, type LatencySummary } from '../histogram';
+import { watchMachine, type MachineLoad } from './machine-load';
 
 /** Runs one chat for user `userId` (the `index`-th of the step), recording into `rec`. */
 export type RunUser = (index: number, userId: string, rec: Recorders, onResult: (r: ChatResult) => void) => Promise<void>;
@@ -13,6 +14,8 @@ export type StepReport = {
   latenciesMs: Record<string, LatencySummary>;
   /** CPU seconds used during the step by the contender's server processes, and by this process (clients, simulator, edge). */
   cpuSeconds: { servers: number; benchProcess: number };
+  /** The machine meanwhile: load average, how busy every core was, and CPU used by anything else. */
+  machine: MachineLoad;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,6 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `streams` users, each opening a connection and running one chat, all started within one second. */
 export const runStep = async (streams: number, idPrefix: string, runUser: RunUser, serverCpu: () => number): Promise<StepReport> => {
   const started = Date.now();
+  const endWatch = watchMachine();
   const cpuBefore = { servers: serverCpu(), bench: process.cpuUsage() };
   const rec = new Recorders();
   const outcomes: Record<string, number> = {};
@@ -40,12 +44,14 @@ export const runStep = async (streams: number, idPrefix: string, runUser: RunUse
   }
   await Promise.all(running);
   const bench = process.cpuUsage(cpuBefore.bench);
+  const cpuSeconds = { servers: serverCpu() - cpuBefore.servers, benchProcess: (bench.user + bench.system) / 1e6 };
   return {
     streams,
     durationSeconds: (Date.now() - started) / 1000,
     outcomes,
     correctness,
     latenciesMs: rec.summaries(),
-    cpuSeconds: { servers: serverCpu() - cpuBefore.servers, benchProcess: (bench.user + bench.system) / 1e6 },
+    cpuSeconds,
+    machine: endWatch(cpuSeconds.servers + cpuSeconds.benchProcess),
   };
 };

@@ -1,0 +1,105 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpuSeconds } from '../process-stats';
+import { startLocalTopology, type Target } from '../topology';
+import { systemContender } from './contenders';
+import { formatSelfTimes, monotonicUs, readCpuProfile, type Window } from './cpuprofile';
+import { commandsByClient, commandStats, startScratchRedis, statsDelta } from './redis-counts';
+import { runStep, type StepReport } from './run-step';
+
+// `pnpm --dir packages/loadtest profile`: this system alone (2 gateways + 2 workers, clients straight to the
+// gateways) on a scratch redis-server, gateways and workers CPU-profiled (cpu-profile-preload.mjs). Prints the
+// top self-time functions of each during the measured step, Redis commands per delivered token
+// (INFO commandstats delta) and, from a smaller MONITOR run, which connection sent them.
+
+const { values } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '200' },
+    'monitor-streams': { type: 'string', default: '50' },
+    tps: { type: 'string', default: '30' },
+    'answer-tokens': { type: 'string', default: '120' },
+    /** Skip the CPU profiles (they cost the services some CPU): only CPU seconds and Redis counts. */
+    'no-cpu-prof': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(tmpdir(), `aurawell-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`) },
+  },
+});
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const brief = (s: StepReport) =>
+  `${s.streams} streams: ${s.correctness.exact}/${s.correctness.chats} exact, added p50 ${s.latenciesMs.added_latency?.p50.toFixed(1)} / p99 ${s.latenciesMs.added_latency?.p99.toFixed(1)} ms, server CPU ${s.cpuSeconds.servers.toFixed(2)} s`;
+
+/** Commands per delivered token, overall and for the generation store's script. */
+const perToken = (delta: [string, number][], tokens: number): string[] =>
+  delta.slice(0, 20).map(([cmd, n]) => `  ${cmd.padEnd(28)} ${String(n).padStart(8)}  ${(n / tokens).toFixed(3)} per token`);
+
+/** CPU seconds so far of each service process and of redis-server. */
+const processCpu = (target: Target, redisPid: number): Map<string, number> =>
+  new Map([...target.processes.map((p): [string, number] => [p.name, cpuSeconds(p.pid ?? 0)]), ['redis-server', cpuSeconds(redisPid)]]);
+
+const cpuDelta = (a: Map<string, number>, b: Map<string, number>): string =>
+  [...b].map(([name, s]) => `${name} ${(s - (a.get(name) ?? 0)).toFixed(2)}`).join(', ');
+
+const main = async (): Promise<void> => {
+  const out = String(values.out);
+  mkdirSync(out, { recursive: true });
+  const redis = await startScratchRedis();
+  process.env.REDIS_URL = redis.url;
+  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+  // Every service of the topology (and the seed script) inherits these; only gateways and workers are read.
+  if (!values['no-cpu-prof']) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(__dirname, 'cpu-profile-preload.mjs')).href}`.trim();
+  process.env.AURAWELL_CPU_PROF_DIR = out;
+  const answerTokens = Number(values['answer-tokens']);
+  const target: Target = await startLocalTopology({ gateways: 2, workers: 2, tokensPerSecond: Number(values.tps), firstTokenDelayMs: 200, answerTokens });
+  delete process.env.NODE_OPTIONS;
+  delete process.env.AURAWELL_CPU_PROF_DIR;
+  const contender = systemContender(target, 120_000);
+  const lines: string[] = [];
+  const say = (line: string) => (log(line), lines.push(line));
+  let window: Window = { fromUs: 0, toUs: 0 };
+  const pids = new Map(target.processes.map((p) => [p.pid, p.name]));
+  try {
+    const step = async (streams: number, tag: string) => {
+      target.sim!.clearTranscripts();
+      await sleep(1500);
+      return runStep(streams, `prof_${tag}${streams}`, contender.runUser, contender.serverCpu);
+    };
+    say(`warm-up: ${brief(await step(100, 'w'))}`);
+    const before = await commandStats(redis.url);
+    const cpuBefore = processCpu(target, redis.pid);
+    const fromUs = monotonicUs();
+    const measured = await step(Number(values.streams), 'm');
+    window = { fromUs, toUs: monotonicUs() };
+    say(`CPU seconds in the measured step: ${cpuDelta(cpuBefore, processCpu(target, redis.pid))}`);
+    const delta = statsDelta(before, await commandStats(redis.url));
+    const tokens = measured.correctness.exact * answerTokens;
+    say(`measured: ${brief(measured)}`);
+    say(`redis commands during the measured step (${tokens} tokens delivered):`);
+    for (const l of perToken(delta, tokens)) say(l);
+    const mStreams = Number(values['monitor-streams']);
+    const byClient = await commandsByClient(redis.url, async () => void (await step(mStreams, 'mon')));
+    say(`by connection, MONITOR run of ${mStreams} streams (${mStreams * answerTokens} tokens):`);
+    for (const l of perToken([...byClient].sort((a, b) => b[1] - a[1]), mStreams * answerTokens)) say(l);
+  } finally {
+    await target.stop();
+    await redis.stop();
+  }
+  for (const file of readdirSync(out).filter((f) => f.endsWith('.cpuprofile'))) {
+    const pid = Number(file.split('.')[3]);
+    const name = pids.get(pid);
+    if (name && /gateway|worker/.test(name)) say(`\n${formatSelfTimes(`${name} (${file})`, readCpuProfile(join(out, file)), 25, window)}`);
+  }
+  writeFileSync(join(out, 'summary.txt'), `${lines.join('\n')}\n`);
+  writeFileSync(join(out, 'window.json'), JSON.stringify(window));
+  log(`\nprofiles and summary.txt in ${out}`);
+  process.exit(0);
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`profile failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
