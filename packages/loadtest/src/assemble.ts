@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { ServiceProcess } from '@aurawell/devstack';
 import type { Aggregator, SeriesPoint } from './aggregator';
 import type { LoadOptions } from './args';
@@ -38,6 +38,8 @@ export type RunFacts = {
   agg: Aggregator;
   result: ScenarioResult;
   started: number;
+  /** The machine's 1-minute load average when the run started (other work on the same cores shows here). */
+  loadAtStart: number;
   fdLimit: FdLimits | null;
   cpuBefore: Map<number, number>;
   harnessCpu: NodeJS.CpuUsage;
@@ -56,7 +58,14 @@ export const assembleReport = (f: RunFacts): Report => {
     scenario: o.scenario,
     options: recordedOptions(o),
     target: f.fleet.description,
-    machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, fdLimit: f.fdLimit, clientProcesses: o.procs },
+    machine: {
+      cpus: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.versions.node,
+      fdLimit: f.fdLimit,
+      clientProcesses: o.procs,
+      loadAverage: { start: f.loadAtStart, end: loadavg()[0] ?? 0 },
+    },
     startedAt: new Date(f.started).toISOString(),
     durationSeconds: (Date.now() - f.started) / 1000,
     outcomes: withPrefix(agg.counters, 'outcome:'),

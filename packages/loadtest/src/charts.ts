@@ -16,12 +16,12 @@ export const niceCeil = (v: number): number => {
 const path = (points: [number, number][], x: (v: number) => number, y: (v: number) => number): string =>
   points.map(([a, b], i) => `${i === 0 ? 'M' : 'L'}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' ');
 
-/** A self-contained SVG line chart (no script): axes with the top value and the run's length, a legend. */
-export const lineChart = (title: string, unit: string, lines: Line[]): string => {
+/** A self-contained SVG line chart (no script): axes with the top value and the run's length (`span` s, so charts of one run line up), a legend. */
+export const lineChart = (title: string, unit: string, lines: Line[], span = 0): string => {
   const drawn = lines.filter((l) => l.points.length > 0);
   if (drawn.length === 0) return '';
   const all = drawn.flatMap((l) => l.points);
-  const xMax = Math.max(1, ...all.map(([t]) => t));
+  const xMax = Math.max(1, span, ...all.map(([t]) => t));
   const yMax = niceCeil(Math.max(...all.map(([, v]) => v)));
   const x = (t: number) => PAD.left + (t / xMax) * (W - PAD.left - PAD.right);
   const y = (v: number) => H - PAD.bottom - (v / yMax) * (H - PAD.top - PAD.bottom);

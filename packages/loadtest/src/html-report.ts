@@ -22,15 +22,23 @@ const bars = (r: Report): string => {
   return `<svg width="980" height="${40 + entries.length * 40}" role="img" aria-label="latency percentiles" font-family="system-ui, sans-serif">${body}</svg>`;
 };
 
+/** The run's length in the series (every chart spans it, so they line up). */
+const span = (r: Report): number => r.series.at(-1)?.t ?? 0;
+
 /** One chart per measure: its p50 and p99 in each second of the run. */
 const latencyCharts = (r: Report): string =>
   Object.keys(r.latenciesMs)
     .map((name) => {
       const points = (p: 'p50' | 'p99'): [number, number][] => r.series.flatMap((s) => (s.latencyMs[name] ? [[s.t, s.latencyMs[name][p]] as [number, number]] : []));
-      return lineChart(`${name}: p50 and p99 per second`, 'ms', [
-        { name: 'p50', color: PALETTE[0]!, points: points('p50') },
-        { name: 'p99', color: PALETTE[1]!, points: points('p99') },
-      ]);
+      return lineChart(
+        `${name}: p50 and p99 per second`,
+        'ms',
+        [
+          { name: 'p50', color: PALETTE[0]!, points: points('p50') },
+          { name: 'p99', color: PALETTE[1]!, points: points('p99') },
+        ],
+        span(r),
+      );
     })
     .join('\n');
 
@@ -45,16 +53,16 @@ const seriesLine = (r: Report, name: string, color: string, pick: (s: Report['se
 
 /** The self-contained page: summary, charts over time, final percentiles. No scripts, no network. */
 export const reportHtml = (r: Report): string => `<!doctype html><html lang="en"><meta charset="utf-8"><title>AuraWell load test: ${esc(r.scenario)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}pre{overflow-x:auto;background:#f6f6f6;padding:1em}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}pre{overflow-x:auto;background:#f6f6f6;padding:1em}code{word-break:break-all}</style>
 <body>
 <h1>${esc(r.scenario)} — ${esc(r.startedAt)}</h1>
 <p>${esc(r.target)}; ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${esc(r.machine.node)}; ${r.machine.clientProcesses} client process(es); ${r.durationSeconds.toFixed(1)} s</p>
 <p>options <code>${esc(JSON.stringify(r.options))}</code></p>
 <h2>Summary</h2><pre>${esc(summaryTable(r))}</pre>
 <h2>Connections</h2>
-${lineChart('open connections', '', [seriesLine(r, 'open', PALETTE[2]!, (s) => s.open)])}
+${lineChart('open connections', '', [seriesLine(r, 'open', PALETTE[2]!, (s) => s.open)], span(r))}
 <h2>Gateway memory</h2>
-${lineChart('gateways (sum): RSS and heap in use', 'MiB', [seriesLine(r, 'RSS', PALETTE[3]!, (s) => s.gatewayRssMiB), seriesLine(r, 'heap used', PALETTE[4]!, (s) => s.gatewayHeapMiB)]) || '<p>not measured (no gateway metrics reachable)</p>'}
+${lineChart('gateways (sum): RSS and heap in use', 'MiB', [seriesLine(r, 'RSS', PALETTE[3]!, (s) => s.gatewayRssMiB), seriesLine(r, 'heap used', PALETTE[4]!, (s) => s.gatewayHeapMiB)], span(r)) || '<p>not measured (no gateway metrics reachable)</p>'}
 <h2>Latency percentiles over time</h2>
 ${latencyCharts(r)}
 <h2>Latency percentiles, whole run</h2>

@@ -13,7 +13,15 @@ export type Report = {
   options: Record<string, unknown>;
   /** What was loaded (local topology and its edge, or the URL). */
   target: string;
-  machine: { cpus: number; memoryGiB: number; node: string; fdLimit: { soft: number; hard: number } | null; clientProcesses: number };
+  machine: {
+    cpus: number;
+    memoryGiB: number;
+    node: string;
+    fdLimit: { soft: number; hard: number } | null;
+    clientProcesses: number;
+    /** 1-minute load average at the start and the end of the run. */
+    loadAverage: { start: number; end: number };
+  };
   startedAt: string;
   durationSeconds: number;
   outcomes: Record<string, number>;
@@ -80,6 +88,7 @@ export const summaryTable = (r: Report): string =>
     ...memoryLines(r.memory),
     `redis per token: ${r.redisPerToken === null ? 'n/a' : `${r.redisPerToken.roundTrips.toFixed(2)} script round trips, ${r.redisPerToken.commands.toFixed(1)} commands executed`}`,
     `gateway RSS per connection: ${r.gatewayRssPerConnectionKiB === null ? 'n/a' : `${r.gatewayRssPerConnectionKiB.toFixed(1)} KiB`}`,
+    `machine: ${r.machine.cpus} cores, load average ${r.machine.loadAverage.start.toFixed(1)} at the start, ${r.machine.loadAverage.end.toFixed(1)} at the end`,
     ...r.processes.map((p) => `${p.name}: cpu ${p.cpuSeconds.toFixed(1)} s${p.rssMiB === null ? '' : `, rss ${p.rssMiB.toFixed(0)} MiB`}`),
     ...r.failures.map((f) => `FAILED ${f}`),
   ].join('\n');

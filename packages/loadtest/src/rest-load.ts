@@ -15,7 +15,9 @@ const get = async (httpBase: string, route: string, token: string, rec: Recorder
     rec.get(restMeasure(route)).record(now() - started);
     count(`rest:${route}:${res.status}`);
   } catch (err) {
-    count(`rest:${route}:error:${(err as Error).message}`);
+    // fetch's own message is "fetch failed"; the cause names what happened (ECONNRESET, UND_ERR_SOCKET, …).
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    count(`rest:${route}:error:${e.cause?.code ?? e.cause?.message ?? e.message}`);
   }
 };
 

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { nginxInstalled } from '@aurawell/devstack';
 import { Aggregator, type SeriesPoint } from './aggregator';
 import type { LoadOptions } from './args';
@@ -71,6 +72,7 @@ const startSampler = (agg: Aggregator, fleet: Fleet, o: LoadOptions, log: Log): 
 /** Runs the scenario on an open fleet: credentials, client processes, the parent's part, the report. */
 const loadFleet = async (o: LoadOptions, fleet: Fleet, fdLimit: FdLimits | null, log: Log): Promise<Report> => {
   const started = Date.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const users = await fleet.credentials(o.clients, o.perUser);
   const restTokens = o.scenario === 'mixed' ? await loginAll(fleet.httpBase, o.restLogin) : [];
   const cpuBefore = cpuSnapshot(fleet.processes);
@@ -91,7 +93,7 @@ const loadFleet = async (o: LoadOptions, fleet: Fleet, fdLimit: FdLimits | null,
   agg.sample(await gatewaysMemory(fleet.gatewayMetrics));
   const after = fleet.redisUrl && before ? await redisCommandCounts(fleet.redisUrl) : null;
   const redis = before && after ? { before, after } : null;
-  return assembleReport({ o, fleet, agg, result, started, fdLimit, cpuBefore, harnessCpu: process.cpuUsage(harnessCpu), redis });
+  return assembleReport({ o, fleet, agg, result, started, loadAtStart, fdLimit, cpuBefore, harnessCpu: process.cpuUsage(harnessCpu), redis });
 };
 
 /** A whole run: the fleet up (or reached), the scenario, the fleet down; the report. */
