@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '@aurawell/devstack';
 import { parseLoadArgs, UsageError } from './args';
-import { fdLimits, fdsNeeded, reexecWithLimit, shouldRaise } from './fd-limit';
+import { fdLimits, fdsNeeded, RAISED_ENV, reexecWithLimit, shouldRaise } from './fd-limit';
 import { helpText } from './flags';
 import { writeReport } from './html-report';
 import { summaryTable } from './report';
@@ -18,9 +18,10 @@ const main = async (): Promise<number> => {
   const o = parseLoadArgs(process.argv.slice(2));
   if (o === null) return (log(helpText()), 0);
   const limits = fdLimits();
-  if (limits && shouldRaise(limits, process.env)) return reexecWithLimit(limits.hard);
   const need = fdsNeeded(o.clients, o.procs === 1, o.url === null && resolveEdge(o, false) === 'dev');
-  log(`file descriptors: soft ${limits?.soft ?? '?'}, hard ${limits?.hard ?? '?'}${limits && limits.soft < need ? ` (this run may need about ${need}: use --procs or --edge none)` : ''}`);
+  if (limits && shouldRaise(limits, need, process.env)) return reexecWithLimit(limits, need);
+  const raised = process.env[RAISED_ENV] === undefined ? '' : ` (was ${process.env[RAISED_ENV]} before re-executing with ulimit -n)`;
+  log(`file descriptors: soft ${limits?.soft ?? '?'}, hard ${limits?.hard ?? '?'}${raised}${limits && limits.soft < need ? `; this run may need about ${need}: use --procs or --edge none` : ''}`);
   const report = await runLoad(o, limits, log);
   log(`\n${summaryTable(report)}\n`);
   const files = writeReport(o.out ?? join(REPO_ROOT, 'loadtest-results'), `${report.scenario}-${report.startedAt.replace(/[:.]/g, '-')}`, report);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 export type FdLimits = { soft: number; hard: number };
 
-/** Set in the re-executed process, so it never re-executes again. */
+/** Set in the re-executed process (to the soft limit it started with), so it never re-executes again. */
 export const RAISED_ENV = 'AW_LOADTEST_FD_RAISED';
 /** What `ulimit -n` is given when the hard limit is "unlimited" (Linux's nr_open default). */
 const UNLIMITED = 1_048_576;
@@ -25,24 +25,27 @@ export const fdLimits = (): FdLimits | null => {
   }
 };
 
-/** Whether to re-execute with a higher soft limit: it is below the hard one and this is not the re-executed process. */
-export const shouldRaise = (limits: FdLimits, env: NodeJS.ProcessEnv): boolean => limits.soft < limits.hard && env[RAISED_ENV] !== '1';
+/** Whether to re-execute for more descriptors: the run needs more than the soft limit, and this is not the re-executed process. */
+export const shouldRaise = (limits: FdLimits, need: number, env: NodeJS.ProcessEnv): boolean => limits.soft < need && env[RAISED_ENV] === undefined;
 
 /**
- * Node cannot call setrlimit: the harness runs itself again through `sh -c 'ulimit -n <hard>;
- * exec …'` (same node, flags and arguments), so it and every process it starts (services, client
- * processes) may hold as many sockets as the hard limit allows. Resolves with the child's exit code.
+ * Node cannot call setrlimit (it only lifts its own soft limit to the hard one at start, which is
+ * why the soft limit read here is usually the hard one already): the harness runs itself again
+ * through `sh -c 'ulimit -n <want> || ulimit -n <hard>; exec …'` (same node, flags and arguments).
+ * Raising the hard limit works where the user may (CAP_SYS_RESOURCE); otherwise the soft limit
+ * goes up to the hard one. The services and client processes it starts inherit the limit.
+ * Resolves with the child's exit code.
  */
-export const reexecWithLimit = (hard: number): Promise<number> =>
+export const reexecWithLimit = (limits: FdLimits, want: number): Promise<number> =>
   new Promise((resolve) => {
     const args = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-    const child = spawn('/bin/sh', ['-c', 'ulimit -n "$1" && shift && exec "$@"', 'sh', String(hard), ...args], {
+    const script = 'ulimit -n "$1" 2>/dev/null || ulimit -n "$2" 2>/dev/null; shift 2; exec "$@"';
+    const child = spawn('/bin/sh', ['-c', script, 'sh', String(Math.max(want, limits.hard)), String(limits.hard), ...args], {
       stdio: 'inherit',
-      env: { ...process.env, [RAISED_ENV]: '1' },
+      env: { ...process.env, [RAISED_ENV]: String(limits.soft) },
     });
     // Ctrl-C reaches the child through the terminal's process group; this one only waits for it.
-    const ignore = () => undefined;
-    process.on('SIGINT', ignore);
+    process.on('SIGINT', () => undefined);
     process.on('SIGTERM', () => child.kill('SIGTERM'));
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
