@@ -115,3 +115,12 @@ export const ownsPlan = async (db: Queryable, userId: string, planId: string): P
   const { rowCount } = await db.query('SELECT 1 FROM health_plans WHERE id = $1 AND user_id = $2', [planId, userId]);
   return (rowCount ?? 0) > 0;
 };
+
+/** Enabled reminders in id order, a page at a time (for re-scheduling them all). */
+export const enabledReminders = async (db: Queryable, afterId: string | null, limit: number): Promise<Reminder[]> => {
+  const { rows } = await db.query<ReminderRow>(
+    'SELECT * FROM reminders WHERE enabled AND ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2',
+    [afterId, limit],
+  );
+  return rows.map(toReminder);
+};

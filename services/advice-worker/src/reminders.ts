@@ -11,6 +11,7 @@ import {
   type Redis,
   type ReminderQueue,
 } from '@aurawell/platform';
+import { reconcileReminders } from './reminder-reconcile';
 import { reminderText, type ReminderTextDeps } from './reminder-text';
 
 export type ReminderOutcome = 'delivered' | 'republished' | 'stale' | 'gone';
@@ -64,7 +65,11 @@ export const createReminderConsumer = (blocking: Redis, deps: ReminderDeps, conc
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'reminder worker error'));
   worker.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reminder occurrence failed'));
   return {
-    start: () => void worker.run(),
+    start: () => {
+      void worker.run();
+      // Whatever the queue lost (Redis without persistence, a failed commit) is put back once.
+      reconcileReminders(deps).catch((err: Error) => deps.logger.warn({ err: err.message }, 'reminder reconciliation failed'));
+    },
     stop: () => worker.close(),
   };
 };
