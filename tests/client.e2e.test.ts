@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { freePort } from '@aurawell/devstack';
-import { createAuraWellClient, type AuraWellClient, type ClientOptions, type ConnectionState, type Generation, type WebSocketConstructor } from '@aurawell/client';
+import { createAuraWellClient, type AuraWellClient, type ClientOptions, type ConnectionState, type Generation, type RemoteGeneration, type WebSocketConstructor } from '@aurawell/client';
+import type { ReminderFrame, RemindersReadFrame } from '@aurawell/protocol';
 import { startTestSystem, type TestSystem } from './support/system';
 
 // The SDK (packages/client) against the real system: two gateways behind the edge, the api, a
@@ -11,7 +12,9 @@ let sys: TestSystem;
 const clients: AuraWellClient[] = [];
 
 beforeAll(async () => {
-  sys = await startTestSystem({ gateways: 2 });
+  // Four connections per user: when gateway 0 dies, its two connections of one user still count
+  // (until its liveness key lapses) while both devices reconnect.
+  sys = await startTestSystem({ gateways: 2, serviceEnv: { 'ws-gateway': { MAX_CONNECTIONS_PER_USER: '4' } } });
 }, 120000);
 
 afterAll(async () => {
@@ -161,10 +164,92 @@ test('SSE fallback when the WebSocket never connects: exact text, and a dropped 
   expect(posts[1]!.lastEventId).toMatch(new RegExp(`^${gen.messageId}:\\d+$`));
 }, 60000);
 
+/** The next event of this kind that passes `pick`. */
+const nextEvent = <T>(subscribe: (listener: (v: T) => void) => () => void, pick: (v: T) => boolean = () => true, timeoutMs = 20000) =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => (off(), reject(new Error('event never came'))), timeoutMs);
+    const off = subscribe((v) => pick(v) && (clearTimeout(timer), off(), resolve(v)));
+  });
+
+/** Resolves with the next remote generation, its text watched from its first frame. */
+const nextRemote = (client: AuraWellClient) =>
+  nextEvent<{ remote: RemoteGeneration; seen: string[] }>((l) => client.on('remote_generation', (remote) => l({ remote, seen: watchText(remote.generation) })));
+
+test('two devices of one user: the question asked on one is followed on the other as a remote generation, exactly', async () => {
+  const { client: phone } = await open('user_001', { deviceId: 'sdk-phone-0001' });
+  const { client: laptop, constructed } = await open('user_001', { deviceId: 'sdk-laptop-0001' });
+  await Promise.all([untilState(phone, 'open'), untilState(laptop, 'open')]);
+  expect(constructed[0]).toMatch(/&device_id=sdk-laptop-0001$/);
+  const ownRemotes: RemoteGeneration[] = [];
+  phone.on('remote_generation', (r) => ownRemotes.push(r));
+  const followed = nextRemote(laptop);
+  const message = `SDK 另一台设备 [[sim:tps=60]] ${randomUUID()}`;
+  const gen = phone.healthChat(message);
+  const { remote, seen } = await followed;
+  expect(remote).toMatchObject({ message, kind: 'health', source: 'user_message', activeMemberId: null });
+  const [own, theirs] = await Promise.all([gen.ended, remote.generation.ended]);
+  expect(theirs.state).toBe('done');
+  expect(theirs.text).toBe(simulatorText(message));
+  expect(own.text).toBe(theirs.text);
+  expect(remote.generation.messageId).toBe(gen.messageId);
+  expect(remote.conversationId).toBe(own.done?.conversation_id);
+  expectContinuous(seen, theirs.text);
+  expect(ownRemotes).toEqual([]); // the asking device is not told of its own question
+  phone.close();
+  laptop.close();
+});
+
+test('a device that connects mid-answer and syncs follows the running answer from the start, exactly', async () => {
+  const { client: phone } = await open('sdk_sync');
+  const message = `SDK 同步 [[sim:tps=25]] ${randomUUID()}`;
+  const gen = phone.healthChat(message);
+  await new Promise<void>((resolve) => gen.once('text', () => resolve()));
+  const { client: late } = await open('sdk_sync');
+  await untilState(late, 'open');
+  const followed = nextRemote(late);
+  const synced = await late.sync();
+  expect(synced.running.map((r) => r.message_id)).toContain(gen.messageId);
+  const { remote, seen } = await followed;
+  expect(remote.source).toBe('sync');
+  const theirs = await remote.generation.ended;
+  expect(theirs.text).toBe(simulatorText(message));
+  expect(theirs.text).toBe((await gen.ended).text);
+  expectContinuous(seen, theirs.text);
+  phone.close();
+  late.close();
+}, 60000);
+
+test('a reminder created over REST reaches the devices; acknowledging it on one hides it on the other', async () => {
+  const [{ client: a }, { client: b }] = [await open('user_002', { deviceId: 'sdk-rem-a-0001' }), await open('user_002', { deviceId: 'sdk-rem-b-0001' })];
+  await Promise.all([untilState(a, 'open'), untilState(b, 'open')]);
+  const message = `SDK 提醒 ${randomUUID()}`;
+  const onA = nextEvent<ReminderFrame>((l) => a.on('reminder', l), (f) => f.message === message);
+  const onB = nextEvent<ReminderFrame>((l) => b.on('reminder', l), (f) => f.message === message);
+  const res = await fetch(`${sys.stack.edgeUrl}/api/v1/reminders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await sys.tokens.issue('user_002')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: '喝水', message, schedule: { type: 'once', run_at: new Date(Date.now() + 2000).toISOString() } }),
+  });
+  expect(res.status).toBe(200);
+  const [reminder, onOther] = await Promise.all([onA, onB]);
+  expect(reminder).toMatchObject({ title: '喝水', on_connect: false, user_id: 'user_002' });
+  expect(onOther.delivery_id).toBe(reminder.delivery_id);
+  const readOnB = nextEvent<RemindersReadFrame>((l) => b.on('reminders_read', l), (f) => f.delivery_ids.includes(reminder.delivery_id));
+  expect(await a.acknowledge([reminder.delivery_id])).toEqual([reminder.delivery_id]);
+  await readOnB;
+  expect(await a.acknowledge([reminder.delivery_id])).toEqual([]); // read already
+  expect((await b.sync()).unread_reminders).toBe(0);
+  a.close();
+  b.close();
+}, 60000);
+
 // Last: it leaves gateway 0 dead.
-test('gateway 0 killed mid-answer: the client fails over to the next URL, resumes and ends with the exact text', async () => {
-  const { client, states } = await open('sdk_failover', { wsUrl: [wsOf(sys.stack.gatewayUrls[0]!), wsOf(sys.stack.gatewayUrls[1]!)] });
-  await untilState(client, 'open');
+test('gateway 0 killed mid-answer: the client fails over to the next URL, resumes and ends with the exact text; so does another device following it', async () => {
+  const wsUrl = [wsOf(sys.stack.gatewayUrls[0]!), wsOf(sys.stack.gatewayUrls[1]!)];
+  const { client, states } = await open('sdk_failover', { wsUrl });
+  const { client: other, states: otherStates } = await open('sdk_failover', { wsUrl });
+  await Promise.all([untilState(client, 'open'), untilState(other, 'open')]);
+  const followed = nextRemote(other);
   const message = `SDK 网关故障 [[sim:tps=30]] ${randomUUID()}`;
   const gen = client.healthChat(message);
   const seen = watchText(gen);
@@ -178,4 +263,8 @@ test('gateway 0 killed mid-answer: the client fails over to the next URL, resume
   expect(result.done?.full_response).toBe(result.text);
   expectContinuous(seen, result.text);
   expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+  const { remote, seen: otherSeen } = await followed;
+  expect((await remote.generation.ended).text).toBe(result.text);
+  expectContinuous(otherSeen, result.text);
+  expect(otherStates).toEqual(['connecting', 'open', 'reconnecting', 'open']);
 }, 60000);

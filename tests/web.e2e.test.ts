@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { freePort, REPO_ROOT } from '@aurawell/devstack';
+import { endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
 
 // The web page (packages/web, served by the api at /app) in a real browser: Debian's Chromium,
@@ -55,6 +56,7 @@ beforeAll(async () => {
 }, 180000);
 
 afterAll(async () => {
+  SdkUser.closeAll();
   await context?.close();
   await sys?.stop();
   if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
@@ -147,6 +149,58 @@ test('Stop cancels the streaming answer', async () => {
   await shot('03-cancelled');
   expect(await page.locator(`${lastAnswer} .status`).textContent()).toBe('已取消');
   expect(await page.getByRole('button', { name: '发送' }).isEnabled()).toBe(true);
+});
+
+/** A call of the api as `user_001` (the page's user), from Node. */
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${sys.stack.edgeUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await sys.tokens.issue('user_001')}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { data: Record<string, unknown> }).data;
+};
+
+test('a reminder due in two seconds appears on the page; 知道了 marks it read and it is gone', async () => {
+  const message = `网页 提醒 该喝水了 ${randomUUID()}`;
+  await api('POST', '/api/v1/reminders', { title: '喝水', message, schedule: { type: 'once', run_at: new Date(Date.now() + 2000).toISOString() } });
+  const card = page.locator('#reminders .reminder', { hasText: message });
+  await card.waitFor({ timeout: 20000 });
+  expect(await page.locator('#reminders').getAttribute('role')).toBe('status');
+  expect(await page.locator('#reminders').getAttribute('aria-live')).toBe('polite');
+  expect(await page.locator('#unread').textContent()).toBe('未读提醒 1 条');
+  await shot('06-reminder');
+  await card.getByRole('button', { name: '知道了' }).click();
+  await card.waitFor({ state: 'detached', timeout: 10000 });
+  expect(await page.locator('#unread').isHidden()).toBe(true);
+  const unread = (await api('GET', '/api/v1/reminders/deliveries?unread_only=true')) as { deliveries: { message: string }[] };
+  expect(unread.deliveries.map((d) => d.message)).not.toContain(message);
+  // The page's device id is kept across reloads (a reminder reaches this browser once).
+  expect(await page.evaluate(() => localStorage.getItem('aurawell.device_id'))).toMatch(/^web-[0-9a-f]{24}$/);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a question asked on another device appears in the thread with its streamed answer, exactly the simulator’s text', async () => {
+  // No conversation open: the other device's question opens its conversation here.
+  await page.getByRole('button', { name: '新对话' }).click();
+  const phone = new SdkUser({ baseUrl: sys.stack.edgeUrl, userId: 'user_001', auth: { token: await sys.tokens.issue('user_001') }, deviceId: 'node-phone-0001' });
+  await phone.opened();
+  const message = `网页 另一台设备 [[sim:tps=40]] ${randomUUID()}`;
+  const gen = phone.client.healthChat(message);
+  await page.locator('#messages > li.user', { hasText: message }).waitFor({ timeout: 20000 });
+  await untilSomeText();
+  expect(await page.locator(lastAnswer).getAttribute('data-remote')).toBe('true');
+  await untilStatus('done');
+  await shot('07-other-device');
+  const result = await endedWithin(gen);
+  expect(result.text).toBe(simulatorText(message));
+  expect(await answerText()).toBe(simulatorText(message));
+  expect(await page.locator('#messages > li.user .who').last().textContent()).toBe('我（另一台设备）');
+  // Its conversation is now the one open here.
+  await page.locator('#conversations button[aria-current="true"]').waitFor({ timeout: 10000 });
+  phone.close();
+  expect(pageErrors).toEqual([]);
 });
 
 test('the gateway holding the page’s connection dies mid-answer: the page reconnects and the answer completes exactly', async () => {

@@ -12,6 +12,7 @@ import type {
   UserMessageFrame,
 } from '@aurawell/protocol';
 import type { Generation } from './generation';
+import type { RemoteGeneration } from './remote';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'fallback' | 'closed';
 
@@ -33,10 +34,15 @@ export type ClientEvents = {
   reminders_read: RemindersReadFrame;
   /** The user's own message, sent from another device; its answer streams as that generation's frames. */
   user_message: UserMessageFrame;
-  /** On connect: recent conversations' last turns, running generations, unread reminder count. */
+  /** The answer to `sync()`: recent conversations' last turns, running generations, unread reminder count. */
   sync: SyncFrame;
   /** A generation this client started. */
   generation: Generation;
+  /**
+   * An answer started elsewhere (another device, the REST api), now followed as a Generation with
+   * the same exact-text guarantees; listen to it in this handler to see its whole text.
+   */
+  remote_generation: RemoteGeneration;
 };
 
 export type ChatOptions = {

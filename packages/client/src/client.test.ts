@@ -1,47 +1,8 @@
 import { chatStreamFrame, statusUpdateFrame } from '@aurawell/protocol';
-import { createAuraWellClient } from './client';
-import type { WebSocketConstructor } from './socket';
-
-/** A scripted WebSocket: the test plays the server. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  private listeners: Record<string, ((ev: never) => void)[]> = {};
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  addEventListener(type: string, listener: (ev: never) => void): void {
-    (this.listeners[type] ??= []).push(listener);
-  }
-  private fire(type: string, ev: unknown): void {
-    for (const l of this.listeners[type] ?? []) (l as (ev: unknown) => void)(ev);
-  }
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  /** The server accepts: open + connection_established. */
-  accept(): void {
-    this.readyState = 1;
-    this.fire('open', {});
-    this.receive({ type: 'connection_established', status: 'connected', message: 'ok', user_id: 'u', connection_id: 'c', heartbeat_interval: 30, timestamp: '' });
-  }
-  receive(frame: unknown): void {
-    this.fire('message', { data: JSON.stringify(frame) });
-  }
-  drop(code: number, reason = ''): void {
-    this.readyState = 3;
-    this.fire('close', { code, reason });
-  }
-}
+import { FakeSocket, fakeClient, tick } from './fake-socket';
 
 const ref = { messageId: 'msg_1', conversationId: 'conv_1' };
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-const make = (fallbackAfter = 3) =>
-  createAuraWellClient({ baseUrl: 'http://aw.test', userId: 'u1', auth: { token: 't+/=' }, WebSocket: FakeSocket as unknown as WebSocketConstructor, backoff: { initialMs: 5, maxMs: 10 }, fallbackAfter });
+const make = (fallbackAfter = 3) => fakeClient({ fallbackAfter });
 
 beforeEach(() => (FakeSocket.all = []));
 
@@ -97,6 +58,21 @@ test('a gap on a live connection asks for a resume once', async () => {
   ws.receive(chatStreamFrame(ref, 6, 'D'));
   const resumes = ws.sent.filter((f) => f.type === 'resume');
   expect(resumes).toEqual([{ type: 'resume', data: { message_id: 'msg_1', last_seq: 3 } }]);
+  ws.receive(chatStreamFrame(ref, 4, 'B'));
+  expect(gen.text).toBe('ABCD');
+});
+
+test('a resume that did not close the gap is asked again only after a while', async () => {
+  const { ws, gen } = await started();
+  ws.receive(chatStreamFrame(ref, 5, 'C'));
+  const now = Date.now();
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 2500);
+  ws.receive(chatStreamFrame(ref, 6, 'D'));
+  clock.mockRestore();
+  expect(ws.sentOf('resume')).toEqual([
+    { type: 'resume', data: { message_id: 'msg_1', last_seq: 3 } },
+    { type: 'resume', data: { message_id: 'msg_1', last_seq: 3 } },
+  ]);
   ws.receive(chatStreamFrame(ref, 4, 'B'));
   expect(gen.text).toBe('ABCD');
 });

@@ -1,13 +1,12 @@
-import type { ClientFrame, ServerFrame, StatusUpdateFrame } from '@aurawell/protocol';
-import type { GenerationFrame } from './assembler';
+import type { ClientFrame, ServerFrame, StatusUpdateFrame, SyncFrame } from '@aurawell/protocol';
 import { backoffDelay } from './backoff';
 import type { ChatOptions, ClientEvents, ConnectionState } from './client-events';
 import { Emitter } from './emitter';
+import { FrameRouter } from './frame-router';
 import { Generation, type GenerationError } from './generation';
-import { fetchTicket, resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
+import { resolveOptions, socketUrlFor, type ClientOptions, type ResolvedOptions } from './options';
 import { OPEN, frameText, type WebSocketLike } from './socket';
 import { SseChats, type SseChatBody } from './sse-chats';
-import { chatSocketUrl, pickUrl } from './urls';
 
 /** Close codes after which reconnecting cannot help: the same credentials or limit would be refused again. */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4029]);
@@ -15,7 +14,9 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4029]);
 const newRequestId = (): string =>
   typeof globalThis.crypto?.randomUUID === 'function' ? globalThis.crypto.randomUUID() : `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
-type Pending = { resolve: (f: StatusUpdateFrame) => void; reject: (e: Error) => void };
+/** At most this many delivery ids per `acknowledge` frame (the protocol's limit). */
+const ACK_BATCH = 100;
+
 type Queued = { frame: ClientFrame; gen?: Generation; sse?: SseChatBody };
 
 /**
@@ -32,12 +33,12 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sse: SseChats | null = null;
   private outbox: Queued[] = [];
-  /** Chats sent on the current socket whose `sending` (and so message id) has not come yet. */
-  private readonly unacknowledged = new Map<string, Generation>();
-  private readonly byMessage = new Map<string, Generation>();
-  private readonly pending = new Map<string, Pending>();
-  /** The last_seq of the last resume sent per message id, so a gap asks once, not per frame. */
-  private readonly resumed = new Map<string, number>();
+  private readonly router = new FrameRouter({
+    sendResume: (messageId, lastSeq) => this.socket?.send(JSON.stringify({ type: 'resume', data: { message_id: messageId, last_seq: lastSeq } })),
+    isOpen: () => this.state === 'open',
+    cancel: (gen) => this.cancel(gen),
+    announce: (remote) => this.emit('remote_generation', remote),
+  });
 
   constructor(options: ClientOptions) {
     super();
@@ -56,7 +57,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   /** Stops a generation (by handle or message id); it ends with `cancelled`. */
   cancel(target: Generation | string): void {
-    const gen = typeof target === 'string' ? this.byMessage.get(target) : target;
+    const gen = typeof target === 'string' ? this.router.byMessage.get(target) : target;
     if (this.state === 'fallback' && gen) return this.sse?.cancel(gen);
     const messageId = typeof target === 'string' ? target : target.messageId;
     if (messageId === null) {
@@ -69,12 +70,33 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   /** The session (`status_update` `done` with `data.session`). */
   getStatus(): Promise<StatusUpdateFrame> {
-    return this.request({ type: 'get_status' });
+    return this.request({ type: 'get_status' }) as Promise<StatusUpdateFrame>;
   }
 
   /** Sets the active family member for later chats; rejects with FAMILY_ACCESS_DENIED when not allowed. */
   switchMember(targetMemberId: string): Promise<StatusUpdateFrame> {
-    return this.request({ type: 'switch_member', data: { target_member_id: targetMemberId } });
+    return this.request({ type: 'switch_member', data: { target_member_id: targetMemberId } }) as Promise<StatusUpdateFrame>;
+  }
+
+  /**
+   * Marks reminder deliveries read on every device of the user (each gets `reminders_read`);
+   * resolves with the ids that were unread until now.
+   */
+  async acknowledge(deliveryIds: readonly string[]): Promise<string[]> {
+    const batches: string[][] = [];
+    for (let i = 0; i < deliveryIds.length; i += ACK_BATCH) batches.push(deliveryIds.slice(i, i + ACK_BATCH));
+    const replies = await Promise.all(batches.map((ids) => this.request({ type: 'acknowledge', data: { delivery_ids: ids } })));
+    return replies.flatMap((r) => ((r as StatusUpdateFrame).data?.delivery_ids as string[] | undefined) ?? []);
+  }
+
+  /**
+   * What happened while this device was away: the recent conversations' turns (after `since` only,
+   * when given), the generations still running — which the client then follows, each announced
+   * as `remote_generation` — and the number of unread reminders. Call it on every `open`.
+   */
+  sync(since?: string | Date): Promise<SyncFrame> {
+    const after = since instanceof Date ? since.toISOString() : since;
+    return this.request({ type: 'sync', ...(after === undefined ? {} : { data: { since: after } }) }) as Promise<SyncFrame>;
   }
 
   /** Closes for good; unfinished generations end with `CONNECTION_CLOSED`. */
@@ -88,7 +110,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     const extra = { conversation_id: opts.conversationId, active_member_id: opts.activeMemberId };
     const frame = { type, data: { message, ...(opts.context ? { context: opts.context } : {}) }, request_id: requestId, ...extra } as ClientFrame;
     const sse: SseChatBody = { type, message, request_id: requestId, ...(opts.context ? { context: opts.context } : {}), ...extra };
-    void gen.ended.then(() => this.unacknowledged.get(requestId) === gen && this.unacknowledged.delete(requestId));
+    void gen.ended.then(() => this.router.unacknowledged.get(requestId) === gen && this.router.unacknowledged.delete(requestId));
     this.emit('generation', gen);
     if (this.state === 'closed') gen.fail({ code: 'CONNECTION_CLOSED', message: 'the client is closed' });
     else if (this.state === 'fallback') this.startSse(gen, sse);
@@ -96,13 +118,12 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     return gen;
   }
 
-  private request(frame: ClientFrame & { request_id?: string }): Promise<StatusUpdateFrame> {
+  private request(frame: ClientFrame): Promise<ServerFrame> {
     if (this.state === 'fallback' || this.state === 'closed') return Promise.reject(new Error(`${frame.type} needs the WebSocket (state ${this.state})`));
     const requestId = newRequestId();
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      this.send({ frame: { ...frame, request_id: requestId } });
-    });
+    const answer = this.router.requests.wait(requestId);
+    this.send({ frame: { ...frame, request_id: requestId } });
+    return answer;
   }
 
   /** Sends now when open, else after the next `connection_established`. */
@@ -113,7 +134,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   private transmit(item: Queued): void {
     this.socket?.send(JSON.stringify(item.frame));
-    if (item.gen) this.unacknowledged.set(item.gen.requestId, item.gen);
+    if (item.gen) this.router.unacknowledged.set(item.gen.requestId, item.gen);
   }
 
   private setState(state: ConnectionState): void {
@@ -122,22 +143,11 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     this.emit('state', state);
   }
 
-  private async socketUrl(attempt: number): Promise<string> {
-    const origin = pickUrl(this.opts.wsUrl, attempt);
-    const { auth, httpOrigin, fetch: fetchFn } = this.opts;
-    if ('ticket' in auth) return chatSocketUrl(origin, this.opts.userId, { ticket: await auth.ticket() });
-    if (auth.useTicket) {
-      if (!fetchFn) throw new Error('useTicket needs fetch');
-      return chatSocketUrl(origin, this.opts.userId, { ticket: await fetchTicket(httpOrigin, auth.token, fetchFn) });
-    }
-    return chatSocketUrl(origin, this.opts.userId, { token: auth.token });
-  }
-
   private async connect(): Promise<void> {
     const attempt = this.attempt++;
     let url: string;
     try {
-      url = await this.socketUrl(attempt);
+      url = await socketUrlFor(this.opts, attempt);
     } catch {
       return this.onSocketGone(1006, 'could not get credentials', false);
     }
@@ -171,29 +181,15 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     this.everOpened = true;
     this.failures = 0;
     this.setState('open');
-    this.resumed.clear();
-    // Every unfinished generation continues exactly after what this client already has.
-    for (const [messageId, gen] of this.byMessage) {
-      if (!gen.finished) this.resume(messageId, gen.lastSeq);
-    }
+    this.router.resumeAll();
     const queued = this.outbox;
     this.outbox = [];
     for (const item of queued) this.transmit(item);
   }
 
-  private resume(messageId: string, lastSeq: number): void {
-    this.resumed.set(messageId, lastSeq);
-    this.socket?.send(JSON.stringify({ type: 'resume', data: { message_id: messageId, last_seq: lastSeq } }));
-  }
-
   private onSocketGone(code: number, reason: string, established: boolean): void {
     if (this.state === 'closed') return;
-    // A chat whose `sending` never came cannot be resumed (no message id): the server may or may
-    // not have it, and sending it again could answer twice. The application decides.
-    for (const gen of this.unacknowledged.values()) gen.fail({ code: 'CONNECTION_LOST', message: 'the connection dropped before the server acknowledged the chat' });
-    this.unacknowledged.clear();
-    for (const p of this.pending.values()) p.reject(new Error(`connection closed (${code})`));
-    this.pending.clear();
+    this.router.connectionLost(code);
     if (FINAL_CLOSE_CODES.has(code)) return this.shutdown(code, reason);
     if (!established) this.failures += 1;
     const { fallbackAfter } = this.opts;
@@ -225,7 +221,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   /** Its `sending` event binds the message id by request id, as on the WebSocket. */
   private startSse(gen: Generation, body: SseChatBody): void {
-    this.unacknowledged.set(gen.requestId, gen);
+    this.router.unacknowledged.set(gen.requestId, gen);
     this.sse?.start(gen, body);
   }
 
@@ -238,65 +234,19 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     this.sse?.closeAll();
     this.setState('closed');
     const error: GenerationError = { code: 'CONNECTION_CLOSED', message: `connection closed: ${code} ${reason}` };
-    for (const gen of [...this.byMessage.values(), ...this.unacknowledged.values(), ...this.outbox.flatMap((q) => (q.gen ? [q.gen] : []))]) gen.fail(error);
-    for (const p of this.pending.values()) p.reject(new Error(error.message));
-    this.pending.clear();
+    for (const item of this.outbox) item.gen?.fail(error);
+    this.router.failAll(error);
     this.outbox = [];
     this.emit('closed', { code, reason });
   }
 
-  /** One server frame, from the WebSocket or SSE: typed events, then the generation it belongs to. */
+  /** One server frame, from the WebSocket or SSE: typed events, then the generation or request it belongs to. */
   private dispatch(frame: ServerFrame): void {
     this.emit('frame', frame);
     this.emit(frame.type, frame as never);
-    if (!isGenerationOrReply(frame)) return;
-    const requestId = frame.type === 'error' ? frame.request_id : frame.type === 'status_update' ? (frame.data?.request_id as string | undefined) : undefined;
-    if (frame.message_id) return this.toGeneration(frame, requestId);
-    if (requestId === undefined) return;
-    const waiting = this.pending.get(requestId);
-    if (waiting) {
-      this.pending.delete(requestId);
-      if (frame.type === 'error') waiting.reject(Object.assign(new Error(frame.message), { code: frame.error_code }));
-      else if (frame.type === 'status_update') waiting.resolve(frame);
-      return;
-    }
-    // A chat refused before it became a generation (TOO_MANY_GENERATIONS, VALIDATION_ERROR, RATE_LIMITED).
-    const gen = this.unacknowledged.get(requestId);
-    if (gen && frame.type === 'error') {
-      this.unacknowledged.delete(requestId);
-      gen.fail({ code: frame.error_code, message: frame.message });
-    }
+    this.router.route(frame);
   }
-
-  private toGeneration(frame: ServerFrame, requestId: string | undefined): void {
-    const messageId = (frame as GenerationFrame).message_id as string;
-    let gen = this.byMessage.get(messageId);
-    if (!gen && requestId !== undefined) {
-      // The `sending` frame names the generation of the chat with this request id.
-      gen = this.unacknowledged.get(requestId);
-      if (!gen) return;
-      this.unacknowledged.delete(requestId);
-      this.byMessage.set(messageId, gen);
-      gen.messageId = messageId;
-      if (gen.cancelRequested) this.cancel(gen);
-    }
-    if (!gen) return; // another device's generation: visible through the frame events only
-    const gap = gen.push(frame as GenerationFrame);
-    if (gen.finished) {
-      this.byMessage.delete(messageId);
-      this.resumed.delete(messageId);
-      return;
-    }
-    // Frames are missing: ask the server again from the last contiguous seq (once per position).
-    if (gap && this.state === 'open' && this.resumed.get(messageId) !== gen.lastSeq) this.resume(messageId, gen.lastSeq);
-  }
-
 }
-
-const NOT_GENERATION_FRAMES = new Set<ServerFrame['type']>(['connection_established', 'pong', 'reminder', 'reminders_read', 'user_message', 'sync']);
-
-/** A frame of a generation, or the answer to a request (`status_update` / `error`). */
-const isGenerationOrReply = (frame: ServerFrame): frame is GenerationFrame => !NOT_GENERATION_FRAMES.has(frame.type);
 
 /** Creates a client and starts connecting. */
 export const createAuraWellClient = (options: ClientOptions): AuraWellClient => new AuraWellClient(options);

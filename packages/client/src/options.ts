@@ -1,7 +1,10 @@
 import { defaultBackoff, type BackoffOptions } from './backoff';
 import type { FetchLike } from './sse-chats';
 import type { WebSocketConstructor } from './socket';
-import { pickUrl, toHttpOrigin, type UrlChoice } from './urls';
+import { chatSocketUrl, pickUrl, toHttpOrigin, type UrlChoice } from './urls';
+
+/** What the gateways accept as `?device_id=`. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
  * How the client authenticates. A token goes in the WebSocket URL (and is the SSE fallback's bearer);
@@ -28,6 +31,13 @@ export type ClientOptions = {
    * switches to SSE. 0 disables the fallback. Default 3.
    */
   fallbackAfter?: number;
+  /**
+   * This device's stable id (8–64 of A–Z a–z 0–9 _ -), sent as `device_id` on every connect: a
+   * reminder then reaches the device once, however often it reconnects. Without it every
+   * connection counts as a new device. The client stores nothing: a browser app keeps the id
+   * (e.g. in localStorage) and passes it here.
+   */
+  deviceId?: string;
 };
 
 /** The options with every default filled in. */
@@ -40,9 +50,11 @@ export type ResolvedOptions = {
   fetch: FetchLike | undefined;
   backoff: BackoffOptions;
   fallbackAfter: number;
+  deviceId: string | undefined;
 };
 
 export const resolveOptions = (opts: ClientOptions): ResolvedOptions => {
+  if (opts.deviceId !== undefined && !DEVICE_ID_PATTERN.test(opts.deviceId)) throw new Error('deviceId must be 8–64 characters of A–Z a–z 0–9 _ -');
   const g = globalThis as { WebSocket?: WebSocketConstructor; fetch?: FetchLike };
   return {
     userId: opts.userId,
@@ -54,7 +66,20 @@ export const resolveOptions = (opts: ClientOptions): ResolvedOptions => {
     fetch: opts.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined),
     backoff: { ...defaultBackoff, ...opts.backoff },
     fallbackAfter: opts.fallbackAfter ?? 3,
+    deviceId: opts.deviceId,
   };
+};
+
+/** The WebSocket URL of connect attempt `attempt`: its origin, and a token or a fresh ticket. */
+export const socketUrlFor = async (opts: ResolvedOptions, attempt: number): Promise<string> => {
+  const origin = pickUrl(opts.wsUrl, attempt);
+  const { auth, httpOrigin, fetch: fetchFn, deviceId } = opts;
+  if ('ticket' in auth) return chatSocketUrl(origin, opts.userId, { ticket: await auth.ticket() }, deviceId);
+  if (auth.useTicket) {
+    if (!fetchFn) throw new Error('useTicket needs fetch');
+    return chatSocketUrl(origin, opts.userId, { ticket: await fetchTicket(httpOrigin, auth.token, fetchFn) }, deviceId);
+  }
+  return chatSocketUrl(origin, opts.userId, { token: auth.token }, deviceId);
 };
 
 /** `POST /api/v1/ws/ticket` with the token: a one-time ticket for one WebSocket handshake. */

@@ -20,8 +20,12 @@ export const toWsOrigin = (url: string): string => trimSlash(url).replace(/^http
 /** ws(s)://host → http(s)://host; http(s) URLs are kept. */
 export const toHttpOrigin = (url: string): string => trimSlash(url).replace(/^ws(s?):\/\//i, 'http$1://');
 
-/** The chat endpoint with its credential; the credential is URL-encoded (JWTs and tickets may hold `+`, `/`). */
-export const chatSocketUrl = (origin: string, userId: string, credential: { token: string } | { ticket: string }): string => {
+/**
+ * The chat endpoint with its credential (URL-encoded: JWTs and tickets may hold `+`, `/`) and, when
+ * given, the device id that makes reminders reach this device once across its reconnects.
+ */
+export const chatSocketUrl = (origin: string, userId: string, credential: { token: string } | { ticket: string }, deviceId?: string): string => {
   const query = 'ticket' in credential ? `ticket=${encodeURIComponent(credential.ticket)}` : `token=${encodeURIComponent(credential.token)}`;
-  return `${toWsOrigin(origin)}/ws/chat/${encodeURIComponent(userId)}?${query}`;
+  const device = deviceId === undefined ? '' : `&device_id=${encodeURIComponent(deviceId)}`;
+  return `${toWsOrigin(origin)}/ws/chat/${encodeURIComponent(userId)}?${query}${device}`;
 };

@@ -1,16 +1,21 @@
 /// <reference lib="dom" />
-import { createAuraWellClient, type AuraWellClient, type Generation } from '@aurawell/client';
+import { createAuraWellClient, type AuraWellClient, type Generation, type RemoteGeneration } from '@aurawell/client';
+import { deviceId } from './device';
+import { watchReminders, type Reminders } from './reminders';
 import * as rest from './rest';
-import { byId, CONNECTION_LABEL, conversationButton, liveAnswer, memberGroup, staticMessage } from './view';
+import { byId, CONNECTION_LABEL, conversationButton, followAnswer, liveAnswer, memberGroup, staticMessage } from './view';
 
-// The web chat page: log in, pick who the question is for, ask, watch the answer stream.
-// All state lives here; rest.ts talks to the api, view.ts builds the DOM.
-type Session = { token: string; userId: string; client: AuraWellClient };
+// The web chat page: log in, pick who the question is for, ask, watch the answer stream; see
+// reminders and the questions asked on the user's other devices. All state lives here; rest.ts
+// talks to the api, view.ts builds the DOM, reminders.ts keeps the reminders area.
+type Session = { token: string; userId: string; client: AuraWellClient; reminders: Reminders };
 
 let session: Session | null = null;
 let conversationId: string | null = null;
 let memberId: string | null = null;
 let current: Generation | null = null;
+/** Answers started on another device that are still running, by message id. */
+const remote = new Map<string, RemoteGeneration>();
 
 const ui = {
   conn: byId('conn'),
@@ -22,6 +27,8 @@ const ui = {
   password: byId<HTMLInputElement>('password'),
   loginError: byId('login-error'),
   chatView: byId('chat-view'),
+  unread: byId('unread'),
+  reminders: byId('reminders'),
   member: byId<HTMLSelectElement>('member'),
   memberNote: byId('member-note'),
   newConv: byId<HTMLButtonElement>('new-conv'),
@@ -65,6 +72,32 @@ const refreshConversations = async (): Promise<void> => {
   );
 };
 
+/** Another device's question and its streaming answer, in the thread (the question once). */
+const showRemote = (r: RemoteGeneration): void => {
+  const last = ui.messages.lastElementChild;
+  const asked = last?.classList.contains('user') && last.querySelector('.answer')?.textContent === r.message;
+  if (r.message !== null && !asked) ui.messages.append(staticMessage('user', r.message, '我（另一台设备）'));
+  const view = liveAnswer();
+  view.item.dataset.remote = 'true';
+  view.item.dataset.messageId = r.generation.messageId ?? '';
+  ui.messages.append(view.item);
+  scrollDown();
+  void followAnswer(view, r.generation, scrollDown);
+};
+
+/**
+ * A question asked on another device: shown with its answer when it belongs to the conversation
+ * open here, or when none is (then it becomes the open one); otherwise only the list changes.
+ */
+const onRemote = (r: RemoteGeneration): void => {
+  const id = r.generation.messageId as string;
+  remote.set(id, r);
+  void r.generation.ended.then(() => (remote.delete(id), refreshConversations().catch(() => {})));
+  if (conversationId === null && current === null) conversationId = r.conversationId;
+  if (r.conversationId === conversationId) showRemote(r);
+  void refreshConversations().catch(() => {});
+};
+
 const openConversation = async (id: string | null): Promise<void> => {
   if (!session || current) return;
   conversationId = id;
@@ -72,9 +105,33 @@ const openConversation = async (id: string | null): Promise<void> => {
   if (id) {
     const messages = await rest.history(session.token, id);
     ui.messages.replaceChildren(...messages.map((m) => staticMessage(m.sender, m.content)));
+    for (const r of remote.values()) if (r.conversationId === id) showRemote(r);
     scrollDown();
   }
   await refreshConversations();
+};
+
+/**
+ * On every (re)connect: what happened while away. Unread reminders are reconciled, the list
+ * refreshed, and the open conversation reloaded when it has new turns; running answers from
+ * other devices come as `remote_generation`s.
+ */
+const syncOnOpen = (s: Session): void => {
+  let since: string | undefined;
+  s.client.on('state', (state) => {
+    if (state !== 'open') return;
+    const reconnect = since !== undefined;
+    void s.client
+      .sync(since)
+      .then(async (frame) => {
+        since = frame.timestamp;
+        const changed = frame.conversations.some((c) => c.conversation_id === conversationId && c.turns.length > 0);
+        await s.reminders.reconcile(frame.unread_reminders);
+        if (reconnect && changed && !current) await openConversation(conversationId);
+        else await refreshConversations();
+      })
+      .catch(() => {});
+  });
 };
 
 const loadMembers = async (s: Session): Promise<void> => {
@@ -111,17 +168,7 @@ const ask = (message: string): void => {
   const gen = session.client.healthChat(message, { ...(conversationId ? { conversationId } : {}), ...(memberId ? { activeMemberId: memberId } : {}) });
   current = gen;
   setBusy(true);
-  gen.on('status', (s) => view.setStatus(s));
-  gen.on('text', (t) => {
-    view.text.textContent = t;
-    scrollDown();
-  });
-  gen.on('reasoning', (r) => view.setReasoning(r));
-  void gen.ended.then(async (result) => {
-    if (gen.messageId) view.item.dataset.messageId = gen.messageId;
-    view.setStatus(result.state);
-    view.text.textContent = result.text;
-    if (result.error) view.setFailure(`${result.error.code}：${result.error.message}`);
+  void followAnswer(view, gen, scrollDown).then(async (result) => {
     current = null;
     setBusy(false);
     conversationId = result.done?.conversation_id ?? gen.conversationId ?? conversationId;
@@ -130,14 +177,17 @@ const ask = (message: string): void => {
 };
 
 const start = async (token: string, userId: string): Promise<void> => {
-  const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token, useTicket: true }, backoff: { initialMs: 250, maxMs: 5000 } });
-  session = { token, userId, client };
+  const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token, useTicket: true }, deviceId: deviceId(), backoff: { initialMs: 250, maxMs: 5000 } });
+  const reminders = watchReminders(client, token, { list: ui.reminders, badge: ui.unread });
+  session = { token, userId, client, reminders };
   watchConnection(client);
+  syncOnOpen(session);
+  client.on('remote_generation', onRemote);
   ui.loginView.hidden = true;
   ui.chatView.hidden = false;
   ui.logout.hidden = false;
   ui.question.focus();
-  await Promise.all([refreshConversations(), loadMembers(session)]);
+  await Promise.all([refreshConversations(), loadMembers(session), reminders.reload()]);
 };
 
 ui.loginForm.addEventListener('submit', (ev) => {
@@ -176,7 +226,9 @@ ui.newConv.addEventListener('click', () => void openConversation(null));
 
 ui.logout.addEventListener('click', () => {
   session?.client.close();
+  session?.reminders.clear();
   session = null;
+  remote.clear();
   current = null;
   conversationId = null;
   memberId = null;

@@ -11,6 +11,7 @@ export type Family = { family_id: string; name: string };
 export type Member = { user_id: string; username: string; display_name: string | null };
 export type ConversationItem = { id: string; title: string | null; last_message: string | null; updated_at: string; message_count: number };
 export type HistoryMessage = { id: string; sender: 'user' | 'agent'; content: string };
+export type Delivery = { id: string; title: string; message: string; due_at: string };
 
 /** One call of the api on this origin; returns the parsed body. */
 const call = async (path: string, token: string | null, init: RequestInit = {}): Promise<Record<string, unknown>> => {
@@ -49,3 +50,12 @@ export const conversations = async (token: string): Promise<ConversationItem[]> 
 
 export const history = async (token: string, conversationId: string): Promise<HistoryMessage[]> =>
   ((await call(`/api/v1/chat/history?conversation_id=${encodeURIComponent(conversationId)}&limit=100`, token)).messages as HistoryMessage[] | undefined) ?? [];
+
+/** The caller's unread reminder deliveries, newest first. */
+export const unreadReminders = async (token: string): Promise<Delivery[]> =>
+  ((await call('/api/v1/reminders/deliveries?unread_only=true&limit=50', token)).data as { deliveries?: Delivery[] } | null)?.deliveries ?? [];
+
+/** Marks deliveries read on every device (the REST twin of the `acknowledge` frame). */
+export const acknowledgeReminders = async (token: string, ids: string[]): Promise<void> => {
+  await call('/api/v1/reminders/deliveries/acknowledge', token, { method: 'POST', body: JSON.stringify({ delivery_ids: ids }) });
+};

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { ConnectionState, GenerationState } from '@aurawell/client';
+import type { ConnectionState, Generation, GenerationResult, GenerationState } from '@aurawell/client';
 
 export const CONNECTION_LABEL: Record<ConnectionState, string> = {
   connecting: '连接中…',
@@ -30,10 +30,10 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return node;
 };
 
-/** A finished turn (the user's question or a stored answer). */
-export const staticMessage = (sender: 'user' | 'agent', text: string): HTMLLIElement => {
+/** A finished turn (the user's question or a stored answer); `who` overrides the sender's label. */
+export const staticMessage = (sender: 'user' | 'agent', text: string, who?: string): HTMLLIElement => {
   const li = el('li', `msg ${sender === 'user' ? 'user' : 'assistant'}`);
-  li.append(el('div', 'who', sender === 'user' ? '我' : 'AuraWell'), el('p', 'answer', text));
+  li.append(el('div', 'who', who ?? (sender === 'user' ? '我' : 'AuraWell')), el('p', 'answer', text));
   return li;
 };
 
@@ -73,6 +73,48 @@ export const liveAnswer = (): LiveAnswer => {
       failure.textContent = m;
     },
   };
+};
+
+/** Shows a generation in a live answer from where it is now until it ends; `onText` after each change. */
+export const followAnswer = (view: LiveAnswer, gen: Generation, onText: () => void): Promise<GenerationResult> => {
+  const showText = (t: string): void => {
+    view.text.textContent = t;
+    onText();
+  };
+  view.setStatus(gen.state);
+  view.setReasoning(gen.reasoning);
+  showText(gen.text);
+  gen.on('status', (s) => view.setStatus(s));
+  gen.on('text', showText);
+  gen.on('reasoning', (r) => view.setReasoning(r));
+  return gen.ended.then((result) => {
+    if (gen.messageId) view.item.dataset.messageId = gen.messageId;
+    view.setStatus(result.state);
+    view.text.textContent = result.text;
+    if (result.error) view.setFailure(`${result.error.code}：${result.error.message}`);
+    return result;
+  });
+};
+
+/** The fields of a reminder delivery the page shows. */
+export type ReminderView = { id: string; title: string; message: string; due_at: string };
+
+const clock = (iso: string): string => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
+
+/** One reminder, with its 知道了 button (named with the title, for screen readers). */
+export const reminderCard = (r: ReminderView, onAcknowledge: (button: HTMLButtonElement) => void): HTMLElement => {
+  const card = el('article', 'reminder');
+  card.dataset.deliveryId = r.id;
+  const head = el('p', 'r-head');
+  const time = el('time', 'r-time', clock(r.due_at));
+  time.dateTime = r.due_at;
+  head.append(el('strong', undefined, `⏰ ${r.title}`), time);
+  const button = el('button', 'secondary', '知道了');
+  button.type = 'button';
+  button.setAttribute('aria-label', `知道了：${r.title}`);
+  button.addEventListener('click', () => onAcknowledge(button));
+  card.append(head, el('p', 'r-msg', r.message), button);
+  return card;
 };
 
 export const conversationButton = (title: string, current: boolean, onClick: () => void): HTMLLIElement => {
