@@ -63,7 +63,8 @@ export const SyncFrame = z.object({
   running: z
     .array(z.object({ message_id: z.string(), conversation_id: z.string(), status: GenerationStatus, seq: z.number().int() }))
     .describe('generations still running: `resume` each from `last_seq: 0` to catch up'),
-  unread_reminders: z.number().int().describe('unread reminder deliveries; each follows as a `reminder` frame'),
+  unread_reminders: z.number().int().describe('unread reminder deliveries (the REST api lists them)'),
+  request_id: z.string().optional().describe('the `request_id` of the `sync` request'),
   timestamp,
 });
 

@@ -44,7 +44,7 @@ export const handleSync = async (conn: ClientConnection, frame: FrameOf<'sync'>,
     runningGenerations(conn.userId, deps),
     countUnread(deps.db, conn.userId),
   ]);
-  const reply: SyncFrame & { request_id?: string } = {
+  const reply: SyncFrame = {
     type: 'sync',
     conversations: toSyncConversations(conversations, since),
     running,
