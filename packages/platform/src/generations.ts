@@ -33,17 +33,26 @@ if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then return
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 return tonumber(m[2])`;
 
+/**
+ * KEYS: meta, frames (a token frame), plus user generations, running (a status frame).
+ * ARGV: owner, seq, frame, channel, max frames, retention (ms), then for a status frame: status,
+ * message id, running member. Token frames, nearly all of them, touch two keys with six arguments.
+ */
 const APPEND = `
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
+local m = redis.call('HMGET', KEYS[1], 'owner', 'seq')
+if m[1] ~= ARGV[1] then return -1 end
 local seq = tonumber(ARGV[2])
-if seq ~= tonumber(redis.call('HGET', KEYS[1], 'seq')) + 1 then return -2 end
+if seq ~= tonumber(m[2]) + 1 then return -2 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0', 'f', ARGV[3])
-redis.call('HSET', KEYS[1], 'seq', seq)
-if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[7]) end
-if ARGV[7] == 'done' or ARGV[7] == 'error' or ARGV[7] == 'cancelled' then
-  redis.call('HSET', KEYS[1], 'owner', '')
+local status = ARGV[7]
+if status == 'done' or status == 'error' or status == 'cancelled' then
+  redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'owner', '')
   redis.call('ZREM', KEYS[3], ARGV[8])
   redis.call('ZREM', KEYS[4], ARGV[9])
+elseif status and status ~= '' then
+  redis.call('HSET', KEYS[1], 'seq', seq, 'status', status)
+else
+  redis.call('HSET', KEYS[1], 'seq', seq)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
@@ -61,7 +70,8 @@ const withScripts = (redis: Redis): Redis & Scripts => {
   if (!r.awGenStart) {
     redis.defineCommand('awGenStart', { numberOfKeys: 4, lua: START });
     redis.defineCommand('awGenClaim', { numberOfKeys: 1, lua: CLAIM });
-    redis.defineCommand('awGenAppend', { numberOfKeys: 4, lua: APPEND });
+    // The number of keys is the first argument: 2 for a token frame, 4 for a status frame.
+    redis.defineCommand('awGenAppend', { lua: APPEND });
   }
   return r as Redis & Scripts;
 };
@@ -138,11 +148,13 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
       frame: string;
       status?: string;
     }): Promise<AppendResult> {
-      const res = await r.awGenAppend(
-        ...genKeys(a.userId, a.messageId),
-        a.owner, a.seq, a.frame, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs,
-        a.status ?? '', a.messageId, member(a.userId, a.messageId),
-      );
+      const meta = keys.generationMeta(a.userId, a.messageId);
+      const frames = keys.generationFrames(a.userId, a.messageId);
+      const common = [a.owner, a.seq, a.frame, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs] as const;
+      const res =
+        a.status === undefined
+          ? await r.awGenAppend(2, meta, frames, ...common)
+          : await r.awGenAppend(4, meta, frames, keys.userGenerations(a.userId), keys.runningGenerations, ...common, a.status, a.messageId, member(a.userId, a.messageId));
       return res === -1 ? 'fenced' : res === -2 ? 'out_of_order' : 'ok';
     },
 
