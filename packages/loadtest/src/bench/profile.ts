@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,6 +37,23 @@ const brief = (s: StepReport) =>
 const perToken = (delta: [string, number][], tokens: number): string[] =>
   delta.slice(0, 20).map(([cmd, n]) => `  ${cmd.padEnd(28)} ${String(n).padStart(8)}  ${(n / tokens).toFixed(3)} per token`);
 
+/** Read and write system calls so far of a process (Linux /proc/<pid>/io): socket reads and writes, nearly all of them. */
+const syscalls = (pid: number): { r: number; w: number } => {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { r: Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0), w: Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0) };
+};
+
+/** Each gateway's and worker's read and write system calls per delivered token between two snapshots. */
+const syscallsPerToken = (target: Target, before: Map<string, { r: number; w: number }>, tokens: number): string =>
+  target.processes
+    .filter((p) => /gateway|worker/.test(p.name))
+    .map((p) => {
+      const now = syscalls(p.pid ?? 0);
+      const b = before.get(p.name) ?? { r: 0, w: 0 };
+      return `${p.name} ${((now.r - b.r) / tokens).toFixed(2)} reads / ${((now.w - b.w) / tokens).toFixed(2)} writes`;
+    })
+    .join(', ');
+
 /** CPU seconds so far of each service process and of redis-server. */
 const processCpu = (target: Target, redisPid: number): Map<string, number> =>
   new Map([...target.processes.map((p): [string, number] => [p.name, cpuSeconds(p.pid ?? 0)]), ['redis-server', cpuSeconds(redisPid)]]);
@@ -71,6 +88,7 @@ const main = async (): Promise<void> => {
     say(`warm-up: ${brief(await step(100, 'w'))}`);
     const before = await commandStats(redis.url);
     const cpuBefore = processCpu(target, redis.pid);
+    const ioBefore = new Map(target.processes.map((p) => [p.name, syscalls(p.pid ?? 0)]));
     const fromUs = monotonicUs();
     const measured = await step(Number(values.streams), 'm');
     window = { fromUs, toUs: monotonicUs() };
@@ -78,6 +96,7 @@ const main = async (): Promise<void> => {
     const delta = statsDelta(before, await commandStats(redis.url));
     const tokens = measured.correctness.exact * answerTokens;
     say(`measured: ${brief(measured)}`);
+    say(`system calls per delivered token (every socket of the process; a worker's writes bound its Redis round trips): ${syscallsPerToken(target, ioBefore, tokens)}`);
     say(`redis commands during the measured step (${tokens} tokens delivered):`);
     for (const l of perToken(delta, tokens)) say(l);
     const mStreams = Number(values['monitor-streams']);

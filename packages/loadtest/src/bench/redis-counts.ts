@@ -40,6 +40,8 @@ export const commandsByClient = async (url: string, run: () => Promise<void>): P
     if (addr) names.set(addr, /\bname=(\S*)/.exec(line)?.[1] || 'unnamed');
   }
   const monitor = await admin.monitor();
+  // ioredis can mistake a MONITOR line for a reply while the connection switches modes: count what arrives, never crash.
+  monitor.on('error', () => undefined);
   const counts = new Map<string, number>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const who = source === 'lua' ? 'lua' : (names.get(source) ?? 'other');
