@@ -44,7 +44,7 @@ export type TopologyOptions = {
   edge?: EdgeKind;
   /** Extra environment of the gateways (e.g. HEARTBEAT_INTERVAL_MS). */
   gatewayEnv?: NodeJS.ProcessEnv;
-  /** Connections nginx must carry at once (each proxied WebSocket holds two of its worker_connections). */
+  /** WebSockets nginx must carry at once (each holds two of its worker_connections; REST load gets 2,048 more, at least 4,096 in all). */
   connections?: number;
 };
 
@@ -81,7 +81,7 @@ export const startLocalTopology = async (o: TopologyOptions): Promise<LocalTarge
   try {
     await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/seed-cli.ts')], { env, cwd: REPO_ROOT });
     const edge = o.edge ?? 'dev';
-    if (edge === 'nginx') nginx = await startNginx({ apiUrl: stack.apiUrl, gatewayUrls: stack.gatewayUrls, workerConnections: Math.max(1024, 2 * (o.connections ?? 0) + 256), accessLog: false });
+    if (edge === 'nginx') nginx = await startNginx({ apiUrl: stack.apiUrl, gatewayUrls: stack.gatewayUrls, workerConnections: Math.max(4096, 2 * (o.connections ?? 0) + 2048), accessLog: false });
     const httpBase = nginx?.url ?? (edge === 'none' ? stack.apiUrl : stack.edgeUrl);
     return {
       edge,
