@@ -21,7 +21,10 @@ export const createKeys = (prefix: string) => {
     reminderQueue: 'reminders',
     /** Pub/sub channel carrying the frames of a user's generations to every gateway that holds the user. */
     userChannel: (userId: string) => `${prefix}:frames:${userId}`,
-    /** Sorted set: connection id → expiry (ms epoch) of that connection's registration. */
+    /**
+     * Sorted set: `<gatewayId>:<connectionId>` → expiry (ms epoch) of that connection's
+     * registration; the member names the gateway, whose liveness key (`gateway`) tells ghosts apart.
+     */
     userConnections: (userId: string) => `${user(userId)}:conns`,
     /** Sorted set: message id → deadline (ms epoch) of the user's running generations. */
     userGenerations: (userId: string) => `${user(userId)}:gens`,
@@ -38,8 +41,6 @@ export const createKeys = (prefix: string) => {
     generationCancel: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:cancel`,
     /** Pub/sub channel telling workers to stop a running generation. */
     cancelChannel: `${prefix}:cancel`,
-    /** Hash: who holds one connection (gateway id, connected at); per user, like the set it belongs to. */
-    connection: (userId: string, connectionId: string) => `${user(userId)}:conn:${connectionId}`,
     /** Liveness key of one gateway process. */
     gateway: (gatewayId: string) => `${prefix}:gw:${gatewayId}`,
     /** One-time WebSocket ticket → user id. */

@@ -1,9 +1,14 @@
 import { CloseCode } from '@aurawell/protocol';
 import type { Logger, UserFanout } from '@aurawell/platform';
 import type { ClientConnection } from './connection';
-import type { ConnectionRegistry } from './registry';
+import type { ConnectionRegistry, RegisteredConnection } from './registry';
 
 export type MaintenanceSettings = { heartbeatIntervalMs: number; heartbeatTimeoutMs: number; idleTimeoutMs: number; registryTtlMs: number; gatewayTtlMs: number };
+
+/** The registrations of these connections, made one at a time as the refresh reads them. */
+function* registrations(conns: readonly ClientConnection[]): Generator<RegisteredConnection> {
+  for (const c of conns) yield { userId: c.userId, connectionId: c.id };
+}
 
 /**
  * Periodic care of the open connections: WebSocket pings (no pong in time → terminate),
@@ -18,9 +23,17 @@ export const startMaintenance = (fanout: UserFanout<ClientConnection>, registry:
       else if (conn.pingSentAt === null && now - conn.lastPingAt >= s.heartbeatIntervalMs) conn.ping();
     }
   };
+  // One refresh at a time: a slow one (a busy Redis) is not joined by the next.
+  let refreshing = false;
   const refresh = () => {
-    const regs = [...fanout.sinks()].map((c) => ({ userId: c.userId, connectionId: c.id }));
-    registry.refresh(regs).catch((err: Error) => logger.warn({ err: err.message }, 'registry refresh failed'));
+    if (refreshing) return;
+    refreshing = true;
+    registry
+      .refresh(registrations(fanout.sinks()))
+      .catch((err: Error) => logger.warn({ err: err.message }, 'registry refresh failed'))
+      .finally(() => {
+        refreshing = false;
+      });
   };
   const heartbeat = setInterval(checkHeartbeats, Math.max(50, Math.min(s.heartbeatIntervalMs, s.heartbeatTimeoutMs) / 2));
   const registration = setInterval(refresh, Math.max(100, s.registryTtlMs / 3));

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createKeys } from '@aurawell/platform';
 import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
-import { createConnectionRegistry } from './registry';
+import { createConnectionRegistry, REFRESH_CHUNK_USERS } from './registry';
 
 const prefix = testPrefix();
 const keys = createKeys(prefix);
@@ -31,7 +31,24 @@ test('registrations of a gateway whose liveness key is gone stop counting at onc
   await redis.del(keys.gateway('gw-dead')); // the gateway crashed: its key lapses
   expect(await alive.register({ userId: 'u-ghost', connectionId: 'x1' }, 3)).toBe(true);
   expect(await alive.countForUser('u-ghost')).toBe(1);
-  expect(await redis.exists(keys.connection('u-ghost', 'd1'))).toBe(0);
+  expect(await redis.zrange(keys.userConnections('u-ghost'), '0', '-1')).toEqual(['gw-alive:x1']);
+});
+
+test('refresh extends every registration of the gateway, a few users per pipeline, and revives none', async () => {
+  const g = createConnectionRegistry(redis, keys, { gatewayId: 'gw-f', ttlMs: 5000, gatewayTtlMs: 60000 });
+  await g.heartbeat();
+  // u-f0 and u-f1 have a connection in each of the two pipelines; f1 closes before the refresh.
+  const regs = Array.from({ length: REFRESH_CHUNK_USERS + 4 }, (_, i) => ({ userId: `u-f${i % (REFRESH_CHUNK_USERS + 2)}`, connectionId: `f${i}` }));
+  for (const c of regs) expect(await g.register(c, 3)).toBe(true);
+  await g.unregister({ userId: 'u-f1', connectionId: 'f1' });
+  const longer = createConnectionRegistry(redis, keys, { gatewayId: 'gw-f', ttlMs: 600000, gatewayTtlMs: 60000 });
+  await longer.refresh(regs);
+  const key = keys.userConnections('u-f0');
+  const late = `gw-f:f${REFRESH_CHUNK_USERS + 2}`;
+  expect(await redis.zrange(key, '0', '-1')).toEqual(['gw-f:f0', late]);
+  expect(Number(await redis.zscore(key, late))).toBeGreaterThan(Date.now() + 500000);
+  expect(await redis.pttl(key)).toBeGreaterThan(500000);
+  expect(await redis.zrange(keys.userConnections('u-f1'), '0', '-1')).toEqual([`gw-f:f${REFRESH_CHUNK_USERS + 3}`]);
 });
 
 test('unregister frees a place; retire removes the liveness key', async () => {
