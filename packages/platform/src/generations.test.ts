@@ -219,6 +219,28 @@ describe('append', () => {
     expect(await flush(userId, published)).toEqual([...g.frames, fresh]);
   });
 
+  it('several frames in one call: stored and published in seq order, the status on the last one', async () => {
+    const { userId, published } = await newUser();
+    const g = await running(userId, 'w1');
+    const batch = [frame(g.messageId, 2, 'a'), frame(g.messageId, 3, 'b'), frame(g.messageId, 4, 'done')];
+    expect(await store.append({ userId, messageId: g.messageId, owner: 'w1', seq: 2, frame: batch, status: 'done' })).toBe('ok');
+    expect(await store.meta(userId, g.messageId)).toMatchObject({ seq: 4, status: 'done', owner: '' });
+    expect(await store.framesAfter(userId, g.messageId, 1)).toEqual(batch.map((f, i) => ({ seq: i + 2, frame: f })));
+    expect(await flush(userId, published)).toEqual([g.sendingFrame, ...batch]);
+  });
+
+  it('several frames from a stale owner or after a gap: none stored or published (all or nothing)', async () => {
+    const { userId, published } = await newUser();
+    const g = await running(userId, 'w1', 2);
+    const batch = (from: number) => [frame(g.messageId, from, 'x'), frame(g.messageId, from + 1, 'y')];
+    expect(await store.append({ userId, messageId: g.messageId, owner: 'w1', seq: 4, frame: batch(4) })).toBe('out_of_order');
+    await store.claim(userId, g.messageId, 'w2');
+    expect(await store.append({ userId, messageId: g.messageId, owner: 'w1', seq: 3, frame: batch(3) })).toBe('fenced');
+    expect((await store.meta(userId, g.messageId))?.seq).toBe(2);
+    expect(await store.framesAfter(userId, g.messageId, 2)).toEqual([]);
+    expect(await flush(userId, published)).toEqual(g.frames);
+  });
+
   it('to a generation that does not exist is fenced', async () => {
     const { userId, published } = await newUser();
     expect(await store.append({ userId, messageId: 'msg_gone', owner: 'w1', seq: 2, frame: 'x' })).toBe('fenced');

@@ -34,29 +34,35 @@ redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 return tonumber(m[2])`;
 
 /**
- * KEYS: meta, frames (a token frame), plus user generations, running (a status frame).
- * ARGV: owner, seq, frame, channel, max frames, retention (ms), then for a status frame: status,
- * message id, running member. Token frames, nearly all of them, touch two keys with six arguments.
+ * Appends n consecutive frames (n is 1 unless frames queued while the previous write was under
+ * way). KEYS: meta, frames, plus user generations, running when the last frame carries a status.
+ * ARGV: owner, first seq, channel, max frames, retention (ms), n, the n frames, then with a status:
+ * status, message id, running member. All or nothing: one script is atomic.
  */
 const APPEND = `
 local m = redis.call('HMGET', KEYS[1], 'owner', 'seq')
 if m[1] ~= ARGV[1] then return -1 end
 local seq = tonumber(ARGV[2])
 if seq ~= tonumber(m[2]) + 1 then return -2 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0', 'f', ARGV[3])
-local status = ARGV[7]
+local n = tonumber(ARGV[6])
+for i = 7, 6 + n do
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'f', ARGV[i])
+  redis.call('PUBLISH', ARGV[3], ARGV[i])
+  seq = seq + 1
+end
+seq = seq - 1
+local status = ARGV[7 + n]
 if status == 'done' or status == 'error' or status == 'cancelled' then
   redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'owner', '')
-  redis.call('ZREM', KEYS[3], ARGV[8])
-  redis.call('ZREM', KEYS[4], ARGV[9])
+  redis.call('ZREM', KEYS[3], ARGV[8 + n])
+  redis.call('ZREM', KEYS[4], ARGV[9 + n])
 elseif status and status ~= '' then
   redis.call('HSET', KEYS[1], 'seq', seq, 'status', status)
 else
   redis.call('HSET', KEYS[1], 'seq', seq)
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
-redis.call('PUBLISH', ARGV[4], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return seq`;
 
 type Scripts = {
@@ -139,18 +145,22 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
       return (await redis.exists(keys.generationCancel(userId, messageId))) === 1;
     },
 
-    /** Appends frame `seq` (already serialised with that seq) if `owner` still owns the generation. */
+    /**
+     * Appends frame `seq` (already serialised with that seq), or the frames `seq`, `seq`+1, …, if
+     * `owner` still owns the generation; `status` belongs to the last frame.
+     */
     async append(a: {
       userId: string;
       messageId: string;
       owner: string;
       seq: number;
-      frame: string;
+      frame: string | readonly string[];
       status?: string;
     }): Promise<AppendResult> {
       const meta = keys.generationMeta(a.userId, a.messageId);
       const frames = keys.generationFrames(a.userId, a.messageId);
-      const common = [a.owner, a.seq, a.frame, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs] as const;
+      const list = typeof a.frame === 'string' ? [a.frame] : a.frame;
+      const common = [a.owner, a.seq, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs, list.length, ...list] as const;
       const res =
         a.status === undefined
           ? await r.awGenAppend(2, meta, frames, ...common)

@@ -9,14 +9,31 @@ import {
 } from '@aurawell/protocol';
 import type { AppendResult, GenerationStore } from '@aurawell/platform';
 
+/** A frame handed over and not yet written, with whoever waits for it. */
+type Pending = { frame: string; status?: GenerationStatus; resolve: (ok: boolean) => void; reject: (err: unknown) => void };
+
+/** At most this many frames go in one write when they queued up (a stalled process catching up). */
+const MAX_BATCH = 64;
+
 /**
- * Writes one generation's frames in `seq` order, each with one Redis round trip.
+ * Writes one generation's frames in `seq` order. One write (one script call, one round trip) is
+ * under way at a time; frames handed over meanwhile queue and go together in the next write, so a
+ * generation that fell behind catches up in one round trip instead of one per frame. Each frame
+ * is still its own frame, stored and published with its own seq.
  * Once a write is refused (another attempt took the generation over), it stays silent:
  * a stale attempt can never interleave with or repeat the new one's text.
  */
 export class GenerationPublisher {
+  /** The last seq written. */
   private seq: number;
+  /** The last seq given to a frame (written or queued). */
+  private next: number;
   private lost = false;
+  private failure: unknown = null;
+  private readonly queue: Pending[] = [];
+  /** True while `pump` runs; `pumped` settles when it stops. */
+  private writing = false;
+  private pumped: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: GenerationStore,
@@ -28,6 +45,7 @@ export class GenerationPublisher {
     private readonly outageToleranceMs = 30000,
   ) {
     this.seq = lastSeq;
+    this.next = lastSeq;
   }
 
   /** True once another attempt owns the generation or it is over. */
@@ -39,16 +57,23 @@ export class GenerationPublisher {
     return this.seq;
   }
 
+  /** Why writing stopped if Redis stayed unreachable past the tolerance; null otherwise. */
+  get writeError(): unknown {
+    return this.failure;
+  }
+
+  /** Resolves once this status frame and every frame before it are written (false: fenced). */
   status(status: GenerationStatus, data: Record<string, unknown> | null = null, message?: string): Promise<boolean> {
     return this.emit((seq) => statusUpdateFrame(this.ref, seq, status, data, message), status);
   }
 
-  content(delta: string): Promise<boolean> {
-    return this.emit((seq) => chatStreamFrame(this.ref, seq, delta));
+  /** Queues a token frame; a refused or failed write shows in `fenced`, `writeError` and `drain()`. */
+  content(delta: string): void {
+    this.emit((seq) => chatStreamFrame(this.ref, seq, delta)).catch(() => undefined);
   }
 
-  reasoning(delta: string): Promise<boolean> {
-    return this.emit((seq) => reasoningStreamFrame(this.ref, seq, delta));
+  reasoning(delta: string): void {
+    this.emit((seq) => reasoningStreamFrame(this.ref, seq, delta)).catch(() => undefined);
   }
 
   /** The `error` frame old clients read, then the terminal `status_update` `error`. */
@@ -57,41 +82,74 @@ export class GenerationPublisher {
     return this.status('error', { error_code: code, ...data }, message);
   }
 
+  /** Waits until every frame handed over so far is written: true, or false once fenced; throws if Redis stayed unreachable. */
+  async drain(): Promise<boolean> {
+    while (this.writing) await this.pumped;
+    if (this.failure !== null) throw this.failure;
+    return !this.lost;
+  }
+
+  private emit(make: (seq: number) => object, status?: GenerationStatus): Promise<boolean> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.lost) return Promise.resolve(false);
+    this.next += 1;
+    const frame = JSON.stringify(make(this.next));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ frame, status, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        this.pumped = this.pump();
+      }
+    });
+  }
+
+  /** Writes the queue, oldest first, a batch per round trip, until it is empty. */
+  private async pump(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      let res: AppendResult;
+      try {
+        res = this.lost ? 'fenced' : await this.appendRetrying(batch);
+      } catch (err) {
+        this.failure = err;
+        for (const p of [...batch, ...this.queue.splice(0)]) p.reject(err);
+        break;
+      }
+      if (res === 'ok') this.seq += batch.length;
+      else this.lost = true;
+      for (const p of batch) p.resolve(res === 'ok');
+    }
+    this.writing = false;
+  }
+
+  /** The next frames to write together: up to MAX_BATCH, ending at the first status frame (a status belongs to the last frame of a write). */
+  private takeBatch(): Pending[] {
+    let n = 0;
+    while (n < this.queue.length && n < MAX_BATCH) {
+      n += 1;
+      if (this.queue[n - 1]!.status !== undefined) break;
+    }
+    return this.queue.splice(0, n);
+  }
+
   /**
-   * One append, retried while Redis is unreachable. A retry of a write whose reply was lost finds
-   * its own seq already there (out of order): that is success, not a takeover.
+   * One write, retried while Redis is unreachable. A retry of a write whose reply was lost finds
+   * its own frames already there (out of order): that is success, not a takeover.
    */
-  private async appendRetrying(a: Parameters<GenerationStore['append']>[0]): Promise<AppendResult> {
+  private async appendRetrying(batch: Pending[]): Promise<AppendResult> {
+    const a = { userId: this.userId, messageId: this.ref.messageId, owner: this.owner, seq: this.seq + 1, frame: batch.map((p) => p.frame), status: batch[batch.length - 1]!.status };
+    const last = a.seq + batch.length - 1;
     const started = Date.now();
     for (let attempt = 0; ; attempt += 1) {
       try {
         const res = await this.store.append(a);
         if (res !== 'out_of_order' || attempt === 0) return res;
         const meta = await this.store.meta(a.userId, a.messageId);
-        return meta && meta.seq >= a.seq && (meta.owner === a.owner || meta.owner === '') ? 'ok' : res;
+        return meta && meta.seq >= last && (meta.owner === a.owner || meta.owner === '') ? 'ok' : res;
       } catch (err) {
         if (Date.now() - started > this.outageToleranceMs) throw err;
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
     }
-  }
-
-  private async emit(make: (seq: number) => object, status?: GenerationStatus): Promise<boolean> {
-    if (this.lost) return false;
-    const seq = this.seq + 1;
-    const res = await this.appendRetrying({
-      userId: this.userId,
-      messageId: this.ref.messageId,
-      owner: this.owner,
-      seq,
-      frame: JSON.stringify(make(seq)),
-      status,
-    });
-    if (res !== 'ok') {
-      this.lost = true;
-      return false;
-    }
-    this.seq = seq;
-    return true;
   }
 }

@@ -73,8 +73,8 @@ class PublishError extends Error {
   }
 }
 
-/** Records one piece and publishes it; false when the generation was taken over. */
-const relay = async (piece: LlmPiece, answer: Answer, pub: GenerationPublisher): Promise<boolean> => {
+/** Records one piece and hands it to the publisher (written in order, behind the frames before it). */
+const relay = (piece: LlmPiece, answer: Answer, pub: GenerationPublisher): void => {
   switch (piece.kind) {
     case 'content':
       answer.text += piece.text;
@@ -83,10 +83,10 @@ const relay = async (piece: LlmPiece, answer: Answer, pub: GenerationPublisher):
       return pub.reasoning(piece.text);
     case 'finish':
       answer.finishReason = piece.reason;
-      return true;
+      return;
     case 'usage':
       answer.usage = piece.usage;
-      return true;
+      return;
   }
 };
 
@@ -107,10 +107,10 @@ const attempt = async (
         bounds.firstToken();
         deps.metrics.firstToken.observe((performance.now() - state.started) / 1000);
       }
-      const published = await relay(piece, answer, pub).catch((err: unknown) => {
-        throw new PublishError(err);
-      });
-      if (!published) {
+      // The provider is read on while frames are written; a refused or failed write stops it.
+      relay(piece, answer, pub);
+      if (pub.writeError !== null) throw new PublishError(pub.writeError);
+      if (pub.fenced) {
         bounds.abort('fenced');
         return null;
       }
@@ -153,6 +153,8 @@ export const streamAnswer = async (
     bounds.dispose();
     deps.metrics.llmDuration.observe((performance.now() - state.started) / 1000);
   }
+  // Every frame read is written before the answer is settled (a refused write shows in pub.fenced).
+  await pub.drain();
   return settle(answer, error, bounds.cause(), state.streamed, pub, deps);
 };
 
