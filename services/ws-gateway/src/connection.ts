@@ -16,10 +16,16 @@ export type SendLimits = {
   joinWindowMs?: number;
 };
 
+const noop = () => {};
+
 /**
  * One client socket and its per-device session (active member, active conversation). Its
  * generation frames pass a FrameSequencer: never twice, never out of order, also during a resume;
  * then the Outbox, which merges deltas for a client that reads too slowly.
+ *
+ * An idle connection is most of a gateway's connections, so it holds as little as it can: the
+ * sequencer is made by the first generation frame, the outbox by the first send (and let go at
+ * a ping once nothing waits in it), the `closed` promise when someone asks for it.
  */
 export class ClientConnection implements FrameSink {
   activeMemberId: string | null = null;
@@ -30,38 +36,55 @@ export class ClientConnection implements FrameSink {
   /** The device, as the client names it (`?device_id=`), so a reminder reaches it once across reconnects; else the connection. */
   deviceId: string;
   /** What to do with a frame outside any generation (reminders, another device's message). */
-  onEvent: (event: UserEvent) => void = () => {};
-  /** Resolves once the socket is closed, whoever closed it. */
-  readonly closed: Promise<void>;
-  private readonly outbox: Outbox;
-  private readonly frames: FrameSequencer;
-  private readonly onFrameOut: (type: unknown) => void;
+  onEvent: (event: UserEvent) => void = noop;
+  private readonly connectedAtMs: number;
+  private outboxOrNull: Outbox | null = null;
+  private framesOrNull: FrameSequencer | null = null;
+  private closedOrNull: Promise<void> | null = null;
 
   constructor(
     readonly id: string,
     readonly userId: string,
-    readonly connectedAt: Date,
+    connectedAt: Date,
     private readonly ws: WebSocket,
-    limits: SendLimits,
+    private readonly limits: SendLimits,
     /** Fetches frames pub/sub lost (e.g. while Redis restarted) from the generation's stream. */
-    fillGap?: GapFiller,
+    private readonly fillGap?: GapFiller,
   ) {
     this.deviceId = id;
-    this.onFrameOut = limits.onFrameOut ?? (() => {});
-    this.frames = new FrameSequencer((frame) => {
-      this.onFrameOut(frame.type);
-      this.outbox.push(frame.raw, frame);
-    }, fillGap, { joinWindowMs: limits.joinWindowMs });
-    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
-    this.outbox = new Outbox(ws, {
-      softCapBytes: limits.softCapBytes,
-      hardCapBytes: limits.hardCapBytes,
-      onMerge: limits.onMerge,
+    this.connectedAtMs = connectedAt.getTime();
+  }
+
+  get connectedAt(): Date {
+    return new Date(this.connectedAtMs);
+  }
+
+  /** Resolves once the socket is closed, whoever closed it. */
+  get closed(): Promise<void> {
+    this.closedOrNull ??= this.ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise((resolve) => this.ws.once('close', () => resolve()));
+    return this.closedOrNull;
+  }
+
+  private get outbox(): Outbox {
+    this.outboxOrNull ??= new Outbox(this.ws, {
+      softCapBytes: this.limits.softCapBytes,
+      hardCapBytes: this.limits.hardCapBytes,
+      onMerge: this.limits.onMerge,
       onOverflow: () => {
-        limits.onSlowClose?.();
+        this.limits.onSlowClose?.();
         this.close(CloseCode.TRY_AGAIN_LATER, 'Client too slow; reconnect and resume');
       },
     });
+    return this.outboxOrNull;
+  }
+
+  /** Made at the first generation frame; its joining window still counts from the connect. */
+  private get frames(): FrameSequencer {
+    this.framesOrNull ??= new FrameSequencer((frame) => {
+      this.limits.onFrameOut?.(frame.type);
+      this.outbox.push(frame.raw, frame);
+    }, this.fillGap, { joinWindowMs: Math.max(0, this.connectedAtMs + (this.limits.joinWindowMs ?? 0) - Date.now()) });
+    return this.framesOrNull;
   }
 
   get open(): boolean {
@@ -70,13 +93,13 @@ export class ClientConnection implements FrameSink {
 
   /** A frame outside any generation (pong, error, session status): never merged, keeps its place. */
   send(frame: object): void {
-    this.onFrameOut((frame as { type?: unknown }).type);
+    this.limits.onFrameOut?.((frame as { type?: unknown }).type);
     this.sendRaw(JSON.stringify(frame));
   }
 
   /** Serialised frame bytes; `type` counts it in the frames-out metric. */
   sendRaw(raw: string, type?: string): void {
-    if (type !== undefined) this.onFrameOut(type);
+    if (type !== undefined) this.limits.onFrameOut?.(type);
     this.outbox.push(raw);
   }
 
@@ -98,11 +121,13 @@ export class ClientConnection implements FrameSink {
   }
 
   close(code: number, reason: string): void {
-    this.outbox.clear();
+    this.outboxOrNull?.clear();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 
+  /** Also an idle moment: an outbox with nothing waiting is let go (the next send makes another). */
   ping(): void {
+    if (this.outboxOrNull?.waiting === 0 && this.open) this.outboxOrNull = null;
     this.pingSentAt = Date.now();
     this.lastPingAt = this.pingSentAt;
     if (this.open) this.ws.ping();

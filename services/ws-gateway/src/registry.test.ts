@@ -34,7 +34,7 @@ test('registrations of a gateway whose liveness key is gone stop counting at onc
   expect(await redis.zrange(keys.userConnections('u-ghost'), '0', '-1')).toEqual(['gw-alive:x1']);
 });
 
-test('refresh extends every registration of the gateway, a few users per pipeline, and revives none', async () => {
+test('refresh extends every registration of the gateway, a chunk of users per call, and revives none', async () => {
   const g = createConnectionRegistry(redis, keys, { gatewayId: 'gw-f', ttlMs: 5000, gatewayTtlMs: 60000 });
   await g.heartbeat();
   // u-f0 and u-f1 have a connection in each of the two pipelines; f1 closes before the refresh.

@@ -25,30 +25,51 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
-type WithRegister = Redis & { awRegisterConn(...args: (string | number)[]): Promise<number> };
+/**
+ * Extends the registrations of several users on one gateway: KEYS are the users' sets; ARGV is
+ * expiry, ttl, the gateway id, then for each key the count of its connection ids and the ids.
+ * XX: a connection closed meanwhile is not revived. (Many users' keys: one Redis, like REGISTER.)
+ */
+const REFRESH = `
+local expiry, ttl, gw = ARGV[1], ARGV[2], ARGV[3]
+local a = 4
+for _, key in ipairs(KEYS) do
+  local n = tonumber(ARGV[a])
+  local args = {'XX'}
+  for j = 1, n do
+    args[2 * j] = expiry
+    args[2 * j + 1] = gw .. ':' .. ARGV[a + j]
+  end
+  a = a + n + 1
+  redis.call('ZADD', key, unpack(args))
+  redis.call('PEXPIRE', key, ttl)
+end
+return #KEYS`;
+
+type Args = (string | number)[];
+type WithScripts = Redis & { awRegisterConn(...args: Args): Promise<number>; awRefreshConns(...args: Args): Promise<number> };
 
 export type RegisteredConnection = { userId: string; connectionId: string };
 
-/** Users per refresh pipeline: bounds the refresh's transient memory and each burst of Redis work. */
-export const REFRESH_CHUNK_USERS = 1000;
+/** Users per refresh call: bounds the refresh's transient memory and each burst of Redis work. */
+export const REFRESH_CHUNK_USERS = 500;
 
 /** The cluster-wide record of who is connected where, with expiry so ghosts disappear. */
 export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatewayId: string; ttlMs: number; gatewayTtlMs: number }) => {
-  const r = redis as WithRegister;
+  const r = redis as WithScripts;
   if (!r.awRegisterConn) redis.defineCommand('awRegisterConn', { numberOfKeys: 1, lua: REGISTER });
+  if (!r.awRefreshConns) redis.defineCommand('awRefreshConns', { lua: REFRESH });
   const member = (connectionId: string) => `${opts.gatewayId}:${connectionId}`;
 
-  /** One ZADD XX (every connection of the user here) and one PEXPIRE per user, in one pipeline. */
+  /** One script call: per user, one ZADD XX of all its connections here and one PEXPIRE. */
   const refreshUsers = async (byUser: Map<string, string[]>): Promise<void> => {
-    const expiry = Date.now() + opts.ttlMs;
-    const p = redis.pipeline();
+    const userKeys: string[] = [];
+    const args: Args = [Date.now() + opts.ttlMs, opts.ttlMs, opts.gatewayId];
     for (const [userId, ids] of byUser) {
-      const args: (string | number)[] = [];
-      for (const id of ids) args.push(expiry, member(id));
-      p.zadd(keys.userConnections(userId), 'XX', ...args);
-      p.pexpire(keys.userConnections(userId), opts.ttlMs);
+      userKeys.push(keys.userConnections(userId));
+      args.push(ids.length, ...ids);
     }
-    await p.exec();
+    await r.awRefreshConns(userKeys.length, ...userKeys, ...args);
   };
 
   return {
@@ -64,8 +85,8 @@ export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatew
     },
 
     /**
-     * Extends every registration of this gateway: 2 commands per user, in pipelines of
-     * REFRESH_CHUNK_USERS users awaited in turn. `XX` never revives a connection closed meanwhile.
+     * Extends every registration of this gateway: one script call per REFRESH_CHUNK_USERS users,
+     * awaited in turn (ZADD XX + PEXPIRE per user inside), so its garbage and Redis bursts stay small.
      */
     async refresh(connections: Iterable<RegisteredConnection>): Promise<void> {
       let byUser = new Map<string, string[]>();
