@@ -5,6 +5,9 @@ import type { Keys } from './keys';
 
 export type ReminderQueue = Queue<ReminderJobInput>;
 
+/** Unread reminders are pushed to a device when it connects for this long after they came due. */
+export const UNREAD_ON_CONNECT_MS = 7 * 24 * 3600 * 1000;
+
 /** When a reminder fires: once at a time, or on a cron pattern in a time zone. */
 export type ReminderSchedule = { type: 'once'; runAt: Date } | { type: 'cron'; cron: string; timezone: string };
 export type ScheduledReminder = { id: string; revision: number; schedule: ReminderSchedule; enabled: boolean };

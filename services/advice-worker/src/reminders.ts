@@ -4,6 +4,7 @@ import { reminderFrame, type ReminderJob } from '@aurawell/protocol';
 import {
   createReminderWorker,
   occurrenceOf,
+  UNREAD_ON_CONNECT_MS,
   publishUserEvent,
   unscheduleReminder,
   type Keys,
@@ -45,6 +46,8 @@ export const processReminder = async (job: Job<ReminderJob>, deps: ReminderDeps)
   const known = await findDelivery(deps.db, reminder.id, dueAt);
   const text = known ? { text: known.message, smart: known.smart } : await reminderText(reminder, deps.text);
   const { delivery, created } = await recordDelivery(deps.db, { reminderId: reminder.id, userId: reminder.userId, dueAt, title: reminder.title, message: text.text, smart: text.smart });
+  // Connecting devices look for unread reminders only while this mark lives (as long as they are pushed on connect).
+  await deps.redis.set(deps.keys.remindersRecent(reminder.userId), '1', 'PX', UNREAD_ON_CONNECT_MS);
   await publishUserEvent(deps.redis, deps.keys, reminder.userId, reminderFrame(delivery, false));
   deps.logger.info({ reminderId, deliveryId: delivery.id, dueAt: dueAt.toISOString(), smart: delivery.smart }, 'reminder delivered');
   return created ? 'delivered' : 'republished';

@@ -1,6 +1,6 @@
 import { listDeliveries, type Queryable } from '@aurawell/db';
 import { reminderFrame } from '@aurawell/protocol';
-import type { Keys, Logger, Redis, UserEvent } from '@aurawell/platform';
+import { UNREAD_ON_CONNECT_MS, type Keys, type Logger, type Redis, type UserEvent } from '@aurawell/platform';
 import type { ClientConnection } from './connection';
 import type { GatewayMetrics } from './metrics';
 
@@ -8,8 +8,6 @@ export type UserEventDeps = { redis: Redis; keys: Keys; db: Queryable; logger: L
 
 /** How long a device's "seen" mark of a delivery lives: longer than any delivery stays unread on connect. */
 const SEEN_TTL_MS = 8 * 24 * 3600 * 1000;
-/** Unread deliveries older than this are not pushed on connect (still listed by the REST api). */
-const ON_CONNECT_MAX_AGE_DAYS = 7;
 const ON_CONNECT_LIMIT = 50;
 
 /**
@@ -43,8 +41,12 @@ export const deliverUserEvent = (conn: ClientConnection, event: UserEvent, deps:
  * it was offline, or reached only the user's other devices), oldest first.
  */
 export const sendUnreadReminders = async (conn: ClientConnection, deps: UserEventDeps): Promise<void> => {
+  // Most users had no reminder this week: one Redis lookup spares the database query on their connect.
+  const recent = await deps.redis.exists(deps.keys.remindersRecent(conn.userId)).catch(() => 1);
+  if (recent === 0) return;
   const unread = await listDeliveries(deps.db, conn.userId, { unreadOnly: true, limit: ON_CONNECT_LIMIT });
-  const cutoff = Date.now() - ON_CONNECT_MAX_AGE_DAYS * 24 * 3600 * 1000;
+  // Older unread deliveries are not pushed (the REST api still lists them).
+  const cutoff = Date.now() - UNREAD_ON_CONNECT_MS;
   for (const d of unread.reverse()) {
     if (d.dueAt.getTime() < cutoff || !(await firstTimeOnDevice(conn, d.id, deps)) || !conn.open) continue;
     deps.metrics.remindersDelivered.inc({ when: 'on_connect' });
