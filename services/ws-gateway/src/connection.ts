@@ -9,7 +9,7 @@ export type SendLimits = {
   /** Past this many unsent bytes the client is closed with 1013 and resumes later. */
   hardCapBytes: number;
   onMerge?: () => void;
-  onSlowClose?: () => void;
+  onSlowClose?: (connectionId: string) => void;
   /** A frame of this `type` was handed to the outbox (for the frames-out metric). */
   onFrameOut?: (type: unknown) => void;
   /** Live frames of a generation under way wait this long after connect for the client's `resume` (see FrameSequencer). */
@@ -71,7 +71,7 @@ export class ClientConnection implements FrameSink {
       hardCapBytes: this.limits.hardCapBytes,
       onMerge: this.limits.onMerge,
       onOverflow: () => {
-        this.limits.onSlowClose?.();
+        this.limits.onSlowClose?.(this.id);
         this.close(CloseCode.TRY_AGAIN_LATER, 'Client too slow; reconnect and resume');
       },
     });

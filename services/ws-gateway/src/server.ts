@@ -6,7 +6,7 @@ import { redactUrl, type TicketStore, type TokenService, type UserFanout, storeG
 import { CloseCode, nowIso } from '@aurawell/protocol';
 import { authenticateUpgrade, chatPathUserId } from './auth';
 import type { GatewayConfig } from './config';
-import { ClientConnection } from './connection';
+import { ClientConnection, type SendLimits } from './connection';
 import { drainConnections } from './drain';
 import { handleMessage, type HandlerDeps } from './handlers';
 import { createHttpRoutes, type GatewayStats } from './http-routes';
@@ -37,6 +37,11 @@ export type Gateway = {
 /** A client-chosen device id (`?device_id=`): stable across the device's reconnects. */
 const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
+/** Module-level, so a connection's socket keeps no closure over its upgrade request alive. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 const refuse = (socket: Duplex, status: number, text: string) => {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 };
@@ -46,10 +51,11 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
   const allowedOrigins = new Set(deps.config.CORS_ALLOWED_ORIGINS);
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES });
   let draining = false;
+  const gateway: GatewayContext = { deps, limits: sendLimits(deps), isDraining: () => draining };
   const server = createServer(createHttpRoutes(gatewayStats(deps, () => draining)));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const url = new URL(req.url ?? '/', 'http://gateway');
     const pathUserId = chatPathUserId(url.pathname);
     if (draining) return refuse(socket, 503, 'Service Unavailable');
@@ -61,7 +67,8 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
       deps.logger.info({ origin, path: redactUrl(req.url) }, 'upgrade refused: origin not allowed');
       return refuse(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, pathUserId, url.searchParams, deps, () => draining));
+    const credentials = upgradeCredentials(url.searchParams);
+    wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, { pathUserId, credentials, deviceId }, gateway));
   });
 
   return {
@@ -103,19 +110,36 @@ const drainGateway = async (server: Server, deps: GatewayDeps): Promise<void> =>
   deps.logger.info({ connections: open.length }, 'drained');
 };
 
-/** A client's connection, its outgoing caps reported in the metrics. */
-const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): ClientConnection => {
-  const c: ClientConnection = new ClientConnection(randomUUID(), userId, new Date(), ws, {
-    softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
-    hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
-    joinWindowMs: deps.config.RESUME_JOIN_WINDOW_MS,
-    onMerge: () => deps.metrics.slowClientMerges.inc(),
-    onFrameOut: (type) => deps.metrics.framesOutByType.inc({ type: frameTypeLabel(type) }),
-    onSlowClose: () => {
-      deps.metrics.slowClientCloses.inc();
-      deps.logger.info({ connectionId: c.id }, 'slow client closed (1013)');
-    },
-  }, storeGapFiller(deps.store, userId));
+/** The outgoing caps of every connection of this gateway, reported in the metrics (one object for all). */
+const sendLimits = (deps: GatewayDeps): SendLimits => ({
+  softCapBytes: deps.config.SEND_BUFFER_SOFT_CAP_BYTES,
+  hardCapBytes: deps.config.SEND_BUFFER_HARD_CAP_BYTES,
+  joinWindowMs: deps.config.RESUME_JOIN_WINDOW_MS,
+  onMerge: () => deps.metrics.slowClientMerges.inc(),
+  onFrameOut: (type) => deps.metrics.framesOutByType.inc({ type: frameTypeLabel(type) }),
+  onSlowClose: (connectionId) => {
+    deps.metrics.slowClientCloses.inc();
+    deps.logger.info({ connectionId }, 'slow client closed (1013)');
+  },
+});
+
+/** What one gateway's connections share. */
+type GatewayContext = { deps: GatewayDeps; limits: SendLimits; isDraining: () => boolean };
+/** What a connection keeps of its upgrade request. */
+type Upgrade = { pathUserId: string; credentials: URLSearchParams; deviceId: string | null };
+
+/** Only what authentication reads, so the connection does not keep the upgrade's URL alive. */
+const upgradeCredentials = (query: URLSearchParams): URLSearchParams => {
+  const kept = new URLSearchParams();
+  for (const name of ['token', 'ticket']) {
+    const value = query.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  return kept;
+};
+
+const newConnection = (ws: WebSocket, userId: string, limits: SendLimits, deps: GatewayDeps): ClientConnection => {
+  const c: ClientConnection = new ClientConnection(randomUUID(), userId, new Date(), ws, limits, storeGapFiller(deps.store, userId));
   c.onEvent = (event) => deliverUserEvent(c, event, deps);
   return c;
 };
@@ -125,7 +149,7 @@ const newConnection = (ws: WebSocket, userId: string, deps: GatewayDeps): Client
  * greets. Frames that arrive meanwhile are queued, and every frame of a connection is handled
  * in order, so a client may send right after `open`.
  */
-const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchParams, deps: GatewayDeps, draining: () => boolean) => {
+const acceptConnection = (ws: WebSocket, upgrade: Upgrade, { deps, limits, isDraining: draining }: GatewayContext) => {
   const pending: { data: Buffer; isBinary: boolean }[] = [];
   let conn: ClientConnection | null = null;
   let chain = Promise.resolve();
@@ -139,13 +163,13 @@ const acceptConnection = (ws: WebSocket, pathUserId: string, query: URLSearchPar
   ws.on('error', (err) => deps.logger.debug({ err: err.message }, 'socket error'));
 
   void (async () => {
-    const auth = await authenticateUpgrade(pathUserId, query, deps);
+    const auth = await authenticateUpgrade(upgrade.pathUserId, upgrade.credentials, deps);
     if (!auth.ok) {
       deps.logger.info({ reason: auth.reason }, 'connection refused');
       return ws.close(CloseCode.UNAUTHORIZED, auth.reason);
     }
-    const c = newConnection(ws, auth.userId, deps);
-    c.deviceId = query.get('device_id') ?? c.id;
+    const c = newConnection(ws, auth.userId, limits, deps);
+    c.deviceId = upgrade.deviceId ?? c.id;
     const reg = { userId: c.userId, connectionId: c.id };
     if (!(await deps.registry.register(reg, deps.config.MAX_CONNECTIONS_PER_USER))) {
       return ws.close(CloseCode.TOO_MANY_CONNECTIONS, 'Too many connections');
