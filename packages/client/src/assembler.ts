@@ -6,6 +6,7 @@ export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStr
 /** What one `push` did: the frames applied, in seq order, and whether frames are still missing. */
 export type PushResult = { applied: GenerationFrame[]; gap: boolean };
 
+// The protocol's own set lives beside zod schemas; the SDK imports only types so browsers load no zod.
 const TERMINAL: ReadonlySet<GenerationStatus> = new Set(['done', 'error', 'cancelled']);
 
 const isTerminal = (f: GenerationFrame): f is StatusUpdateFrame => f.type === 'status_update' && TERMINAL.has(f.status);

@@ -13,6 +13,7 @@ export type RouterHooks = {
   announce(remote: RemoteGeneration): void;
 };
 
+// Spelled out rather than built from the protocol's lists: the SDK imports only types (no zod in browsers).
 const NOT_GENERATION_FRAMES = new Set<ServerFrame['type']>(['connection_established', 'pong', 'reminder', 'reminders_read', 'user_message', 'sync']);
 
 /** A frame of a generation, or the answer to a request (`status_update` / `error`). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from './pool';
+import { isUuid, type Queryable } from './pool';
 
 export type ReminderDelivery = {
   id: string;
@@ -81,11 +81,10 @@ export const countUnread = async (db: Queryable, userId: string): Promise<number
   return Number(rows[0]?.n ?? 0);
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Marks the user's deliveries read; returns the ids that were unread until now (others are ignored). */
 export const markDeliveriesRead = async (db: Queryable, userId: string, ids: readonly string[]): Promise<string[]> => {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   const { rows } = await db.query<{ id: string }>(
     `UPDATE reminder_deliveries SET read_at = now() WHERE user_id = $1 AND id = ANY($2::uuid[]) AND read_at IS NULL RETURNING id`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReminderSchedule } from '@aurawell/platform';
-import type { Queryable } from './pool';
+import { isUuid, type Queryable } from './pool';
 
 export type Reminder = {
   id: string;
@@ -59,8 +59,6 @@ const toReminder = (r: ReminderRow): Reminder => ({
 const scheduleColumns = (s: ReminderSchedule) =>
   s.type === 'once' ? ['once', s.runAt, null, 'Asia/Shanghai'] : ['cron', null, s.cron, s.timezone];
 
-/** Ids are uuids; anything else cannot name a reminder (and must not reach a uuid cast). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const createReminder = async (db: Queryable, userId: string, createdBy: string, f: ReminderFields): Promise<Reminder> => {
   const { rows } = await db.query<ReminderRow>(
@@ -73,7 +71,7 @@ export const createReminder = async (db: Queryable, userId: string, createdBy: s
 
 /** `FOR UPDATE` inside a transaction, so concurrent edits of one reminder take turns. */
 export const getReminder = async (db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<Reminder | null> => {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const { rows } = await db.query<ReminderRow>(`SELECT * FROM reminders WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0] ? toReminder(rows[0]) : null;
 };
@@ -96,7 +94,7 @@ export const updateReminder = async (db: Queryable, id: string, f: ReminderField
 };
 
 export const deleteReminder = async (db: Queryable, id: string): Promise<boolean> => {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   const { rowCount } = await db.query('DELETE FROM reminders WHERE id = $1', [id]);
   return (rowCount ?? 0) > 0;
 };

@@ -1,3 +1,5 @@
+import { isTerminalStatus } from '@aurawell/protocol';
+
 /** The fields of a server frame the wire accounting reads (a structural subset of the protocol's frames). */
 export type WireFrame = {
   type: string;
@@ -12,7 +14,6 @@ export type WireFrame = {
 /** One `chat_stream` frame as first received: the seqs it stands for (a merged frame: several), its text, its arrival. */
 type TokenSpan = { from: number; to: number; text: string; at: number };
 
-const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 /**
  * What one generation looked like on the wire: every frame as received on any connection,
@@ -48,7 +49,7 @@ export class WireTally {
     this.maxSeq = Math.max(this.maxSeq, f.seq);
     if (f.type === 'chat_stream') this.spans.push({ from, to: f.seq, text: f.delta ?? '', at });
     if (f.type === 'status_update' && f.status === 'streaming' && f.data?.restart === true) this.restartSeq = Math.max(this.restartSeq, f.seq);
-    if (f.type === 'status_update' && TERMINAL.has(f.status ?? '')) this.terminalSeq = f.seq;
+    if (f.type === 'status_update' && isTerminalStatus(f.status)) this.terminalSeq = f.seq;
     return true;
   }
 

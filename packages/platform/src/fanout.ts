@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { isTerminalStatus } from '@aurawell/protocol';
 import type { GenerationStore } from './generations';
 import type { Keys } from './keys';
 import type { Logger } from './logger';
@@ -15,14 +16,13 @@ export type BusFrame = {
   status?: string;
 };
 
-const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 /** Reads the routing fields of a published frame; anything malformed is null. */
 export const toBusFrame = (raw: string): BusFrame | null => {
   try {
     const f = JSON.parse(raw) as { message_id?: unknown; seq?: unknown; type?: unknown; status?: unknown };
     if (typeof f.message_id !== 'string' || typeof f.seq !== 'number') return null;
-    const terminal = f.type === 'status_update' && TERMINAL.has(String(f.status));
+    const terminal = f.type === 'status_update' && isTerminalStatus(f.status);
     return { messageId: f.message_id, seq: f.seq, terminal, raw, type: String(f.type), ...(typeof f.status === 'string' ? { status: f.status } : {}) };
   } catch {
     return null;

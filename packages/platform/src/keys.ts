@@ -45,6 +45,8 @@ export const createKeys = (prefix: string) => {
     gateway: (gatewayId: string) => `${prefix}:gw:${gatewayId}`,
     /** One-time WebSocket ticket → user id. */
     wsTicket: (ticket: string) => `${prefix}:ticket:${ticket}`,
+    /** Held by the one worker re-scheduling reminders missing from the queue. */
+    remindersReconcileLock: `${prefix}:reminders:reconcile`,
     /** Present while the user had a reminder delivered in the last week: only then does a connect look for unread ones. */
     remindersRecent: (userId: string) => `${user(userId)}:rem:recent`,
     /** Set once a reminder delivery reached a device (value: when); makes delivery at most once per device. */

@@ -28,8 +28,9 @@ export const createReminderQueue = (connection: Redis, keys: Keys): ReminderQueu
     },
   });
 
-const schedulerId = (reminderId: string) => `reminder-${reminderId}`;
-const onceJobId = (reminderId: string, revision: number) => `once-${reminderId}-r${revision}`;
+/** BullMQ ids of a reminder's jobs: its scheduler (repeating) and the job of one revision (one-time). */
+export const reminderSchedulerId = (reminderId: string) => `reminder-${reminderId}`;
+export const reminderOnceJobId = (reminderId: string, revision: number) => `once-${reminderId}-r${revision}`;
 
 /**
  * Puts a reminder's current revision on the queue: a job scheduler for a repeating one (BullMQ
@@ -42,17 +43,17 @@ export const scheduleReminder = async (queue: ReminderQueue, r: ScheduledReminde
   if (!r.enabled) return;
   const data: ReminderJobInput = { v: 1, reminderId: r.id, revision: r.revision, dueAt: null };
   if (r.schedule.type === 'cron') {
-    await queue.upsertJobScheduler(schedulerId(r.id), { pattern: r.schedule.cron, tz: r.schedule.timezone }, { name: 'reminder', data });
+    await queue.upsertJobScheduler(reminderSchedulerId(r.id), { pattern: r.schedule.cron, tz: r.schedule.timezone }, { name: 'reminder', data });
     return;
   }
   const dueAt = r.schedule.runAt.getTime();
-  await queue.add('reminder', { ...data, dueAt }, { jobId: onceJobId(r.id, r.revision), delay: Math.max(0, dueAt - Date.now()) });
+  await queue.add('reminder', { ...data, dueAt }, { jobId: reminderOnceJobId(r.id, r.revision), delay: Math.max(0, dueAt - Date.now()) });
 };
 
 /** Removes whatever a reminder has on the queue (its scheduler, and the one-time job of `revision`). */
 export const unscheduleReminder = async (queue: ReminderQueue, reminderId: string, revision?: number): Promise<void> => {
-  await queue.removeJobScheduler(schedulerId(reminderId));
-  if (revision !== undefined) await queue.remove(onceJobId(reminderId, revision));
+  await queue.removeJobScheduler(reminderSchedulerId(reminderId));
+  if (revision !== undefined) await queue.remove(reminderOnceJobId(reminderId, revision));
 };
 
 /** When the occurrence a reminder job stands for came due (ms epoch). */

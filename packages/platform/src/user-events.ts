@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { userEventTypes, type ReminderFrame, type RemindersReadFrame, type UserEventType, type UserMessageFrame } from '@aurawell/protocol';
+import { nowIso, userEventTypes, type ReminderFrame, type RemindersReadFrame, type UserEventType, type UserMessageFrame } from '@aurawell/protocol';
 import type { Keys } from './keys';
+import type { Logger } from './logger';
 
 /** A frame for every device of a user that is not part of a generation (it has no `seq`). */
 export type UserEventFrame = ReminderFrame | RemindersReadFrame | UserMessageFrame;
@@ -11,6 +12,17 @@ export type UserEvent = { type: UserEventType; raw: string; originConnectionId: 
 /** Publishes an event on the user's channel, the one that carries their generations' frames. */
 export const publishUserEvent = (redis: Redis, keys: Keys, userId: string, frame: UserEventFrame): Promise<number> =>
   redis.publish(keys.userChannel(userId), JSON.stringify(frame));
+
+/**
+ * Deliveries just marked read go out as `reminders_read` to every device of the user. Best effort:
+ * they are read either way, and a device that misses this sees them gone at its next connect.
+ */
+export const announceRemindersRead = async (redis: Redis, keys: Keys, logger: Logger, userId: string, deliveryIds: string[]): Promise<void> => {
+  if (deliveryIds.length === 0) return;
+  await publishUserEvent(redis, keys, userId, { type: 'reminders_read', delivery_ids: deliveryIds, timestamp: nowIso() }).catch((err: Error) =>
+    logger.warn({ err: err.message, userId }, 'reminders_read not published'),
+  );
+};
 
 const EVENT_TYPES = new Set<string>(userEventTypes);
 

@@ -6,7 +6,7 @@ import { ReminderFrame, RemindersReadFrame, SyncFrame, UserMessageFrame } from '
 const timestamp = z.string().describe('ISO 8601 time the server created the frame');
 const nullableId = z.string().nullable();
 
-export { GenerationStatus, terminalStatuses } from './status';
+export { GenerationStatus, isTerminalStatus, nowIso, terminalStatuses } from './status';
 
 export const Usage = z
   .object({
@@ -107,4 +107,3 @@ export type PongFrame = z.infer<typeof PongFrame>;
 /** The frames that belong to one generation, numbered by `seq`. */
 export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStreamFrame | ErrorFrame;
 
-export const nowIso = (): string => new Date().toISOString();

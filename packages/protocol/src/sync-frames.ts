@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GenerationStatus } from './status';
+import { GenerationStatus, nowIso } from './status';
 
 // Phase V frames: reminders pushed to every device, and one user's devices kept in sync. They
 // carry no `seq` (they are not part of a generation); clients that predate them ignore them.
@@ -103,5 +103,5 @@ export const reminderFrame = (d: ReminderOccurrence, onConnect: boolean): Remind
   goal_id: d.goalId,
   plan_id: d.planId,
   on_connect: onConnect,
-  timestamp: new Date().toISOString(),
+  timestamp: nowIso(),
 });

@@ -46,7 +46,7 @@ test('reminders missing from the queue are scheduled again, once; delivered or d
 });
 
 test('one worker of the fleet reconciles at a time', async () => {
-  await redis.set(`${prefix}:reminders:reconcile`, 'other', 'PX', 5000);
+  await redis.set(keys.remindersReconcileLock, 'other', 'PX', 5000);
   expect(await reconcileReminders(deps())).toBeNull();
-  await redis.del(`${prefix}:reminders:reconcile`);
+  await redis.del(keys.remindersReconcileLock);
 });

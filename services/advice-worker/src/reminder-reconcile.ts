@@ -1,5 +1,5 @@
 import { enabledReminders, findDelivery, type Queryable, type Reminder } from '@aurawell/db';
-import { scheduleReminder, type Keys, type Logger, type Redis, type ReminderQueue } from '@aurawell/platform';
+import { reminderOnceJobId, reminderSchedulerId, scheduleReminder, type Keys, type Logger, type Redis, type ReminderQueue } from '@aurawell/platform';
 
 const PAGE = 500;
 /** One worker of the fleet reconciles at a time; the lock outlives a slow run's page or two. */
@@ -7,9 +7,9 @@ const LOCK_MS = 5 * 60 * 1000;
 
 /** Does the queue still hold what this reminder's current revision needs? */
 const isScheduled = async (queue: ReminderQueue, db: Queryable, r: Reminder): Promise<boolean> => {
-  if (r.schedule.type === 'cron') return (await queue.getJobScheduler(`reminder-${r.id}`)) !== undefined;
+  if (r.schedule.type === 'cron') return (await queue.getJobScheduler(reminderSchedulerId(r.id))) !== undefined;
   if (await findDelivery(db, r.id, r.schedule.runAt)) return true; // already delivered
-  return (await queue.getJob(`once-${r.id}-r${r.revision}`)) !== undefined;
+  return (await queue.getJob(reminderOnceJobId(r.id, r.revision))) !== undefined;
 };
 
 /**
@@ -19,7 +19,7 @@ const isScheduled = async (queue: ReminderQueue, db: Queryable, r: Reminder): Pr
  * Returns how many it re-scheduled, or null when another worker holds the lock.
  */
 export const reconcileReminders = async (deps: { db: Queryable; redis: Redis; keys: Keys; queue: ReminderQueue; logger: Logger }): Promise<number | null> => {
-  const lock = `${deps.keys.prefix}:reminders:reconcile`;
+  const lock = deps.keys.remindersReconcileLock;
   if ((await deps.redis.set(lock, String(process.pid), 'PX', LOCK_MS, 'NX')) !== 'OK') return null;
   let repaired = 0;
   try {

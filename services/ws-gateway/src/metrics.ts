@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, latencyBuckets, type BusFrame, type Registry } from '@aurawell/platform';
-import { ServerFrame } from '@aurawell/protocol';
+import { isTerminalStatus, ServerFrame } from '@aurawell/protocol';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
@@ -106,7 +106,6 @@ export const createGatewayMetrics = (registry: Registry) => ({
 
 /** The frame types of the protocol; anything else is counted as `other` (a fixed label set). */
 const FRAME_TYPES = new Set<string>(ServerFrame.options.map((o) => o.shape.type.value));
-const TERMINAL = new Set(['done', 'error', 'cancelled']);
 const TOKEN_TYPES = new Set(['chat_stream', 'reasoning_stream']);
 
 export const frameTypeLabel = (type: unknown): string => (typeof type === 'string' && FRAME_TYPES.has(type) ? type : 'other');
@@ -149,7 +148,7 @@ export class GenerationTimings {
     }
     if (!frame.terminal) return;
     this.tracked.delete(frame.messageId);
-    const status = frame.status !== undefined && TERMINAL.has(frame.status) ? frame.status : 'other';
+    const status = isTerminalStatus(frame.status) ? frame.status : 'other';
     this.metrics.generationsFinished.inc({ status });
     if (status === 'done') this.metrics.timeToDone.observe((now - t.acceptedAt) / 1000);
   }

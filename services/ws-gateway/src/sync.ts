@@ -1,6 +1,6 @@
 import { countUnread, markDeliveriesRead, recentConversationTurns, type SyncConversation } from '@aurawell/db';
-import { nowIso, type ClientFrame, type SyncFrame } from '@aurawell/protocol';
-import { publishUserEvent, type GenerationStore } from '@aurawell/platform';
+import { nowIso, terminalStatuses, type ClientFrame, type GenerationStatus, type SyncFrame } from '@aurawell/protocol';
+import { announceRemindersRead, type GenerationStore } from '@aurawell/platform';
 import type { ClientConnection } from './connection';
 import type { UserEventDeps } from './user-events';
 
@@ -30,8 +30,8 @@ const runningGenerations = async (userId: string, deps: SyncDeps): Promise<SyncF
   const ids = await deps.redis.zrange(deps.keys.userGenerations(userId), '0', String(MAX_RUNNING - 1));
   const metas = await Promise.all(ids.map(async (id) => ({ id, meta: await deps.store.meta(userId, id) })));
   return metas.flatMap(({ id, meta }) =>
-    meta && !['done', 'error', 'cancelled'].includes(meta.status)
-      ? [{ message_id: id, conversation_id: meta.conversationId, status: meta.status as SyncFrame['running'][number]['status'], seq: meta.seq }]
+    meta && !terminalStatuses.has(meta.status as GenerationStatus)
+      ? [{ message_id: id, conversation_id: meta.conversationId, status: meta.status as GenerationStatus, seq: meta.seq }]
       : [],
   );
 };
@@ -61,7 +61,7 @@ export const handleSync = async (conn: ClientConnection, frame: FrameOf<'sync'>,
  */
 export const handleAcknowledge = async (conn: ClientConnection, frame: FrameOf<'acknowledge'>, deps: SyncDeps): Promise<void> => {
   const read = await markDeliveriesRead(deps.db, conn.userId, frame.data.delivery_ids);
-  if (read.length > 0) await publishUserEvent(deps.redis, deps.keys, conn.userId, { type: 'reminders_read', delivery_ids: read, timestamp: nowIso() });
+  await announceRemindersRead(deps.redis, deps.keys, deps.logger, conn.userId, read);
   conn.send({
     type: 'status_update',
     status: 'done',

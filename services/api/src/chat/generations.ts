@@ -11,9 +11,8 @@ import {
   type StartGenerationDeps,
   type UserFanout,
 } from '@aurawell/platform';
-import type { GenerationRef } from '@aurawell/protocol';
+import { isTerminalStatus, type GenerationRef } from '@aurawell/protocol';
 
-const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 /** The end of a generation as the REST routes see it. */
 export type GenerationResult =
@@ -51,7 +50,7 @@ class RequestSink implements FrameSink {
 const resultOf = (frames: BusFrame[], ref: GenerationRef, timedOut: boolean): GenerationResult => {
   const parsed = frames.map((f) => JSON.parse(f.raw) as { type: string; status?: string; delta?: string; data?: Record<string, unknown> });
   const text = parsed.filter((f) => f.type === 'chat_stream').map((f) => f.delta ?? '').join('');
-  const terminal = parsed.find((f) => f.type === 'status_update' && ['done', 'error', 'cancelled'].includes(f.status ?? ''));
+  const terminal = parsed.find((f) => f.type === 'status_update' && isTerminalStatus(f.status));
   if (terminal?.status === 'done') return { status: 'done', text, data: terminal.data ?? {}, ref };
   const status = timedOut || !terminal ? 'timeout' : (terminal.status as 'error' | 'cancelled');
   return { status, text, errorCode: (terminal?.data?.error_code as string | undefined) ?? null, ref };
@@ -129,7 +128,7 @@ export const createGenerationClient = (deps: StartGenerationDeps & { fanout: Use
       const stored = await deps.store.framesAfter(userId, messageId, afterSeq);
       sink.endReplay(messageId, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
       // Over already, and the client has seen the end: nothing more will come.
-      if (TERMINAL.has(meta.status) && meta.seq <= afterSeq) finish();
+      if (isTerminalStatus(meta.status) && meta.seq <= afterSeq) finish();
       signal.addEventListener('abort', finish, { once: true });
       await ended;
       return true;

@@ -1,6 +1,5 @@
 import { countUnread, listDeliveries, listReminders, markDeliveriesRead, type Pool, type ReminderDelivery } from '@aurawell/db';
-import { publishUserEvent, type Keys, type Logger, type Redis, type ReminderQueue, type TokenService } from '@aurawell/platform';
-import { nowIso } from '@aurawell/protocol';
+import { announceRemindersRead, type Keys, type Logger, type Redis, type ReminderQueue, type TokenService } from '@aurawell/platform';
 import { z } from 'zod';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
@@ -62,11 +61,7 @@ const deliveryRoutes = (deps: RemindersRouteDeps): Endpoint[] => [
     errors: [500],
     handle: async ({ res, userId, body }) => {
       const read = await markDeliveriesRead(deps.pool, userId, body.delivery_ids).catch(routeFault(deps.logger, 'Failed to acknowledge reminders', { userId }));
-      if (read.length > 0) {
-        await publishUserEvent(deps.redis, deps.keys, userId, { type: 'reminders_read', delivery_ids: read, timestamp: nowIso() }).catch((err: Error) =>
-          deps.logger.warn({ err: err.message, userId }, 'reminders_read not published'),
-        );
-      }
+      await announceRemindersRead(deps.redis, deps.keys, deps.logger, userId, read);
       sendSuccess(res, 'Reminders marked read', { delivery_ids: read });
     },
   }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, Queryable } from '@aurawell/db';
+import { isUuid, type Pool, type Queryable } from '@aurawell/db';
 import type { z } from 'zod';
 import type { FamilyRole } from '../family/permissions';
 import type { FamilyInfo, FamilyMember } from '../http/schemas';
@@ -7,10 +7,8 @@ import type { FamilyInfo, FamilyMember } from '../http/schemas';
 export type FamilyInfoData = z.infer<typeof FamilyInfo>;
 export type FamilyMemberData = z.infer<typeof FamilyMember>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Family ids are UUIDs; anything else can name no family (and must not reach a uuid cast). */
-export const isFamilyId = (id: string): boolean => UUID.test(id);
+export const isFamilyId = isUuid;
 
 /** Runs `work` in one transaction on a client of its own; rolls back on any error. */
 export { withTransaction as inTransaction } from '@aurawell/db';
