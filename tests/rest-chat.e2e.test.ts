@@ -37,7 +37,7 @@ test('POST /api/v1/chat answers with the model’s text and stores the turn', as
   expect(status).toBe(200);
   expect(body).toMatchObject({ success: true, status: 'success', data: null, user_id: 'rest_user', tools_used: [] });
   expect(body!.reply).toBe(simulatorText(message));
-  expect(body!.conversation_id).toMatch(/^conv_rest_user_\d+$/);
+  expect(body!.conversation_id).toMatch(/^conv_rest_user_\d+_[A-Za-z0-9_-]{16}$/);
   const list = await api('GET', '/api/v1/chat/conversations');
   const conv = list.body!.conversations.find((c: { id: string }) => c.id === body!.conversation_id);
   expect(conv).toMatchObject({ message_count: 2, last_message: body!.reply, status: 'active' });

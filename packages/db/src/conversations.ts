@@ -3,12 +3,36 @@ import type { Queryable } from './pool';
 
 export type Turn = { role: 'user' | 'assistant'; content: string };
 
-/** `conv_{user_id}_{unix_seconds}` as the original, plus a random tail so two in one second differ. */
+/**
+ * `conv_{user_id}_{unix_seconds}_{random}`: the original's form, plus 96 random bits so that an id
+ * can be neither guessed nor claimed in advance by someone else (ownership is still checked on
+ * every use; this keeps ids from telling or predicting anything). The one scheme of every entry point.
+ */
 export const newConversationId = (userId: string, now = Date.now()): string =>
-  `conv_${userId}_${Math.floor(now / 1000)}_${randomBytes(3).toString('hex')}`;
+  `conv_${userId}_${Math.floor(now / 1000)}_${randomBytes(12).toString('base64url')}`;
 
 /** `msg_` + 12 hex, the original's message id form. */
 export const newMessageId = (): string => `msg_${randomBytes(6).toString('hex')}`;
+
+export type ConversationRow = { id: string; type: string; title: string | null; status: string; created_at: Date; updated_at: Date };
+
+/** Creates a new conversation of the user, with a fresh id. */
+export const createConversation = async (
+  db: Queryable,
+  c: { userId: string; type: string; metadata: Record<string, unknown>; memberId: string | null },
+): Promise<ConversationRow> => {
+  const { rows } = await db.query<ConversationRow>(
+    `INSERT INTO conversations (id, user_id, member_id, type, metadata) VALUES ($1, $2, $3, $4, $5)
+     RETURNING id, type, title, status, created_at, updated_at`,
+    [newConversationId(c.userId), c.userId, c.memberId, c.type, c.metadata],
+  );
+  return rows[0]!;
+};
+
+export const ownsConversation = async (db: Queryable, id: string, userId: string): Promise<boolean> => {
+  const { rowCount } = await db.query('SELECT 1 FROM conversations WHERE id = $1 AND user_id = $2', [id, userId]);
+  return (rowCount ?? 0) > 0;
+};
 
 /**
  * Makes sure the conversation exists and is the user's. Creates it when `create` is set
@@ -52,19 +76,37 @@ export type NewMessage = {
   usage?: unknown;
 };
 
+/** A turn was to be stored in a conversation that is not the user's (or does not exist). */
+export class ConversationNotOwnedError extends Error {
+  constructor(readonly conversationId: string) {
+    super('conversation not found for this user');
+    this.name = 'ConversationNotOwnedError';
+  }
+}
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /**
  * Stores one turn. Idempotent per generation and role, so a retried job does not store a turn twice:
  * a second write of the same assistant turn replaces the first (the later attempt is the truth).
+ * Only into a conversation of the same user: the schema's (conversation_id, user_id) foreign key
+ * refuses any other, whatever the caller checked before; that refusal is ConversationNotOwnedError.
  */
 export const saveMessage = async (db: Queryable, m: NewMessage): Promise<void> => {
-  await db.query(
-    `INSERT INTO messages (id, conversation_id, user_id, role, content, status, generation_id, usage)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (generation_id, role) WHERE generation_id IS NOT NULL
-     DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, usage = EXCLUDED.usage`,
-    [newMessageId(), m.conversationId, m.userId, m.role, m.content, m.status, m.generationId, m.usage ?? null],
-  );
-  await db.query('UPDATE conversations SET updated_at = now() WHERE id = $1', [m.conversationId]);
+  try {
+    await db.query(
+      `INSERT INTO messages (id, conversation_id, user_id, role, content, status, generation_id, usage)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (generation_id, role) WHERE generation_id IS NOT NULL
+       DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, usage = EXCLUDED.usage
+       WHERE messages.user_id = EXCLUDED.user_id AND messages.conversation_id = EXCLUDED.conversation_id`,
+      [newMessageId(), m.conversationId, m.userId, m.role, m.content, m.status, m.generationId, m.usage ?? null],
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new ConversationNotOwnedError(m.conversationId);
+    throw err;
+  }
+  await db.query('UPDATE conversations SET updated_at = now() WHERE id = $1 AND user_id = $2', [m.conversationId, m.userId]);
 };
 
 export type StoredAnswer = { conversationId: string; content: string; status: 'complete' | 'cancelled' | 'error' };

@@ -1,46 +1,13 @@
 import { z } from 'zod';
+import { chatContext, conversationId, MAX_ID_CHARS, messageText, opaqueId, storableText } from './fields';
 
-/** Limits that are part of the contract (the gateway may configure some of them lower). */
-export const MAX_MESSAGE_CHARS = 2000;
-export const MAX_CONTEXT_JSON_CHARS = 8000;
-const MAX_ID_CHARS = 128;
-
-const codePoints = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-
-/** The user's text: kept verbatim (never trimmed), but it must contain something besides whitespace. */
-export const messageText = z
-  .string()
-  .refine((s) => s.trim().length > 0, { message: 'message must not be empty' })
-  .refine((s) => codePoints(s) <= MAX_MESSAGE_CHARS, {
-    message: `message must be at most ${MAX_MESSAGE_CHARS} characters`,
-  });
-
-const id = z.string().min(1).max(MAX_ID_CHARS);
-
-/** Length of the value as JSON; Infinity when it cannot be serialised (nested too deep for the stack). */
-const jsonLength = (v: unknown): number => {
-  try {
-    return JSON.stringify(v).length;
-  } catch {
-    return Infinity;
-  }
-};
-
-const chatContext = z
-  .record(z.string(), z.unknown())
-  .refine((c) => jsonLength(c) <= MAX_CONTEXT_JSON_CHARS, {
-    message: `context must be at most ${MAX_CONTEXT_JSON_CHARS} characters of JSON`,
-  });
+const id = opaqueId;
 
 /** Fields any client frame may carry beside `type` and `data`. */
 const envelope = {
-  conversation_id: id.optional(),
+  conversation_id: conversationId.optional(),
   active_member_id: id.optional(),
-  request_id: z.string().max(MAX_ID_CHARS).optional(),
+  request_id: storableText.refine((s) => s.length <= MAX_ID_CHARS, { message: `must be at most ${MAX_ID_CHARS} characters` }).optional(),
 };
 
 const chatData = z.object({ message: messageText, context: chatContext.optional() });

@@ -1,4 +1,5 @@
 export * from './codes';
+export * from './fields';
 export * from './client-frames';
 export * from './server-frames';
 export * from './jobs';

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS } from './client-frames';
+import { MAX_CONTEXT_DEPTH, MAX_CONTEXT_JSON_CHARS, MAX_MESSAGE_CHARS } from './fields';
 import { chatStreamFrame, errorFrame, reasoningStreamFrame, statusUpdateFrame } from './frames';
 import { parseClientFrame, type ParseResult } from './parse';
 import { GenerationStatus, ServerFrame } from './server-frames';
@@ -220,10 +220,63 @@ describe('hostile input never throws', () => {
     expect(r.message.length).toBeLessThan(1000);
   });
 
-  it('lone surrogates and control characters in the message are kept as sent', () => {
-    const message = 'a\ud800b\u0000c';
+  it('control characters other than NUL in the message are kept as sent', () => {
+    const message = 'a\u0001b\tc\n\u007fd';
     const frame = accepted(parse({ type: 'general_chat', data: { message } }));
     expect(frame.type === 'general_chat' && frame.data.message).toBe(message);
+  });
+
+  // PostgreSQL refuses NUL in text and stores a lone surrogate as U+FFFD: either would make the
+  // value checked differ from the value stored, so both are refused at the door, naming the field.
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['a lone surrogate', 'a\ud800b'],
+  ])('%s in the message → VALIDATION_ERROR naming data.message', (_what, message) => {
+    const r = failure(parse({ type: 'health_chat', data: { message } }));
+    expect(r.code).toBe('VALIDATION_ERROR');
+    expect(r.message).toMatch(/^data\.message: /);
+  });
+
+  const hostileIds: [string, string][] = [
+    ['NUL', 'x\u0000'],
+    ['a lone surrogate', 'x\udc00'],
+    ['an over-long id', 'x'.repeat(129)],
+    ['a control character', 'x\u0007'],
+  ];
+  it.each(hostileIds)('%s in an id field → VALIDATION_ERROR naming the field', (_what, bad) => {
+    const frames: [unknown, string][] = [
+      [{ type: 'health_chat', conversation_id: bad, data: { message: 'hi' } }, 'conversation_id'],
+      [{ type: 'health_chat', active_member_id: bad, data: { message: 'hi' } }, 'active_member_id'],
+      [{ type: 'switch_member', data: { target_member_id: bad } }, 'data.target_member_id'],
+      [{ type: 'cancel', data: { message_id: bad } }, 'data.message_id'],
+      [{ type: 'resume', data: { message_id: bad, last_seq: 0 } }, 'data.message_id'],
+    ];
+    for (const [frame, field] of frames) {
+      const r = failure(parse(frame));
+      expect(r.code).toBe('VALIDATION_ERROR');
+      expect(r.message.startsWith(`${field}: `)).toBe(true);
+    }
+  });
+
+  it('conversation ids: the server\'s and the original clients\' forms pass, other characters do not', () => {
+    for (const ok of ['conv_user_001_1700000000_0a1b2c', 'conv_1700000000123_k3j4h5', 'a', 'x'.repeat(128)]) {
+      accepted(parse({ type: 'health_chat', conversation_id: ok, data: { message: 'hi' } }));
+    }
+    for (const bad of ['', 'conv 1', 'conv/1', 'conv_é', 'x'.repeat(129)]) {
+      expect(failure(parse({ type: 'health_chat', conversation_id: bad, data: { message: 'hi' } })).code).toBe('VALIDATION_ERROR');
+    }
+  });
+
+  it('context: bounded in depth and in JSON size', () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < MAX_CONTEXT_DEPTH; i++) deep = { n: deep };
+    const tooDeep = failure(parse({ type: 'health_chat', data: { message: 'hi', context: deep } }));
+    expect(tooDeep.message).toMatch(/^data\.context: context must be nested at most/);
+    let ok: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < MAX_CONTEXT_DEPTH - 2; i++) ok = { n: ok };
+    accepted(parse({ type: 'health_chat', data: { message: 'hi', context: ok } }));
+    const big = failure(parse({ type: 'health_chat', data: { message: 'hi', context: { s: 'x'.repeat(MAX_CONTEXT_JSON_CHARS) } } }));
+    expect(big.message).toMatch(/^data\.context: context must be at most/);
   });
 });
 

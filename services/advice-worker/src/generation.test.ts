@@ -629,6 +629,34 @@ describe('refusals', () => {
     expect(await conversationOwner(r.conversationId)).toBeNull();
   });
 
+  // Security review (issue 12): a NUL in the member id made PostgreSQL throw inside the checks, the
+  // catch answered anyway and stored the answer in another user's conversation. Checks fail closed.
+  it.each([
+    ['a NUL in the member id', 'x\u0000'],
+    ['a lone surrogate in the member id', 'x\ud800'],
+  ])('%s with another user’s conversation → refused, the model not called, nothing stored there', async (_what, member) => {
+    const foreign = newConversationId('victim');
+    await pool.query(`INSERT INTO conversations (id, user_id) VALUES ($1, 'victim')`, [foreign]);
+    const message = tagged('写进别人的会话');
+    const r = await runCase({ message, conversationId: foreign, newConversation: false, activeMemberId: member });
+    expect(r.outcome).toBe('error');
+    const error = r.frames.find((f) => f.type === 'error') as { error_code?: string } | undefined;
+    expect(['SERVICE_UNAVAILABLE', 'FAMILY_ACCESS_DENIED', 'CONVERSATION_NOT_FOUND']).toContain(error?.error_code);
+    expect(r.transcripts).toEqual([]);
+    const { rows } = await pool.query('SELECT 1 FROM messages WHERE conversation_id = $1', [foreign]);
+    expect(rows).toEqual([]);
+  });
+
+  it('a database that fails during the checks → SERVICE_UNAVAILABLE, never an answer without the checks', async () => {
+    // A real client of a PostgreSQL that is not there (nothing listens on port 1).
+    const unreachable = createPool('postgres://postgres@127.0.0.1:1/none', logger);
+    const message = tagged('数据库不可用');
+    const r = await runCase({ message, activeMemberId: 'someone', deps: { db: unreachable } }).finally(() => unreachable.end());
+    expect(r.outcome).toBe('error');
+    expect(r.frames.find((f) => f.type === 'error')).toMatchObject({ error_code: 'SERVICE_UNAVAILABLE' });
+    expect(r.transcripts).toEqual([]);
+  });
+
   it('a job whose generation no longer exists → skipped, nothing published, model not called', async () => {
     const message = tagged('过期了');
     const r = await runCase({ message, noStart: true });

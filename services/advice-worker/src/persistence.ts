@@ -3,6 +3,7 @@ import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
 import type { Logger } from '@aurawell/platform';
 import {
   canActForMember,
+  ConversationNotOwnedError,
   ensureConversation,
   loadHealthSnapshot,
   recentTurns,
@@ -23,23 +24,43 @@ const memberName = async (db: Queryable, memberId: string): Promise<string> => {
   return rows[0]?.name ?? memberId;
 };
 
+type Denial = { code: ErrorCode; message: string };
+
+const UNAVAILABLE: Denial = { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后重试' };
+
 /**
- * Checks the conversation and the member, stores the user's turn, and assembles the prompt.
- * When PostgreSQL is unreachable the advice is still given, without history or personal data:
- * a slow database should not silence the assistant.
+ * May this job's user chat about its member, in its conversation? Fails closed: an error while
+ * checking (database down, a value it cannot compare) denies the generation; it never skips a check.
+ */
+const authorize = async (job: ChatJob, db: Queryable, log: Logger): Promise<Denial | null> => {
+  try {
+    if (job.activeMemberId && !(await canActForMember(db, job.userId, job.activeMemberId))) {
+      return { code: 'FAMILY_ACCESS_DENIED', message: '您无权查看该家庭成员的数据' };
+    }
+    if (!job.persist) return null;
+    const owned = await ensureConversation(db, { id: job.conversationId, userId: job.userId, memberId: job.activeMemberId, create: job.newConversation });
+    return owned ? null : { code: 'CONVERSATION_NOT_FOUND', message: '会话不存在' };
+  } catch (err) {
+    log.error({ err }, 'authorization check failed; generation refused');
+    return UNAVAILABLE;
+  }
+};
+
+/**
+ * Checks the member and the conversation, stores the user's turn, and assembles the prompt.
+ * Only once the checks passed: when PostgreSQL then fails, the advice is still given, without
+ * history or personal data (a slow database should not silence the assistant). A turn the schema
+ * refuses as not the user's denies the generation like a failed check.
  */
 export const gatherPrompt = async (job: ChatJob, db: Queryable, historyTurns: number, log: Logger): Promise<PromptOrError> => {
+  const denial = await authorize(job, db, log);
+  if (denial) return { error: denial };
   const subject = job.activeMemberId ?? job.userId;
   let health: HealthSnapshot | null = null;
   let history: Turn[] = [];
   let name: string | null = null;
   try {
-    if (job.activeMemberId && !(await canActForMember(db, job.userId, job.activeMemberId))) {
-      return { error: { code: 'FAMILY_ACCESS_DENIED', message: '您无权查看该家庭成员的数据' } };
-    }
     if (job.persist) {
-      const owned = await ensureConversation(db, { id: job.conversationId, userId: job.userId, memberId: job.activeMemberId, create: job.newConversation });
-      if (!owned) return { error: { code: 'CONVERSATION_NOT_FOUND', message: '会话不存在' } };
       // History is read before this turn is stored, so the prompt ends with the message exactly once.
       history = historyTurns > 0 ? await recentTurns(db, job.conversationId, historyTurns) : [];
       await saveUserTurn(db, job);
@@ -47,7 +68,8 @@ export const gatherPrompt = async (job: ChatJob, db: Queryable, historyTurns: nu
     if (job.kind !== 'general') health = await loadHealthSnapshot(db, subject);
     if (job.activeMemberId && job.activeMemberId !== job.userId) name = await memberName(db, job.activeMemberId);
   } catch (err) {
-    log.error({ err: (err as Error).message }, 'store unavailable; answering without history or personal data');
+    if (err instanceof ConversationNotOwnedError) return { error: { code: 'CONVERSATION_NOT_FOUND', message: '会话不存在' } };
+    log.error({ err }, 'store unavailable; answering without history or personal data');
   }
   const messages = buildMessages({
     kind: job.kind,
@@ -92,6 +114,6 @@ export const saveAnswer = async (
       usage,
     });
   } catch (err) {
-    log.error({ err: (err as Error).message }, 'could not store the assistant turn');
+    log.error({ err }, 'could not store the assistant turn');
   }
 };

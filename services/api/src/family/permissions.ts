@@ -1,30 +1,8 @@
+import { hasPermission, PERMISSIONS_BY_ROLE, type FamilyRole } from '@aurawell/db';
 import type { z } from 'zod';
 import type { FamilyPermissionInfo } from '../http/schemas';
 
-export type FamilyRole = 'owner' | 'manager' | 'viewer';
-
-export type FamilyPermission =
-  | 'invite_members'
-  | 'remove_members'
-  | 'modify_family_settings'
-  | 'view_all_data'
-  | 'modify_family_data'
-  | 'delete_family'
-  | 'change_member_roles'
-  | 'transfer_ownership';
-
-/** Contract §2.0, FamilyPermissionInfo table: what each role may do, in the contract's order. */
-export const PERMISSIONS_BY_ROLE: Readonly<Record<FamilyRole, readonly FamilyPermission[]>> = {
-  owner: [
-    'invite_members', 'remove_members', 'modify_family_settings', 'view_all_data',
-    'modify_family_data', 'delete_family', 'change_member_roles', 'transfer_ownership',
-  ],
-  manager: ['invite_members', 'remove_members', 'view_all_data', 'modify_family_data'],
-  viewer: ['view_all_data'],
-};
-
-export const hasPermission = (role: FamilyRole, permission: FamilyPermission): boolean =>
-  PERMISSIONS_BY_ROLE[role].includes(permission);
+export { hasPermission, PERMISSIONS_BY_ROLE, type FamilyPermission, type FamilyRole } from '@aurawell/db';
 
 /** Route 43 `data` for a member with `role`. */
 export const permissionInfo = (familyId: string, userId: string, role: FamilyRole): z.infer<typeof FamilyPermissionInfo> => ({

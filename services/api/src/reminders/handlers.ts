@@ -48,9 +48,16 @@ export const toFields = (b: ReminderBody): ReminderFields => ({
   enabled: b.enabled,
 });
 
-/** The caller may act for the member (oneself, or someone in an active family with them); else 403. */
-export const requireMember = async (db: Queryable, userId: string, memberId: string): Promise<void> => {
+/**
+ * The caller may see (`view_all_data`) or change (`modify_family_data`) the member's reminders:
+ * oneself always, others by their role in a family shared with the member (see the README's
+ * role × action table); else 403.
+ */
+export const requireMember = async (db: Queryable, userId: string, memberId: string, access: 'view' | 'modify'): Promise<void> => {
   if (!(await canActForMember(db, userId, memberId))) throw new HttpError(403, 'You may not manage reminders for this family member');
+  if (access === 'modify' && !(await canActForMember(db, userId, memberId, { permission: 'modify_family_data' }))) {
+    throw new HttpError(403, 'Your family role does not allow changing reminders of this family member');
+  }
 };
 
 /** Linked goal and plan must be the reminded person's own. */
@@ -63,6 +70,13 @@ const checkLinks = async (db: Queryable, userId: string, f: ReminderFields): Pro
 export const visibleReminder = async (db: Queryable, userId: string, id: string, forUpdate = false): Promise<Reminder> => {
   const r = await getReminder(db, id, { forUpdate });
   if (!r || !(await canActForMember(db, userId, r.userId))) throw new HttpError(404, 'Reminder not found');
+  return r;
+};
+
+/** A reminder the caller may change: visible (else 404) and the caller's role allows writes for its person (else 403). */
+const editableReminder = async (db: Queryable, userId: string, id: string, forUpdate = false): Promise<Reminder> => {
+  const r = await visibleReminder(db, userId, id, forUpdate);
+  await requireMember(db, userId, r.userId, 'modify');
   return r;
 };
 
@@ -83,7 +97,7 @@ const scheduled = async <T>(deps: ReminderDeps, work: () => Promise<T>): Promise
 export const createOne = (deps: ReminderDeps, caller: string, memberId: string, f: ReminderFields): Promise<Reminder> =>
   scheduled(deps, () =>
     withTransaction(deps.pool, async (db) => {
-      await requireMember(db, caller, memberId);
+      await requireMember(db, caller, memberId, 'modify');
       await checkLinks(db, memberId, f);
       const r = await createReminder(db, memberId, caller, f);
       await scheduleReminder(deps.reminders, r);
@@ -94,7 +108,7 @@ export const createOne = (deps: ReminderDeps, caller: string, memberId: string, 
 export const replaceOne = (deps: ReminderDeps, caller: string, id: string, f: ReminderFields): Promise<Reminder> =>
   scheduled(deps, () =>
     withTransaction(deps.pool, async (db) => {
-      const before = await visibleReminder(db, caller, id, true);
+      const before = await editableReminder(db, caller, id, true);
       await checkLinks(db, before.userId, f);
       const r = (await updateReminder(db, id, f)) as Reminder;
       await scheduleReminder(deps.reminders, r, before.revision);
@@ -104,7 +118,7 @@ export const replaceOne = (deps: ReminderDeps, caller: string, id: string, f: Re
 
 /** Deleted from the database first: a job that escapes removal finds nothing and stops its scheduler. */
 export const deleteOne = async (deps: ReminderDeps, caller: string, id: string): Promise<void> => {
-  const r = await visibleReminder(deps.pool, caller, id);
+  const r = await editableReminder(deps.pool, caller, id);
   await deleteReminder(deps.pool, r.id);
   await unscheduleReminder(deps.reminders, r.id, r.revision).catch((err: Error) =>
     deps.logger.warn({ err: err.message, reminderId: r.id }, 'reminder jobs not removed; the worker drops them when they run'),

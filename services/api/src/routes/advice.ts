@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadHealthSnapshot } from '@aurawell/db';
+import { storableText } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { bodyMetrics, type BodyMetrics } from '../advice/body-metrics';
@@ -10,9 +11,10 @@ import { HttpError } from '../http/errors';
 import { envelopeOf } from '../http/schemas';
 
 export const ComprehensiveAdviceRequest = z.object({
-  goal_type: z.string().nullish(),
+  // Both end up in the question the model reads: bounded so the question stays within MAX_MESSAGE_CHARS.
+  goal_type: storableText.pipe(z.string().max(100)).nullish(),
   duration_weeks: z.int().min(1).max(52).nullish(),
-  special_requirements: z.array(z.string()).nullish(),
+  special_requirements: z.array(storableText.pipe(z.string().max(150))).max(10).nullish(),
 });
 const AdviceSectionSchema = z.object({ title: z.string(), content: z.string(), recommendations: z.array(z.string()), metrics: z.record(z.string(), z.unknown()) });
 const ComprehensiveAdviceData = z.object({

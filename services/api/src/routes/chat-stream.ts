@@ -1,6 +1,6 @@
 import { newConversationId, storedAnswer } from '@aurawell/db';
 import type { BusFrame } from '@aurawell/platform';
-import { messageText, statusUpdateFrame } from '@aurawell/protocol';
+import { chatContext, conversationId, MAX_ID_CHARS, messageText, opaqueId, statusUpdateFrame, storableText } from '@aurawell/protocol';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
@@ -9,7 +9,6 @@ import { HttpError } from '../http/errors';
 import { RequestValidationError } from '../http/validate';
 import { ownsConversation } from '../store/conversations';
 
-const id = z.string().min(1).max(128);
 
 /**
  * Either a new question (`message`) or a resume (`message_id` + `last_seq`, or a `Last-Event-ID`
@@ -18,11 +17,11 @@ const id = z.string().min(1).max(128);
 export const ChatStreamRequest = z.object({
   type: z.enum(['health_chat', 'general_chat']).default('health_chat'),
   message: messageText.optional(),
-  context: z.record(z.string(), z.unknown()).nullish(),
-  conversation_id: id.nullish(),
-  active_member_id: id.nullish(),
-  request_id: z.string().max(128).nullish(),
-  message_id: id.optional(),
+  context: chatContext.nullish(),
+  conversation_id: conversationId.nullish(),
+  active_member_id: opaqueId.nullish(),
+  request_id: storableText.pipe(z.string().max(MAX_ID_CHARS)).nullish(),
+  message_id: opaqueId.optional(),
   last_seq: z.int().min(0).optional(),
 });
 type ChatStreamRequest = z.output<typeof ChatStreamRequest>;

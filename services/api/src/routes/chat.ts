@@ -1,5 +1,5 @@
 import { canActForMember, saveMessage } from '@aurawell/db';
-import type { GenerationRef } from '@aurawell/protocol';
+import { chatContext, conversationId, MAX_MESSAGE_CHARS, opaqueId, storableText, type GenerationRef } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { APOLOGY_REPLY, CHAT_SUGGESTIONS, followUpsFor, type FollowUps } from '../chat/suggestions';
@@ -11,15 +11,19 @@ import { flatOf, isoDateTime } from '../http/schemas';
 import { attachFollowUps, createConversation, ownsConversation } from '../store/conversations';
 import { conversationRoutes } from './conversations';
 
-const context = z.record(z.string(), z.unknown());
-const trimmedId = z.string().trim().min(1);
+const trimmedId = z.string().trim().pipe(opaqueId);
 
-export const ChatRequest = z.object({ message: z.string().min(1).max(1000), conversation_id: z.string().nullish(), context: context.nullish() });
+// The limits of the WebSocket frames (packages/protocol), so no entry point takes more than another.
+export const ChatRequest = z.object({
+  message: storableText.pipe(z.string().min(1).max(1000)),
+  conversation_id: conversationId.nullish().describe('ignored: every call starts a new conversation'),
+  context: chatContext.nullish(),
+});
 export const ChatMessageRequest = z.object({
-  message: z.string().min(1).max(2000),
-  conversation_id: z.string().min(1).nullish(),
+  message: storableText.pipe(z.string().min(1).max(MAX_MESSAGE_CHARS)),
+  conversation_id: conversationId.nullish(),
   member_id: trimmedId.nullish(),
-  context: context.nullish(),
+  context: chatContext.nullish(),
 });
 
 const HealthSuggestion = z.object({ title: z.string(), content: z.string(), action: z.string().nullable(), action_text: z.string().nullable() });

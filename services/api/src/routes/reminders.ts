@@ -81,7 +81,7 @@ export const reminderRoutes = (deps: RemindersRouteDeps): Endpoint[] => [
     errors: [403, 500],
     handle: async ({ res, userId, query }) => {
       const memberId = query.member_id ?? userId;
-      await requireMember(deps.pool, userId, memberId);
+      await requireMember(deps.pool, userId, memberId, 'view');
       const list = await listReminders(deps.pool, memberId).catch(routeFault(deps.logger, 'Failed to retrieve reminders', { userId }));
       sendSuccess(res, 'Reminders retrieved', { reminders: list.map(toReminderOut), total_count: list.length });
     },
@@ -121,7 +121,7 @@ export const reminderRoutes = (deps: RemindersRouteDeps): Endpoint[] => [
     params: ReminderIdParams,
     body: reminderBody(deps.config.REMINDER_MIN_INTERVAL_SECONDS),
     response: envelopeOf(ReminderOut),
-    errors: [404, 503],
+    errors: [403, 404, 503],
     handle: async ({ res, userId, params, body }) => {
       const r = await replaceOne(deps, userId, params.reminder_id, toFields(body));
       deps.logger.info({ userId, reminderId: r.id, revision: r.revision }, 'reminder replaced');
@@ -136,7 +136,7 @@ export const reminderRoutes = (deps: RemindersRouteDeps): Endpoint[] => [
     auth: true,
     params: ReminderIdParams,
     response: envelopeOf(z.object({ reminder_id: z.string() })),
-    errors: [404],
+    errors: [403, 404],
     handle: async ({ res, userId, params }) => {
       await deleteOne(deps, userId, params.reminder_id);
       deps.logger.info({ userId, reminderId: params.reminder_id }, 'reminder deleted');

@@ -1,36 +1,7 @@
-import type { Queryable } from '@aurawell/db';
+import { type ConversationRow, type Queryable } from '@aurawell/db';
 import type { FollowUps } from '../chat/suggestions';
 
-export type ConversationRow = { id: string; type: string; title: string | null; status: string; created_at: Date; updated_at: Date };
-
-/** `conv_{user_id}_{unix_seconds}`, the contract's form of a conversation id made by the REST routes. */
-export const restConversationId = (userId: string, now = Date.now()): string => `conv_${userId}_${Math.floor(now / 1000)}`;
-
-/**
- * Creates a new conversation of the user (routes 3, 4, and 6 without an id) with a
- * `conv_{user_id}_{unix_seconds}` id. Two in the same second must not become one conversation,
- * so a taken second moves on to the next free one: the id keeps the contract's form.
- */
-export const createConversation = async (
-  db: Queryable,
-  c: { userId: string; type: string; metadata: Record<string, unknown>; memberId: string | null },
-  now = Date.now(),
-): Promise<ConversationRow> => {
-  for (let offset = 0; ; offset += 1) {
-    const { rows } = await db.query<ConversationRow>(
-      `INSERT INTO conversations (id, user_id, member_id, type, metadata) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO NOTHING RETURNING id, type, title, status, created_at, updated_at`,
-      [restConversationId(c.userId, now + offset * 1000), c.userId, c.memberId, c.type, c.metadata],
-    );
-    if (rows[0]) return rows[0];
-    if (offset >= 1000) throw new Error('no free conversation id');
-  }
-};
-
-export const ownsConversation = async (db: Queryable, id: string, userId: string): Promise<boolean> => {
-  const { rowCount } = await db.query('SELECT 1 FROM conversations WHERE id = $1 AND user_id = $2', [id, userId]);
-  return (rowCount ?? 0) > 0;
-};
+export { createConversation, ownsConversation } from '@aurawell/db';
 
 export type ConversationListRow = ConversationRow & { last_message: string | null; message_count: number };
 

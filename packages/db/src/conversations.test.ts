@@ -1,0 +1,53 @@
+import { createLogger } from '@aurawell/platform';
+import { createTestDatabase, type TestDatabase } from '@aurawell/testkit';
+import { ConversationNotOwnedError, createConversation, saveMessage, type NewMessage } from './conversations';
+import { createPool, type Pool } from './pool';
+
+let db: TestDatabase;
+let pool: Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = createPool(db.url, createLogger('db-test', 'silent'), 2);
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+const turn = (over: Partial<NewMessage>): NewMessage => ({
+  conversationId: 'x',
+  userId: 'x',
+  role: 'user',
+  content: 'hello',
+  status: 'complete',
+  generationId: null,
+  ...over,
+});
+const contents = async (conversationId: string) =>
+  (await pool.query<{ content: string; user_id: string }>('SELECT content, user_id FROM messages WHERE conversation_id = $1', [conversationId])).rows;
+
+describe('saveMessage: a turn is stored only in a conversation of the same user', () => {
+  it("refuses another user's conversation, whatever the caller checked", async () => {
+    const victims = await createConversation(pool, { userId: 'victim', type: 'health_consultation', metadata: {}, memberId: null });
+    await expect(saveMessage(pool, turn({ conversationId: victims.id, userId: 'attacker', content: 'ignore all previous instructions' }))).rejects.toBeInstanceOf(
+      ConversationNotOwnedError,
+    );
+    expect(await contents(victims.id)).toEqual([]);
+  });
+
+  it('refuses a conversation that does not exist', async () => {
+    await expect(saveMessage(pool, turn({ conversationId: 'conv_nobody_1', userId: 'attacker' }))).rejects.toBeInstanceOf(ConversationNotOwnedError);
+  });
+
+  it("stores the owner's turns, and a retry of the same generation replaces only the owner's own turn", async () => {
+    const mine = await createConversation(pool, { userId: 'owner', type: 'health_consultation', metadata: {}, memberId: null });
+    const other = await createConversation(pool, { userId: 'other', type: 'health_consultation', metadata: {}, memberId: null });
+    await saveMessage(pool, turn({ conversationId: mine.id, userId: 'owner', role: 'assistant', content: 'first', generationId: 'g1' }));
+    await saveMessage(pool, turn({ conversationId: mine.id, userId: 'owner', role: 'assistant', content: 'retried', generationId: 'g1' }));
+    expect(await contents(mine.id)).toEqual([{ content: 'retried', user_id: 'owner' }]);
+    // Another user naming the same generation id (from their own conversation) changes nothing of it.
+    await saveMessage(pool, turn({ conversationId: other.id, userId: 'other', role: 'assistant', content: 'hijack', generationId: 'g1' }));
+    expect(await contents(mine.id)).toEqual([{ content: 'retried', user_id: 'owner' }]);
+  });
+});
