@@ -43,17 +43,25 @@ function contentOf(raw: string): string {
     .join('');
 }
 
+/** The most streams that were between their first and last token at one moment. */
+function peakInFlight(intervals: [number, number][]): number {
+  const edges = intervals.flatMap(([from, to]) => [[from, 1] as const, [to, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let peak = 0;
+  for (const [, step] of edges) peak = Math.max(peak, (open += step));
+  return peak;
+}
+
 it('serves 1,000 concurrent paced streams in one process', async () => {
   const messages = Array.from({ length: 1000 }, (_, i) => `并发请求 ${i}`);
-  const started = performance.now();
   const texts = await Promise.all(messages.map(streamOnce));
-  const elapsed = performance.now() - started;
 
   expect(texts).toEqual(messages.map((m) => simulatedAnswer(m, { answerTokens: 20 }).content.join('')));
   const transcripts = sim.transcripts();
   expect(transcripts).toHaveLength(1000);
   expect(transcripts.every((t) => t.completed && !t.aborted && t.tokens.length === 20)).toBe(true);
-  // Every stream takes >= 200 ms + 19 × 10 ms; running them one by one would take minutes.
-  expect(elapsed).toBeGreaterThanOrEqual(390);
-  expect(elapsed).toBeLessThan(15_000);
-}, 30_000);
+  // Concurrency shown by the streams' own token times, not by a wall-clock bound (which a busy
+  // machine can miss): served one after another, no two streams would ever overlap.
+  const peak = peakInFlight(transcripts.map((t) => [t.tokens[0]!.sentAt, t.tokens.at(-1)!.sentAt]));
+  expect(peak).toBeGreaterThanOrEqual(100);
+}, 120_000);

@@ -205,10 +205,9 @@ describe('close()', () => {
       () => 'ended',
       (e: unknown) => `threw ${(e as Error).message}`,
     );
-    const started = performance.now();
+    // The stream hangs forever: close() returning at all shows it does not wait for it.
     await Promise.all([own.close(), own.close()]);
     await own.close();
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(await reading).toBe('threw terminated');
     expect(own.transcripts()[0]).toMatchObject({ completed: false, aborted: false });
   });

