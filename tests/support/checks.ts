@@ -1,6 +1,18 @@
 import type { Frame } from './ws-client';
 
 /**
+ * Two texts are equal; when not, a short message says where they part (a failure must stay
+ * readable when the answers are megabytes long).
+ */
+export const expectSameText = (actual: string, expected: string, what = 'text'): void => {
+  if (actual === expected) return;
+  let at = 0;
+  while (at < actual.length && actual[at] === expected[at]) at++;
+  const around = (s: string) => JSON.stringify(s.slice(Math.max(0, at - 20), at + 40));
+  throw new Error(`${what} differs at character ${at} (lengths ${actual.length} vs ${expected.length}): got ${around(actual)}, expected ${around(expected)}`);
+};
+
+/**
  * The delivery guarantee, checked on one generation's frames as a client received them:
  * seq 1..n without gap or repeat, sending → streaming → deltas → exactly one terminal status
  * with nothing after it, and (when done) full_response equal to the concatenated deltas (those
@@ -24,7 +36,7 @@ export const checkGeneration = (frames: Frame[]): { status: string; text: string
   if (terminal.status === 'done') {
     expect(frames[1]).toMatchObject({ type: 'status_update', status: 'streaming', seq: 2 });
     const data = terminal.data as { full_response: string; response_length: number };
-    expect(data.full_response).toBe(text);
+    expectSameText(data.full_response, text, 'full_response vs the deltas');
     expect(data.response_length).toBe([...text].length);
   }
   return { status: String(terminal.status), text, terminal };

@@ -22,9 +22,17 @@ export class FrameRecorder {
     const seen = this.frames.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${this.frames.map((f) => f.type).join(',')}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${this.summary()}`)), timeoutMs);
       this.waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
     });
+  }
+
+  /** What arrived, short enough for a failure message however many frames came: counts by type, then the last three. */
+  summary(): string {
+    const counts = new Map<string, number>();
+    for (const f of this.frames) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
+    const last = this.frames.slice(-3).map((f) => JSON.stringify(f).slice(0, 200));
+    return `${this.frames.length} frames (${[...counts].map(([t, n]) => `${t} ×${n}`).join(', ')}); last: ${last.join(' | ')}`;
   }
 
   /** Frames of one generation, in arrival order (a `user_message` names the generation it starts but is not part of it). */
