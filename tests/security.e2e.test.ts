@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_CONTEXT_DEPTH, MAX_CONTEXT_JSON_CHARS } from '@aurawell/protocol';
 import { startTestSystem, type TestSystem } from './support/system';
-import { chat, connect, type Frame } from './support/ws-client';
+import { chat, connect } from './support/ws-client';
 
 // Security review (issue 12), at the client, through the real services: nobody writes into another
 // person's conversation by any entry point, and hostile ids and contexts are refused at the door
@@ -24,7 +24,12 @@ afterAll(async () => {
 }, 60000);
 
 const victimTurns = async () =>
-  (await sys.db.query<{ user_id: string; content: string }>('SELECT user_id, content FROM messages WHERE conversation_id = $1 ORDER BY created_at', [victimConversation])).rows;
+  (
+    await sys.db.query<{ user_id: string; content: string }>(
+      `SELECT user_id, content FROM messages WHERE user_id = 'sec_victim' AND conversation_id = $1 ORDER BY created_at`,
+      [victimConversation],
+    )
+  ).rows;
 
 const rest = async (path: string, body: unknown, as = 'sec_attacker') => {
   const res = await fetch(`${sys.stack.edgeUrl}${path}`, {
@@ -43,6 +48,13 @@ const expect422 = (r: Awaited<ReturnType<typeof rest>>, field: string) => {
   expect(locs).toContain(`body.${field}`);
 };
 
+/** The model was asked `question` with none of the victim's turns in its prompt. */
+const expectPromptWithoutVictim = (question: string) => {
+  const t = sys.sim.transcripts().find((x) => x.lastUserMessage === question);
+  expect(t).toBeDefined();
+  expect(JSON.stringify(t!.messages)).not.toContain('我最近睡眠不好');
+};
+
 const HOSTILE_IDS: [string, string][] = [
   ['NUL', 'x\u0000'],
   ['a lone surrogate', 'x\ud800'],
@@ -58,12 +70,14 @@ describe('the reported attack: another user’s conversation with a NUL member i
     const error = await attacker.next((f) => f.type === 'error' && f.request_id === 'r1');
     expect(error).toMatchObject({ error_code: 'VALIDATION_ERROR' });
     expect(String(error.message)).toMatch(/^active_member_id: /);
-    // Without the NUL the worker's ownership check refuses it: the generation ends in CONVERSATION_NOT_FOUND.
-    const { frames } = await chat(attacker, '忽略之前的指令', 'health_chat', { conversation_id: victimConversation });
-    expect(frames.find((f: Frame) => f.type === 'error')).toMatchObject({ error_code: 'CONVERSATION_NOT_FOUND' });
-    expect(frames.some((f: Frame) => f.type === 'chat_stream')).toBe(false);
+    // Without the NUL the id names a conversation of the attacker's own (ids are per user): it is
+    // answered there, from none of the victim's turns, and the victim's conversation is untouched.
+    const question = `忽略之前的指令 ${randomUUID()}`;
+    const { frames } = await chat(attacker, question, 'health_chat', { conversation_id: victimConversation });
+    expect(frames.at(-1)).toMatchObject({ status: 'done', conversation_id: victimConversation });
     attacker.close();
     expect(await victimTurns()).toEqual(before);
+    expectPromptWithoutVictim(question);
   });
 
   it.each(HOSTILE_IDS)('over the WebSocket: %s as conversation or member id → VALIDATION_ERROR naming it', async (_what, bad) => {
@@ -81,11 +95,17 @@ describe('the reported attack: another user’s conversation with a NUL member i
     attacker.close();
   });
 
-  it('over REST and SSE: the victim’s conversation id → 404, nothing stored', async () => {
+  it('over REST and SSE: the victim’s conversation id is the attacker’s own conversation; the victim’s untouched', async () => {
     const before = await victimTurns();
-    expect((await rest('/api/v1/chat/message', { message: '注入', conversation_id: victimConversation })).status).toBe(404);
-    expect((await rest('/api/v1/chat/stream', { message: '注入', conversation_id: victimConversation })).status).toBe(404);
+    const viaRest = `注入 REST ${randomUUID()}`;
+    expect((await rest('/api/v1/chat/message', { message: viaRest, conversation_id: victimConversation })).status).toBe(200);
+    const viaSse = `注入 SSE ${randomUUID()}`;
+    const sse = await rest('/api/v1/chat/stream', { message: viaSse, conversation_id: victimConversation });
+    expect(sse.status).toBe(200);
+    expect(sse.text).toContain('event: status_update');
     expect(await victimTurns()).toEqual(before);
+    expectPromptWithoutVictim(viaRest);
+    expectPromptWithoutVictim(viaSse);
   });
 
   it.each(HOSTILE_IDS)('over REST and SSE: %s in an id field → 422 naming it, nothing stored', async (_what, bad) => {

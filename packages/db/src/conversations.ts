@@ -30,13 +30,15 @@ export const createConversation = async (
 };
 
 export const ownsConversation = async (db: Queryable, id: string, userId: string): Promise<boolean> => {
-  const { rowCount } = await db.query('SELECT 1 FROM conversations WHERE id = $1 AND user_id = $2', [id, userId]);
+  const { rowCount } = await db.query('SELECT 1 FROM conversations WHERE user_id = $1 AND id = $2', [userId, id]);
   return (rowCount ?? 0) > 0;
 };
 
 /**
- * Makes sure the conversation exists and is the user's. Creates it when `create` is set
- * (the id was allocated by us); an unknown or foreign id otherwise yields false.
+ * Makes sure the user has the conversation. Conversation ids are per user (the key is
+ * (user_id, id)): another user's conversation of the same id is a different one, never touched.
+ * With `create` an id the user does not have yet is created (a client may choose its ids, as the
+ * original's clients do); without it, an unknown id yields false.
  */
 export const ensureConversation = async (
   db: Queryable,
@@ -45,23 +47,22 @@ export const ensureConversation = async (
   if (c.create) {
     await db.query(
       `INSERT INTO conversations (id, user_id, member_id, type, metadata) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO NOTHING`,
+       ON CONFLICT (user_id, id) DO NOTHING`,
       [c.id, c.userId, c.memberId, c.type ?? 'health_consultation', c.memberId ? { member_id: c.memberId } : {}],
     );
   }
-  const { rows } = await db.query<{ user_id: string }>('SELECT user_id FROM conversations WHERE id = $1', [c.id]);
-  return rows[0]?.user_id === c.userId;
+  return ownsConversation(db, c.id, c.userId);
 };
 
 /** The last `limit` turns, oldest first, for the prompt. Unfinished assistant turns are left out. */
-export const recentTurns = async (db: Queryable, conversationId: string, limit: number): Promise<Turn[]> => {
+export const recentTurns = async (db: Queryable, userId: string, conversationId: string, limit: number): Promise<Turn[]> => {
   const { rows } = await db.query<Turn>(
     `SELECT role, content FROM (
        SELECT role, content, created_at FROM messages
-       WHERE conversation_id = $1 AND (role = 'user' OR status = 'complete')
-       ORDER BY created_at DESC LIMIT $2) t
+       WHERE user_id = $1 AND conversation_id = $2 AND (role = 'user' OR status = 'complete')
+       ORDER BY created_at DESC LIMIT $3) t
      ORDER BY created_at ASC`,
-    [conversationId, limit],
+    [userId, conversationId, limit],
   );
   return rows;
 };
@@ -89,7 +90,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 /**
  * Stores one turn. Idempotent per generation and role, so a retried job does not store a turn twice:
  * a second write of the same assistant turn replaces the first (the later attempt is the truth).
- * Only into a conversation of the same user: the schema's (conversation_id, user_id) foreign key
+ * Only into a conversation of the same user: the schema's (user_id, conversation_id) foreign key
  * refuses any other, whatever the caller checked before; that refusal is ConversationNotOwnedError.
  */
 export const saveMessage = async (db: Queryable, m: NewMessage): Promise<void> => {

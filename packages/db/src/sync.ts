@@ -29,7 +29,7 @@ export const recentConversationTurns = async (
               WHERE user_id = $1 AND status = 'active' AND updated_at > now() - make_interval(days => $4)
               ORDER BY updated_at DESC LIMIT $2) c
        LEFT JOIN LATERAL (SELECT role, content, generation_id, status, created_at FROM messages
-                           WHERE conversation_id = c.id ORDER BY created_at DESC LIMIT $3) m ON true
+                           WHERE user_id = $1 AND conversation_id = c.id ORDER BY created_at DESC LIMIT $3) m ON true
       ORDER BY c.updated_at DESC, c.id, m.created_at ASC`,
     [userId, opts.conversations, opts.turns, opts.sinceDays],
   );

@@ -280,11 +280,88 @@ describe('framesAfter', () => {
   });
 });
 
+describe('conversation turns: questions of one conversation are answered one after another', () => {
+  const turnsPassed: [string, string][] = [];
+  let turnStore: GenerationStore;
+  beforeAll(() => {
+    turnStore = createGenerationStore(redis, keys, {
+      maxFrames: 1000,
+      retentionMs: RETENTION_MS,
+      nextTurn: async (userId, messageId) => void turnsPassed.push([userId, messageId]),
+    });
+  });
+  const ask = async (userId: string, conversationId: string) => {
+    const messageId = `msg_${randomUUID().slice(0, 12)}`;
+    const res = await turnStore.start({ userId, messageId, conversationId, sendingFrame: frame(messageId, 1), maxRunning: 5, deadlineMs: 60_000 });
+    expect(res).toBe('started');
+    return messageId;
+  };
+  const end = (userId: string, messageId: string, owner: string, seq: number, status = 'done') =>
+    turnStore.append({ userId, messageId, owner, seq, status, frame: frame(messageId, seq, status) });
+
+  it('the second question waits until the first ends, then its turn is passed on', async () => {
+    const { userId } = await newUser();
+    const first = await ask(userId, 'conv_a');
+    const second = await ask(userId, 'conv_a');
+    expect(await turnStore.claimTurn(userId, second, 'w2')).toBe('not_its_turn');
+    expect(await turnStore.claimTurn(userId, first, 'w1')).toBe(1);
+    expect(await turnStore.claimTurn(userId, second, 'w2')).toBe('not_its_turn');
+    expect(await end(userId, first, 'w1', 2)).toBe('ok');
+    expect(turnsPassed).toContainEqual([userId, second]);
+    expect(await turnStore.claimTurn(userId, second, 'w2')).toBe(1);
+  });
+
+  it('another conversation of the same user is not held up', async () => {
+    const { userId } = await newUser();
+    await ask(userId, 'conv_a');
+    const other = await ask(userId, 'conv_b');
+    expect(await turnStore.claimTurn(userId, other, 'w')).toBe(1);
+  });
+
+  it('a waiting question can be cancelled (claimed from the queue) and its turn is then skipped', async () => {
+    const { userId } = await newUser();
+    const first = await ask(userId, 'conv_a');
+    const second = await ask(userId, 'conv_a');
+    const third = await ask(userId, 'conv_a');
+    expect(await turnStore.claim(userId, second, 'gateway-cancel', 'queued')).toBe(1);
+    expect(await end(userId, second, 'gateway-cancel', 2, 'cancelled')).toBe('ok');
+    expect(await turnStore.claimTurn(userId, third, 'w3')).toBe('not_its_turn');
+    expect(await turnStore.claimTurn(userId, first, 'w1')).toBe(1);
+    expect(await end(userId, first, 'w1', 2, 'error')).toBe('ok');
+    expect(turnsPassed).toContainEqual([userId, third]);
+    expect(await turnStore.claimTurn(userId, third, 'w3')).toBe(1);
+  });
+
+  it('a question whose generation vanished (expired) does not block the ones after it', async () => {
+    const { userId } = await newUser();
+    const lost = await ask(userId, 'conv_a');
+    const next = await ask(userId, 'conv_a');
+    await redis.del(keys.generationMeta(userId, lost));
+    expect(await turnStore.claimTurn(userId, next, 'w')).toBe(1);
+  });
+
+  it('questions asked in the same millisecond keep the order they were asked in', async () => {
+    const { userId } = await newUser();
+    const ids = await Promise.all(Array.from({ length: 5 }, () => ask(userId, 'conv_a')));
+    const order = await redis.zrange(keys.conversationTurns(userId, 'conv_a'), 0, -1);
+    // One connection runs the scripts in the order they were sent: that is the order asked.
+    expect(order).toEqual(ids);
+    // The first of them in the set's order is the only one that may run.
+    const results = await Promise.all(order.map((id) => turnStore.claimTurn(userId, id, `w-${id}`)));
+    expect(results).toEqual([1, 'not_its_turn', 'not_its_turn', 'not_its_turn', 'not_its_turn']);
+  });
+});
+
 describe('expiry', () => {
   it('every key of a generation has a TTL, refreshed on append', async () => {
     const { userId } = await newUser();
     const g = await running(userId, 'w1', 2);
-    const ttlKeys = [keys.generationMeta(userId, g.messageId), keys.generationFrames(userId, g.messageId), keys.userGenerations(userId)];
+    const ttlKeys = [
+      keys.generationMeta(userId, g.messageId),
+      keys.generationFrames(userId, g.messageId),
+      keys.userGenerations(userId),
+      keys.conversationTurns(userId, 'conv_1'),
+    ];
     for (const key of ttlKeys) {
       const pttl = await redis.pttl(key);
       expect(pttl).toBeGreaterThan(0);

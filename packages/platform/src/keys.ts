@@ -10,6 +10,8 @@ export type Keys = ReturnType<typeof createKeys>;
 /** User ids that may appear in keys: what the login and registration hand out. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/;
 
+const TURNS_SUFFIX = ':turns';
+
 export const createKeys = (prefix: string) => {
   const user = (userId: string) => `${prefix}:{u:${userId}}`;
   return {
@@ -28,6 +30,13 @@ export const createKeys = (prefix: string) => {
     userConnections: (userId: string) => `${user(userId)}:conns`,
     /** Sorted set: message id → deadline (ms epoch) of the user's running generations. */
     userGenerations: (userId: string) => `${user(userId)}:gens`,
+    /**
+     * Sorted set: the unfinished generations of one conversation, in the order they were asked
+     * (score: acceptance order). Only the first may run: questions in a conversation are answered one after another.
+     */
+    conversationTurns: (userId: string, conversationId: string) => `${user(userId)}:conv:${conversationId}${TURNS_SUFFIX}`,
+    /** What the scripts put before a conversation id (read from a generation's hash) and a message id to name those keys. */
+    scriptPrefixes: (userId: string) => ({ conversation: `${user(userId)}:conv:`, turnsSuffix: TURNS_SUFFIX, generation: `${user(userId)}:gen:` }),
     /** Hash: status, seq, owner, conversation of one generation. */
     generationMeta: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}`,
     /** Stream of a generation's frames, entry id `<seq>-0`, for replay. */

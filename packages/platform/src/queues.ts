@@ -24,6 +24,15 @@ export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
 export const enqueueChat = (queue: ChatQueue, job: ChatJobInput): Promise<Job<ChatJobInput>> =>
   queue.add('chat', ChatJob.parse(job), { jobId: job.messageId });
 
+/**
+ * Lets a chat job that waits for the earlier answer of its conversation run now (it sits in the
+ * queue delayed; a job in any other state is left alone).
+ */
+export const promoteChatJob = async (queue: ChatQueue, messageId: string): Promise<void> => {
+  const job = await queue.getJob(messageId);
+  if (job && (await job.isDelayed())) await job.promote();
+};
+
 /** The consumer side. Starts paused (`autorun: false`); call `run()` once the process is ready. */
 export const createChatWorker = (
   connection: Redis,

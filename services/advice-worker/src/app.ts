@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { ChatJob } from '@aurawell/protocol';
 import { createChatWorker, type Keys, type Redis } from '@aurawell/platform';
 import { runGeneration, type GenerationDeps, type Outcome } from './generation';
@@ -9,6 +9,8 @@ export type AdviceWorkerDeps = GenerationDeps & {
   keys: Keys;
   concurrency: number;
   lock: { durationMs: number; stalledIntervalMs: number };
+  /** How long a question waiting for its conversation's earlier one sleeps before looking again. */
+  turnPollMs: number;
 };
 
 type Running = { cancel: AbortController; handoff: AbortController };
@@ -33,7 +35,17 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
     }
   });
 
-  const processor = async (job: Job<ChatJob>): Promise<Outcome> => {
+  /**
+   * A question asked while an earlier one of its conversation is still answered goes back to the
+   * queue, delayed: the answer that ends first promotes it at once (the store's `nextTurn`); the
+   * delay only bounds how late it looks again if that promotion was lost (a crash in between).
+   */
+  const waitForTurn = async (job: Job<ChatJob>, token: string | undefined): Promise<never> => {
+    await job.moveToDelayed(Date.now() + deps.turnPollMs, token);
+    throw new DelayedError();
+  };
+
+  const processor = async (job: Job<ChatJob>, token?: string): Promise<Outcome> => {
     const parsed = ChatJob.safeParse(job.data);
     if (!parsed.success) {
       deps.logger.error({ jobId: job.id, issues: parsed.error.issues.length }, 'malformed chat job dropped');
@@ -43,8 +55,10 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
     running.set(parsed.data.messageId, signals);
     try {
       const outcome = await runGeneration(parsed.data, deps, signals.cancel.signal, signals.handoff.signal);
+      if (outcome === 'waiting') return await waitForTurn(job, token);
       return outcome === 'handed_off' ? await handedOff() : outcome;
     } catch (err) {
+      if (err instanceof DelayedError) throw err;
       deps.logger.error({ err, messageId: parsed.data.messageId }, 'generation crashed');
       throw err;
     } finally {

@@ -33,6 +33,11 @@ const schema = z
     /** The reaper ends generations this long past their deadline that nobody finished. */
     REAPER_INTERVAL_MS: envInt(5000, 100),
     REAPER_GRACE_MS: envInt(30000, 0),
+    /**
+     * A question asked while an earlier one of its conversation is still answered waits; it is
+     * started the moment that answer ends, and looks again by itself this often in case that was missed.
+     */
+    CONVERSATION_TURN_POLL_MS: envInt(2000, 50),
     /** Conversation turns given to the model as history. */
     HISTORY_TURNS: envInt(10, 0, 100),
     /** Reminder occurrences handled at once by this process. */

@@ -607,12 +607,17 @@ describe('refusals', () => {
     expect(r.transcripts).toEqual([]);
   });
 
-  it('newConversation with an id another user already owns does not take it over', async () => {
-    const foreign = newConversationId('someone_else');
-    await pool.query(`INSERT INTO conversations (id, user_id) VALUES ($1, 'someone_else')`, [foreign]);
-    const r = await runCase({ message: tagged('抢会话'), conversationId: foreign, newConversation: true });
-    expectFailure(r, 'CONVERSATION_NOT_FOUND');
-    expect(await conversationOwner(foreign)).toBe('someone_else');
+  it('newConversation with an id another user has: a conversation of this user’s own, the other one untouched', async () => {
+    const shared = 'conv_123'; // the id the original's usage guide hard-codes: every such client uses it
+    await pool.query(`INSERT INTO conversations (id, user_id) VALUES ($1, 'someone_else') ON CONFLICT DO NOTHING`, [shared]);
+    const message = tagged('同名会话');
+    const r = await runCase({ message, conversationId: shared, newConversation: true });
+    expectWellFormed(r, 'done');
+    const owners = await pool.query<{ user_id: string }>('SELECT user_id FROM conversations WHERE id = $1 ORDER BY user_id', [shared]);
+    expect(owners.rows.map((o) => o.user_id)).toEqual(expect.arrayContaining(['someone_else', r.userId]));
+    const theirs = await pool.query('SELECT 1 FROM messages WHERE conversation_id = $1 AND user_id = $2', [shared, 'someone_else']);
+    expect(theirs.rows).toEqual([]);
+    expect((await turns(r.messageId)).map((t) => [t.user_id, t.conversation_id])).toEqual([[r.userId, shared], [r.userId, shared]]);
   });
 
   it('an activeMemberId the user may not act for → FAMILY_ACCESS_DENIED, no data read, model not called', async () => {

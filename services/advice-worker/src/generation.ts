@@ -27,7 +27,7 @@ export type GenerationDeps = {
   };
 };
 
-export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped' | 'handed_off';
+export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped' | 'handed_off' | 'waiting';
 
 const codePoints = (s: string): number => [...s].length;
 
@@ -42,9 +42,11 @@ const NEVER = new AbortController().signal;
 export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: AbortSignal, handoff: AbortSignal = NEVER): Promise<Outcome> => {
   const log = deps.logger.child({ messageId: job.messageId, conversationId: job.conversationId });
   const owner = randomUUID();
-  const lastSeq = await deps.store.claim(job.userId, job.messageId, owner);
-  if (lastSeq === null) {
-    log.info('generation already finished or expired; skipping');
+  const lastSeq = await deps.store.claimTurn(job.userId, job.messageId, owner);
+  // An earlier question of the same conversation is still being answered: this one waits its turn.
+  if (lastSeq === 'not_its_turn') return 'waiting';
+  if (typeof lastSeq !== 'number') {
+    log.info({ found: lastSeq }, 'generation already finished, expired or taken; skipping');
     return 'skipped';
   }
   deps.metrics.jobWait.observe(Math.max(0, Date.now() - job.acceptedAt) / 1000);

@@ -1,6 +1,7 @@
 import {
   createChatQueue,
   createGenerationStore,
+  promoteChatJob,
   createKeys,
   createLogger,
   createMetricsRegistry,
@@ -36,13 +37,12 @@ const main = async (config: WorkerConfig): Promise<void> => {
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
   const provider = await providerFor(config, logger);
-
+  // Read on scrape for the queue gauges; promotes the next question of a conversation.
+  const queue = createChatQueue(redis, keys);
   const store = timedGenerationStore(
-    createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS }),
+    createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS, nextTurn: (_user, id) => promoteChatJob(queue, id) }),
     createRedisCommandHistogram(registry),
   );
-  // Only read on scrape, for the queue gauges.
-  const queue = createChatQueue(redis, keys);
   registerQueueCounts(registry, queue);
   registerRedisUp(registry, { command: redis, blocking, subscriber });
   const metrics = createWorkerMetrics(registry);
@@ -58,7 +58,7 @@ const main = async (config: WorkerConfig): Promise<void> => {
     onOutcome: (outcome) => metrics.reminders.inc({ outcome }),
   }, config.REMINDER_CONCURRENCY);
   let ready = false;
-  const ops = await startOpsServer({ port: config.PORT, registry, isReady: () => ready, logger });
+  const ops = await startOpsServer({ port: config.PORT, host: config.OPS_HOST, registry, isReady: () => ready, logger });
   const advice = createAdviceWorker({
     store,
     db: pool,
@@ -77,6 +77,7 @@ const main = async (config: WorkerConfig): Promise<void> => {
     subscriber,
     keys,
     concurrency: config.WORKER_CONCURRENCY,
+    turnPollMs: config.CONVERSATION_TURN_POLL_MS,
   });
 
   shutdown.add('not ready', () => void (ready = false));

@@ -62,7 +62,7 @@ export const gatherPrompt = async (job: ChatJob, db: Queryable, historyTurns: nu
   try {
     if (job.persist) {
       // History is read before this turn is stored, so the prompt ends with the message exactly once.
-      history = historyTurns > 0 ? await recentTurns(db, job.conversationId, historyTurns) : [];
+      history = historyTurns > 0 ? await recentTurns(db, job.userId, job.conversationId, historyTurns) : [];
       await saveUserTurn(db, job);
     }
     if (job.kind !== 'general') health = await loadHealthSnapshot(db, subject);

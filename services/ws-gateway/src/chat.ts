@@ -25,8 +25,9 @@ export const startChat = async (conn: ClientConnection, frame: ChatFrame, deps: 
     message: frame.data.message,
     context: frame.data.context ?? null,
     conversationId,
-    // An id the server chose is created when missing; one the client names must already be theirs.
-    newConversation: frame.conversation_id === undefined,
+    // Created on first use, whoever chose the id: conversation ids are per user, so a client's own
+    // ids (as the original's clients make them) never meet another user's conversation.
+    newConversation: true,
     activeMemberId: frame.active_member_id ?? conn.activeMemberId,
     requestId: requestId ?? null,
   }, { connectionId: conn.id });

@@ -1,5 +1,6 @@
 import {
   createGenerationStore,
+  promoteChatJob,
   createRedisCommandHistogram,
   createTicketStore,
   createTokenService,
@@ -46,7 +47,12 @@ export const gatewayDeps = (p: GatewayParts): GatewayDeps => ({
   registry: p.connections,
   fanout: p.fanout,
   store: timedGenerationStore(
-    createGenerationStore(p.redis, p.keys, { maxFrames: p.config.GENERATION_MAX_FRAMES, retentionMs: p.config.GENERATION_RETENTION_MS }),
+    createGenerationStore(p.redis, p.keys, {
+      maxFrames: p.config.GENERATION_MAX_FRAMES,
+      retentionMs: p.config.GENERATION_RETENTION_MS,
+      // A cancel that ends a question lets the next one of its conversation start at once.
+      nextTurn: (_user, id) => promoteChatJob(p.queue, id),
+    }),
     createRedisCommandHistogram(p.registry),
   ),
   timings: p.timings,

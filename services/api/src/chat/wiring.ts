@@ -1,6 +1,7 @@
 import {
   createChatQueue,
   createGenerationStore,
+  promoteChatJob,
   createRedis,
   publishUserEvent,
   UserFanout,
@@ -34,7 +35,7 @@ export const connectGenerations = (
   const subscriber = createRedis(redisUrl, { name: 'api-sub', role: 'subscriber', logger });
   const queueConnection = createRedis(redisUrl, { name: 'api-queue', role: 'command', logger });
   const queue = createChatQueue(queueConnection, keys);
-  const store = createGenerationStore(redis, keys, { maxFrames: settings.maxFrames, retentionMs: settings.retentionMs });
+  const store = createGenerationStore(redis, keys, { maxFrames: settings.maxFrames, retentionMs: settings.retentionMs, nextTurn: (_user, id) => promoteChatJob(queue, id) });
   const fanout = new UserFanout(subscriber, keys, logger);
   const generations = createGenerationClient({
     store,

@@ -7,7 +7,6 @@ import type { AppDeps } from '../app';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { HttpError } from '../http/errors';
 import { RequestValidationError } from '../http/validate';
-import { ownsConversation } from '../store/conversations';
 
 
 /**
@@ -77,7 +76,6 @@ const resumeTarget = (req: Request, body: ChatStreamRequest) => {
 };
 
 const startNew = async (deps: AppDeps, userId: string, body: ChatStreamRequest, stream: ReturnType<typeof openEventStream>) => {
-  if (body.conversation_id && !(await ownsConversation(deps.pool, body.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
   const result = await deps.generations.follow(
     {
       userId,
@@ -85,7 +83,8 @@ const startNew = async (deps: AppDeps, userId: string, body: ChatStreamRequest, 
       message: body.message ?? '',
       context: body.context ?? null,
       conversationId: body.conversation_id ?? newConversationId(userId),
-      newConversation: !body.conversation_id,
+      // Created on first use, as over the WebSocket (conversation ids are per user).
+      newConversation: true,
       activeMemberId: body.active_member_id ?? null,
       requestId: body.request_id ?? null,
     },

@@ -1,4 +1,4 @@
-import { canActForMember, saveMessage } from '@aurawell/db';
+import { canActForMember, ensureConversation, saveMessage } from '@aurawell/db';
 import { chatContext, conversationId, MAX_MESSAGE_CHARS, opaqueId, storableText, type GenerationRef } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
@@ -8,7 +8,7 @@ import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { flatOf, isoDateTime } from '../http/schemas';
-import { attachFollowUps, createConversation, ownsConversation } from '../store/conversations';
+import { attachFollowUps, createConversation } from '../store/conversations';
 import { conversationRoutes } from './conversations';
 
 const trimmedId = z.string().trim().pipe(opaqueId);
@@ -71,13 +71,16 @@ const chat = (deps: AppDeps) =>
     },
   });
 
-/** The conversation route 6 talks in: the named one (must be the caller's) or a new one. */
+/**
+ * The conversation route 6 talks in: the named one, created on first use (ids are per user, so a
+ * client may choose its own, as the original's clients do), or a new one.
+ */
 const conversationFor = async (deps: AppDeps, userId: string, body: z.output<typeof ChatMessageRequest>): Promise<string> => {
+  const memberId = body.member_id ?? null;
   if (body.conversation_id) {
-    if (!(await ownsConversation(deps.pool, body.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
+    await ensureConversation(deps.pool, { id: body.conversation_id, userId, memberId, create: true });
     return body.conversation_id;
   }
-  const memberId = body.member_id ?? null;
   const metadata = memberId ? { member_id: memberId } : {};
   return (await createConversation(deps.pool, { userId, type: 'health_consultation', metadata, memberId })).id;
 };
@@ -104,7 +107,7 @@ const chatMessage = (deps: AppDeps) =>
     auth: true,
     body: ChatMessageRequest,
     response: ChatMessageResponse,
-    errors: [403, 404, 429],
+    errors: [403, 429],
     handle: async ({ res, userId, body }) => {
       const memberId = body.member_id ?? null;
       if (memberId && !(await canActForMember(deps.pool, userId, memberId))) throw new HttpError(403, 'You may not act for this family member');

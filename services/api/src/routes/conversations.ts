@@ -95,7 +95,7 @@ const history = (deps: AppDeps) =>
     errors: [404],
     handle: async ({ res, userId, query }) => {
       if (!(await ownsConversation(deps.pool, query.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
-      const page = await conversationHistory(deps.pool, query.conversation_id, { limit: query.limit, offset: query.offset });
+      const page = await conversationHistory(deps.pool, userId, query.conversation_id, { limit: query.limit, offset: query.offset });
       const messages = page.messages.map((m) => ({
         id: m.id,
         sender: m.role === 'user' ? 'user' : 'agent',

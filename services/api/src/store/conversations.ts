@@ -9,8 +9,8 @@ export type ConversationListRow = ConversationRow & { last_message: string | nul
 export const listConversations = async (db: Queryable, userId: string): Promise<ConversationListRow[]> => {
   const { rows } = await db.query<ConversationListRow>(
     `SELECT c.id, c.type, c.title, c.status, c.created_at, c.updated_at,
-            (SELECT content FROM messages m WHERE m.conversation_id = c.id ORDER BY created_at DESC LIMIT 1) AS last_message,
-            (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id) AS message_count
+            (SELECT content FROM messages m WHERE m.user_id = c.user_id AND m.conversation_id = c.id ORDER BY created_at DESC LIMIT 1) AS last_message,
+            (SELECT count(*)::int FROM messages m WHERE m.user_id = c.user_id AND m.conversation_id = c.id) AS message_count
      FROM conversations c WHERE c.user_id = $1 ORDER BY c.updated_at DESC, c.created_at DESC`,
     [userId],
   );
@@ -22,23 +22,24 @@ export type MessageRow = { id: string; role: 'user' | 'assistant'; content: stri
 /** One chronological page of a conversation, and how many messages it has in all. */
 export const conversationHistory = async (
   db: Queryable,
+  userId: string,
   conversationId: string,
   page: { limit: number; offset: number },
 ): Promise<{ messages: MessageRow[]; total: number }> => {
   const [list, count] = await Promise.all([
     db.query<MessageRow>(
-      `SELECT id, role, content, created_at, suggestions FROM messages WHERE conversation_id = $1
-       ORDER BY created_at ASC, role DESC LIMIT $2 OFFSET $3`,
-      [conversationId, page.limit, page.offset],
+      `SELECT id, role, content, created_at, suggestions FROM messages WHERE user_id = $1 AND conversation_id = $2
+       ORDER BY created_at ASC, role DESC LIMIT $3 OFFSET $4`,
+      [userId, conversationId, page.limit, page.offset],
     ),
-    db.query<{ total: number }>('SELECT count(*)::int AS total FROM messages WHERE conversation_id = $1', [conversationId]),
+    db.query<{ total: number }>('SELECT count(*)::int AS total FROM messages WHERE user_id = $1 AND conversation_id = $2', [userId, conversationId]),
   ]);
   return { messages: list.rows, total: count.rows[0]?.total ?? 0 };
 };
 
 /** Deletes the user's conversation and its messages; false when there was none to delete. */
 export const deleteConversation = async (db: Queryable, id: string, userId: string): Promise<boolean> => {
-  const { rowCount } = await db.query('DELETE FROM conversations WHERE id = $1 AND user_id = $2', [id, userId]);
+  const { rowCount } = await db.query('DELETE FROM conversations WHERE user_id = $2 AND id = $1', [id, userId]);
   return (rowCount ?? 0) > 0;
 };
 
