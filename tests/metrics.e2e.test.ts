@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { checkGeneration } from './support/checks';
 import { startTestSystem, type TestSystem } from './support/system';
 import { chat, connect, isTerminal } from './support/ws-client';
@@ -128,4 +129,25 @@ test('no label value carries a user id or a message id', () => {
   expect(all.length).toBeGreaterThan(100);
   const leaking = all.filter((s) => Object.values(s.labels).some((v) => v.includes(userId) || v.includes(messageId) || v.includes('user_00')));
   expect(leaking).toEqual([]);
+});
+
+/** Addresses listening on TCP `port`, from the kernel's tables (IPv4 and IPv6). */
+const listenersOn = (port: number): string[] => {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const ipv4 = (hex: string) => [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16)).join('.');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[3] === '0A' && cols[1]?.endsWith(`:${hexPort}`))
+      .map((cols) => (file.endsWith('6') ? `[${cols[1]!.split(':')[0]}]` : ipv4(cols[1]!.split(':')[0]!))),
+  );
+};
+
+test('the development stack listens on loopback only: edge, api, gateway and every ops port', () => {
+  const { stack } = sys;
+  const ports = [stack.edgeUrl, stack.apiUrl, ...stack.gatewayUrls].map((url) => Number(new URL(url).port));
+  ports.push(...[stack.api, ...stack.gateways, ...stack.workers].map((p) => p.opsPort));
+  expect(ports.map((port) => [port, listenersOn(port)])).toEqual(ports.map((port) => [port, ['127.0.0.1']]));
 });

@@ -228,3 +228,19 @@ test('narrow screens get the one-column layout', async () => {
   const columns = await page.locator('#chat-view').evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
   expect(columns).toBe(1);
 });
+
+test('/docs works in the browser under its Content-Security-Policy: no violation, it renders and tries a request', async () => {
+  const docs = await context.newPage();
+  const errors: string[] = [];
+  docs.on('pageerror', (err) => errors.push(err.message));
+  docs.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  const res = await docs.goto(`${sys.stack.edgeUrl}/docs/`);
+  expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  await docs.locator('.opblock').first().waitFor({ timeout: 20000 });
+  await docs.locator('.opblock-summary', { hasText: '/api/v1/health' }).first().click();
+  await docs.locator('.try-out__btn').first().click();
+  await docs.locator('.execute').first().click();
+  await docs.locator('.live-responses-table .response-col_status', { hasText: '200' }).first().waitFor({ timeout: 10000 });
+  await docs.close();
+  expect(errors).toEqual([]);
+});

@@ -9,7 +9,7 @@ export type Edge = { port: number; close(): Promise<void> };
 /**
  * The development stand-in for the load balancer: one public origin where `/ws/*` goes to a
  * gateway (round robin) and everything else to the api, as the original single service did.
- * docker-compose and Kubernetes use nginx / an Ingress instead.
+ * docker-compose and Kubernetes use nginx / an Ingress instead. Loopback only unless `host` says otherwise.
  */
 export const startEdge = async (opts: { port: number; host?: string; apiUrl: string; gatewayUrls: string[]; logger: Logger }): Promise<Edge> => {
   const proxy = createProxyServer({ xfwd: true });
@@ -45,7 +45,7 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
       socket.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

@@ -29,6 +29,20 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
+/** Where the development services listen: loopback only, unless the environment sets `HOST` (or `OPS_HOST`). */
+export const DEV_HOST = '127.0.0.1';
+
+/**
+ * The environment of one service of the stack: the shared one, the kind's own, its ports, and
+ * the interfaces to bind (loopback unless the caller's environment says otherwise; containers
+ * keep the services' own default, all interfaces).
+ */
+export const serviceEnvOf = (opts: Pick<StackOptions, 'env' | 'serviceEnv'>, service: ServiceName, port: number, opsPort: number): NodeJS.ProcessEnv => {
+  const env = { ...opts.env, ...opts.serviceEnv?.[service] };
+  const host = env.HOST || DEV_HOST;
+  return { ...env, HOST: host, OPS_HOST: env.OPS_HOST || host, PORT: String(service === 'advice-worker' ? opsPort : port), OPS_PORT: String(opsPort) };
+};
+
 /**
  * The whole system on one machine: api, gateways and workers as separate processes, and the
  * edge that gives them one public origin. Used by `pnpm start` and by the end-to-end tests.
@@ -38,7 +52,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
   let count = 0;
   const spawnService = async (service: ServiceName): Promise<{ proc: ServiceProcess; port: number }> => {
     const [port, opsPort] = await Promise.all([freePort(), freePort()]);
-    const env = { ...opts.env, ...opts.serviceEnv?.[service], PORT: String(service === 'advice-worker' ? opsPort : port), OPS_PORT: String(opsPort) };
+    const env = serviceEnvOf(opts, service, port, opsPort);
     const proc = ServiceProcess.spawn({ service, name: `${service}-${++count}`, env, opsPort, onLine: opts.onLine });
     all.push(proc);
     return { proc, port };
@@ -52,7 +66,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
     await Promise.all(all.map((p) => p.ready(60000)));
     const apiUrl = `http://127.0.0.1:${api.port}`;
     const gatewayUrls = gateways.map((g) => `http://127.0.0.1:${g.port}`);
-    edge = await startEdge({ port: opts.edgePort ?? 0, host: '127.0.0.1', apiUrl, gatewayUrls, logger: opts.logger });
+    edge = await startEdge({ port: opts.edgePort ?? 0, host: opts.env.HOST || DEV_HOST, apiUrl, gatewayUrls, logger: opts.logger });
     const edgeUrl = `http://127.0.0.1:${edge.port}`;
     await waitForHttp(`${edgeUrl}/api/v1/health`, 10000);
     const edgeRef = edge;

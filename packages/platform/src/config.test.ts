@@ -81,6 +81,7 @@ describe('defaults', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: 'aw',
       OPS_PORT: 0,
+      OPS_HOST: '0.0.0.0',
       SHUTDOWN_DEADLINE_MS: 15000,
       DATABASE_URL: required.DATABASE_URL,
       MIGRATE_ON_START: true,

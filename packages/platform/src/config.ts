@@ -50,6 +50,8 @@ export const baseEnv = {
   REDIS_KEY_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('aw')),
   /** Port of /metrics, /healthz and /readyz; 0 picks a free port. */
   OPS_PORT: envPort(0),
+  /** Interface of the ops port: all of them by default (containers); `pnpm start` binds 127.0.0.1. */
+  OPS_HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('0.0.0.0')),
   /** How long shutdown may take before the process exits anyway. */
   SHUTDOWN_DEADLINE_MS: envInt(15000, 100),
 };

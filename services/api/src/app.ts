@@ -5,6 +5,7 @@ import type { GenerationClient } from './chat/generations';
 import type { ApiConfig } from './config';
 import { errorHandler } from './http/errors';
 import { corsPolicy, createHttpMetrics, hostCheck, requestContext } from './http/middleware';
+import { securityHeaders } from './http/security-headers';
 import type { Endpoint } from './http/endpoint';
 import { mountRoutes } from './http/routes';
 import { RequestTimings } from './http/timings';
@@ -66,6 +67,7 @@ export const createApp = (deps: AppDeps): express.Express => {
   app.set('case sensitive routing', true);
   const httpMetrics = createHttpMetrics(deps.registry);
   app.use(requestContext(deps.logger, httpMetrics));
+  app.use(securityHeaders());
   app.use(hostCheck(deps.config.ALLOWED_HOSTS));
   app.use(corsPolicy(deps.config.CORS_ALLOWED_ORIGINS));
   const endpoints = apiRoutes(deps, httpMetrics.timings);

@@ -38,7 +38,7 @@ const main = async (config: ApiConfig): Promise<void> => {
   logger.info({ port, host: config.HOST, devToken: config.DEV_TOKEN_ENABLED }, 'api listening');
 
   const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
-  const ops = await startOpsServer({ port: config.OPS_PORT, registry, logger, isReady: () => !shutdown.started });
+  const ops = await startOpsServer({ port: config.OPS_PORT, host: config.OPS_HOST, registry, logger, isReady: () => !shutdown.started });
   shutdown.add('http server', () => closeServer(server, Math.floor(config.SHUTDOWN_DEADLINE_MS * 0.8)));
   shutdown.add('generations', () => generations.close());
   shutdown.add('reminder queue', () => reminders.close());

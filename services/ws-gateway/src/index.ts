@@ -57,7 +57,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
   }, logger);
 
   let ready = false;
-  const ops = await startOpsServer({ port: config.OPS_PORT, registry, isReady: () => ready, logger });
+  const ops = await startOpsServer({ port: config.OPS_PORT, host: config.OPS_HOST, registry, isReady: () => ready, logger });
   await new Promise<void>((resolve) => gateway.server.listen(config.PORT, config.HOST, resolve));
   ready = true;
   logger.info({ port: config.PORT }, 'ws-gateway listening');

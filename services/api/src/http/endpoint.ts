@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { requireAuth } from './auth';
 import type { Method, RouteDef } from './routes';
-import { parseBody, parsePath, parseQuery } from './validate';
+import { parseBody, parsePath, parseQuery, refuseUnstorableStrings } from './validate';
 
 type Schema = z.ZodType | undefined;
 type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -57,12 +57,14 @@ const expressPath = (openApiPath: string): string => openApiPath.replace(/\{([^}
 /**
  * Declares an endpoint once: its schemas validate the request (422 `detail` on failure, in
  * path → query → body order) and document it in OpenAPI, so docs and validation cannot drift.
+ * Before any schema, every string of the request is checked for NUL and lone surrogates.
  */
 export const endpoint = <B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends boolean = boolean>(
   tokens: TokenService | null,
   spec: EndpointSpec<B, Q, P, A>,
 ): Endpoint => {
   const run: RequestHandler = async (req, res) => {
+    refuseUnstorableStrings(req);
     const params = (spec.params ? parsePath(spec.params, req) : undefined) as Out<P>;
     const query = (spec.query ? parseQuery(spec.query, req) : undefined) as Out<Q>;
     const body = (spec.body ? parseBody(spec.body, req) : undefined) as Out<B>;

@@ -51,10 +51,21 @@ export const jsonErrorPosition = (message: string, body: string): number => {
   return index >= 0 ? index : 0;
 };
 
+/** `res.json` that cannot throw: a body that does not serialise is answered with a fixed one. */
+const sendJson = (res: Response, status: number, body: unknown): void => {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    text = JSON.stringify(errorEnvelope(res, { message: 'The error could not be rendered', code: errorCodeForStatus(status), details: null }));
+  }
+  res.status(status).type('application/json').send(text);
+};
+
 /** FastAPI's answer to a body that is not JSON. */
 const sendJsonInvalid = (res: Response, err: BodyParserError): void => {
   const body = typeof err.body === 'string' ? err.body : '';
-  res.status(422).json({
+  sendJson(res, 422, {
     detail: [
       {
         type: 'json_invalid',
@@ -68,7 +79,9 @@ const sendJsonInvalid = (res: Response, err: BodyParserError): void => {
 };
 
 const sendHttpError = (req: Request, res: Response, err: HttpError): void => {
-  res.status(err.status).json(
+  sendJson(
+    res,
+    err.status,
     errorEnvelope(res, {
       message: err.message,
       code: err.code ?? errorCodeForStatus(err.status),
@@ -80,6 +93,43 @@ const sendHttpError = (req: Request, res: Response, err: HttpError): void => {
 const exceptionType = (err: unknown): string =>
   err instanceof Error ? err.constructor.name || err.name : typeof err;
 
+/** How much of a refused value a 422 `detail` echoes as `input`. */
+const INPUT_MAX_CHARS = 1000;
+const INPUT_MAX_ITEMS = 50;
+const INPUT_MAX_DEPTH = 8;
+
+/**
+ * `input` as echoed in a 422 `detail`: long strings cut, long lists and objects shortened, deep
+ * ones emptied below INPUT_MAX_DEPTH, so rendering an error can never overflow or balloon.
+ */
+export const boundedInput = (value: unknown, depth = 0): unknown => {
+  if (typeof value === 'string') return value.length > INPUT_MAX_CHARS ? `${value.slice(0, INPUT_MAX_CHARS).toWellFormed()}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return depth >= INPUT_MAX_DEPTH ? [] : value.slice(0, INPUT_MAX_ITEMS).map((v) => boundedInput(v, depth + 1));
+  if (depth >= INPUT_MAX_DEPTH) return {};
+  return Object.fromEntries(Object.entries(value).slice(0, INPUT_MAX_ITEMS).map(([k, v]) => [k, boundedInput(v, depth + 1)]));
+};
+
+/**
+ * PostgreSQL's data exceptions (class 22: bad text, NUL, too long, out of range…) and 54000 (a
+ * value too big to index): bad input that got past validation, answered 422, never 500. Routes
+ * that turn their faults into their own 500 let these through.
+ */
+export const isDatabaseInputError = (err: unknown): boolean => {
+  const { code, severity } = (err ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && typeof severity === 'string' && (code.startsWith('22') || code === '54000');
+};
+
+/** A path whose percent-encoding is not UTF-8 (the router's decodeURIComponent failed). */
+const isBadPercentEncoding = (err: unknown): boolean => err instanceof URIError;
+
+/** Bad input that got past validation: a 4xx, never a 500 (logged as a warning, it is a gap to close). */
+const sendInputError = (logger: Logger, req: Request, res: Response, err: unknown): void => {
+  if (isBadPercentEncoding(err)) return sendHttpError(req, res, new HttpError(400, 'Malformed percent-encoding in the URL'));
+  logger.warn({ err, method: req.method, route: res.locals.route, requestId: res.locals.requestId }, 'database refused the input');
+  sendHttpError(req, res, new HttpError(422, 'Invalid input data provided', { code: 'VALIDATION_1101' }));
+};
+
 /**
  * The last middleware: turns anything thrown into the contract's answer; never rethrows.
  * (Express tells error middleware by its four parameters, so `_next` stays though unused.)
@@ -90,14 +140,17 @@ export const errorHandler = (logger: Logger): ErrorRequestHandler => (err: unkno
     req.socket.destroy();
     return;
   }
-  if (err instanceof RequestValidationError) return void res.status(422).json({ detail: err.detail });
+  if (err instanceof RequestValidationError) return sendJson(res, 422, { detail: err.detail.map((d) => ({ ...d, input: boundedInput(d.input) })) });
   if (err instanceof HttpError) return sendHttpError(req, res, err);
   if (isBodyParserError(err)) {
     if (err.type === 'entity.parse.failed') return sendJsonInvalid(res, err);
     if (err.status >= 400 && err.status < 500) return sendHttpError(req, res, new HttpError(err.status, err.message));
   }
+  if (isBadPercentEncoding(err) || isDatabaseInputError(err)) return sendInputError(logger, req, res, err);
   logger.error({ err, method: req.method, route: res.locals.route, requestId: res.locals.requestId }, 'unhandled error');
-  res.status(500).json(
+  sendJson(
+    res,
+    500,
     errorEnvelope(res, {
       message: 'Internal server error',
       code: 'SYSTEM_1701',

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Counter, Histogram, latencyBuckets, redactUrl, type Logger, type Registry } from '@aurawell/platform';
 import cors from 'cors';
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import { JsonTooDeepError, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth';
+import { RequestTimings } from './timings';
 
 /** Requests slower than this are logged as slow (contract §1.4). */
 export const SLOW_REQUEST_SECONDS = 0.5;
 
 /** An incoming `X-Request-ID` is echoed only when it is this tame. */
-import { RequestTimings } from './timings';
-
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 export type HttpMetrics = { requests: Counter<'method' | 'route' | 'status'>; duration: Histogram<'method' | 'route'>; timings: RequestTimings };
@@ -135,6 +135,8 @@ const parseJson = express.json({
   strict: false,
   verify: (req, _res, buf) => {
     if (buf.length === 0) emptyBodies.add(req as Request);
+    // Bounded before JSON.parse: a deep body would otherwise overflow every recursive step after it.
+    if (jsonNestsDeeperThan(buf, MAX_JSON_DEPTH)) throw new JsonTooDeepError(MAX_JSON_DEPTH);
   },
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { queryInt, toValidationDetail } from './validate';
+import type { Request } from 'express';
+import { queryInt, refuseUnstorableStrings, RequestValidationError, toValidationDetail } from './validate';
 
 const detailOf = (schema: z.ZodType, data: unknown, location: 'body' | 'query' = 'body') => {
   const result = schema.safeParse(data);
@@ -56,5 +57,38 @@ describe('toValidationDetail (pydantic-style 422 detail)', () => {
     expect(detailOf(z.object({ a: z.string() }), 'text')).toEqual([
       { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'text' },
     ]);
+  });
+});
+
+describe('refuseUnstorableStrings (every route, before its schemas)', () => {
+  const refused = (parts: Partial<Pick<Request, 'params' | 'query' | 'body'>>) => {
+    try {
+      refuseUnstorableStrings({ params: {}, query: {}, body: undefined, ...parts } as Request);
+      return [];
+    } catch (err) {
+      if (!(err instanceof RequestValidationError)) throw err;
+      return err.detail;
+    }
+  };
+
+  it('lets ordinary text through, emoji and Chinese included', () => {
+    expect(refused({ params: { id: 'plan_1' }, query: { q: ['a', 'b'] }, body: { name: '张三 😀', n: 1, list: [{ x: null }] } })).toEqual([]);
+  });
+
+  it('names each NUL and lone surrogate by path, query or body location, in that order', () => {
+    expect(refused({ params: { plan_id: '\u0000' }, query: { conversation_id: 'a\u0000' }, body: { a: [{ b: 'x\ud800' }] } })).toEqual([
+      { type: 'string_nul', loc: ['path', 'plan_id'], msg: 'String should not contain the NUL character (U+0000)', input: '\u0000' },
+      { type: 'string_nul', loc: ['query', 'conversation_id'], msg: 'String should not contain the NUL character (U+0000)', input: 'a\u0000' },
+      { type: 'string_unicode', loc: ['body', 'a', 0, 'b'], msg: 'Input should be a valid string, unable to parse raw data as a unicode string', input: 'x\ud800' },
+    ]);
+  });
+
+  it('checks object keys and a body that is a bare string', () => {
+    expect(refused({ body: { 'k\udc00': 1 } })).toMatchObject([{ type: 'string_unicode', loc: ['body', 'k\udc00'] }]);
+    expect(refused({ body: '\u0000' })).toMatchObject([{ type: 'string_nul', loc: ['body'] }]);
+  });
+
+  it('lists at most 20', () => {
+    expect(refused({ body: Array.from({ length: 50 }, () => '\u0000') })).toHaveLength(20);
   });
 });

@@ -143,6 +143,48 @@ const parseAt = <S extends z.ZodType>(schema: S, data: unknown, location: Locati
   return result.data;
 };
 
+/** At most this many refused strings are listed in one answer. */
+const MAX_STRING_ISSUES = 20;
+
+/**
+ * Why a string from the request is refused whatever the route: PostgreSQL text cannot hold
+ * U+0000, and a lone surrogate is no Unicode at all (it would be stored as something else).
+ */
+const refusedString = (s: string): Mapped | null => {
+  if (s.includes('\u0000')) return { type: 'string_nul', msg: 'String should not contain the NUL character (U+0000)' };
+  if (!s.isWellFormed()) return { type: 'string_unicode', msg: 'Input should be a valid string, unable to parse raw data as a unicode string' };
+  return null;
+};
+
+/** Every refused string (or object key) in `value`, depth first, into `out`. */
+const collectRefused = (value: unknown, loc: (string | number)[], out: ValidationDetail[]): void => {
+  if (out.length >= MAX_STRING_ISSUES) return;
+  if (typeof value === 'string') {
+    const refused = refusedString(value);
+    if (refused) out.push({ type: refused.type, loc, msg: refused.msg, input: value });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const refusedKey = typeof key === 'string' ? refusedString(key) : null;
+    if (refusedKey) out.push({ type: refusedKey.type, loc: [...loc, key], msg: refusedKey.msg, input: key });
+    else collectRefused(item, [...loc, key], out);
+  }
+};
+
+/**
+ * The one check every route gets before its schemas: no string in the path, the query or the
+ * body may hold U+0000 or be malformed UTF-16. Throws RequestValidationError (422, `loc` naming
+ * the field) otherwise. Body nesting is bounded before parsing (json-depth.ts), so this recursion is too.
+ */
+export const refuseUnstorableStrings = (req: Request): void => {
+  const out: ValidationDetail[] = [];
+  collectRefused(req.params, ['path'], out);
+  collectRefused(req.query, ['query'], out);
+  collectRefused(req.body, ['body'], out);
+  if (out.length > 0) throw new RequestValidationError(out);
+};
+
 /** The request body parsed by `schema`; throws RequestValidationError (422) otherwise. */
 export const parseBody = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => {
   const body: unknown = req.body;

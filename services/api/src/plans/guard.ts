@@ -1,5 +1,5 @@
 import type { Logger } from '@aurawell/platform';
-import { HttpError } from '../http/errors';
+import { HttpError, isDatabaseInputError } from '../http/errors';
 
 /**
  * Runs a route's work; a fault that is not already an HTTP answer becomes 500 with the route's
@@ -9,7 +9,7 @@ export const failingAs = async <T>(logger: Logger, failure: string, work: () => 
   try {
     return await work();
   } catch (err) {
-    if (err instanceof HttpError) throw err;
+    if (err instanceof HttpError || isDatabaseInputError(err)) throw err;
     logger.error({ err, failure }, 'health plan route failed');
     throw new HttpError(500, failure);
   }

@@ -3,6 +3,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Endpoint } from '../http/endpoint';
 import { buildAsyncApi } from '@aurawell/protocol';
 import { buildOpenApi } from '../http/openapi';
+import { docsContentSecurityPolicy } from '../http/security-headers';
 
 /**
  * `/openapi.json` and the interactive docs at `/docs`, built from the endpoints' own schemas, and
@@ -24,5 +25,7 @@ export const mountDocs = (app: Express, endpoints: readonly Endpoint[]): void =>
     res.locals.route = '/docs';
     next();
   };
-  app.use('/docs', tag, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'AuraWell API' }));
+  const options = { customSiteTitle: 'AuraWell API' };
+  const csp = docsContentSecurityPolicy(swaggerUi.generateHTML(document, options));
+  app.use('/docs', tag, csp, swaggerUi.serve, swaggerUi.setup(document, options));
 };
