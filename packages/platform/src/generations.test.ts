@@ -343,7 +343,7 @@ describe('conversation turns: questions of one conversation are answered one aft
   it('questions asked in the same millisecond keep the order they were asked in', async () => {
     const { userId } = await newUser();
     const ids = await Promise.all(Array.from({ length: 5 }, () => ask(userId, 'conv_a')));
-    const order = await redis.zrange(keys.conversationTurns(userId, 'conv_a'), 0, -1);
+    const order = await redis.zrange(keys.conversationTurns(userId, 'conv_a'), '0', '-1');
     // One connection runs the scripts in the order they were sent: that is the order asked.
     expect(order).toEqual(ids);
     // The first of them in the set's order is the only one that may run.

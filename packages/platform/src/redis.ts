@@ -10,9 +10,10 @@ export type RedisRole = 'command' | 'subscriber' | 'blocking';
  * fail commands quickly while disconnected (so a request gets an error instead of hanging),
  * except for BullMQ's blocking connections, which must wait (`maxRetriesPerRequest: null`).
  */
-export const createRedis = (url: string, opts: { name: string; role: RedisRole; logger: Logger }): Redis => {
+export const createRedis = (url: string, opts: { name: string; role: RedisRole; logger: Logger; clientName?: string }): Redis => {
   const options: RedisOptions = {
-    connectionName: opts.name,
+    // CLIENT SETNAME: what Redis lists this connection as (a gateway's names the gateway, see registry).
+    connectionName: opts.clientName ?? opts.name,
     maxRetriesPerRequest: opts.role === 'blocking' ? null : 2,
     enableAutoPipelining: opts.role === 'command',
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000) + Math.floor(Math.random() * 100),

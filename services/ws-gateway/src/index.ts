@@ -31,7 +31,8 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
   exitOnSignals(shutdown, logger);
   const keys = createKeys(config.REDIS_KEY_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: 'gateway', role: 'command', logger });
+  // Named after the liveness key: Redis drops the name the moment this process dies (see registry).
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway', role: 'command', logger, clientName: keys.gateway(gatewayId) });
   const subscriber = createRedis(config.REDIS_URL, { name: 'gateway-sub', role: 'subscriber', logger });
   const queueConnection = createRedis(config.REDIS_URL, { name: 'gateway-queue', role: 'command', logger });
   await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);

@@ -11,7 +11,15 @@ afterAll(async () => {
   await deleteKeysWithPrefix(prefix);
 });
 
-const registry = (gatewayId: string) => createConnectionRegistry(redis, keys, { gatewayId, ttlMs: 60000, gatewayTtlMs: 60000 });
+/** Each gateway's own command connection, named after its liveness key as the gateway names it. */
+const connections: Redis[] = [];
+afterAll(() => connections.forEach((c) => c.disconnect()));
+const connectionOf = (gatewayId: string) => {
+  const c = new Redis(testRedisUrl(), { connectionName: keys.gateway(gatewayId) });
+  connections.push(c);
+  return c;
+};
+const registry = (gatewayId: string, conn = connectionOf(gatewayId)) => createConnectionRegistry(conn, keys, { gatewayId, ttlMs: 60000, gatewayTtlMs: 60000 });
 
 test('the limit holds across gateways while they live', async () => {
   const a = registry('gw-a');
@@ -34,8 +42,23 @@ test('registrations of a gateway whose liveness key is gone stop counting at onc
   expect(await redis.zrange(keys.userConnections('u-ghost'), '0', '-1')).toEqual(['gw-alive:x1']);
 });
 
+test('a gateway that died (its Redis connection gone) stops counting at once, before its liveness key lapses', async () => {
+  const crashedConnection = connectionOf('gw-crashed');
+  const crashed = registry('gw-crashed', crashedConnection);
+  const other = registry('gw-other');
+  await Promise.all([crashed.heartbeat(), other.heartbeat()]);
+  for (const id of ['k1', 'k2', 'k3']) expect(await crashed.register({ userId: 'u-crash', connectionId: id }, 3)).toBe(true);
+  expect(await other.register({ userId: 'u-crash', connectionId: 'y0' }, 3)).toBe(false);
+  crashedConnection.disconnect(); // what a kill -9 does to the process's sockets
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // past the registry's one-second look at CLIENT LIST
+  expect(await redis.exists(keys.gateway('gw-crashed'))).toBe(1);
+  const back = await Promise.all(['y1', 'y2', 'y3'].map((id) => other.register({ userId: 'u-crash', connectionId: id }, 3)));
+  expect(back).toEqual([true, true, true]);
+  expect((await redis.zrange(keys.userConnections('u-crash'), '0', '-1')).sort()).toEqual(['gw-other:y1', 'gw-other:y2', 'gw-other:y3']);
+});
+
 test('refresh extends every registration of the gateway, a chunk of users per call, and revives none', async () => {
-  const g = createConnectionRegistry(redis, keys, { gatewayId: 'gw-f', ttlMs: 5000, gatewayTtlMs: 60000 });
+  const g = createConnectionRegistry(connectionOf('gw-f'), keys, { gatewayId: 'gw-f', ttlMs: 5000, gatewayTtlMs: 60000 });
   await g.heartbeat();
   // u-f0 and u-f1 have a connection in each of the two pipelines; f1 closes before the refresh.
   const regs = Array.from({ length: REFRESH_CHUNK_USERS + 4 }, (_, i) => ({ userId: `u-f${i % (REFRESH_CHUNK_USERS + 2)}`, connectionId: `f${i}` }));

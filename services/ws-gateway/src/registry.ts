@@ -46,6 +46,26 @@ for _, key in ipairs(KEYS) do
 end
 return #KEYS`;
 
+/** How long a look at which gateways are connected to Redis is reused (it lists every client). */
+const LIVE_GATEWAYS_CACHE_MS = 1000;
+
+/**
+ * The gateways whose command connection Redis holds right now (its client name is the gateway's
+ * liveness key). A gateway process that dies loses its connections at once, long before its
+ * liveness key lapses: this is how the fleet knows first. Null when Redis does not say (CLIENT LIST
+ * refused, e.g. by an ACL): then only the liveness keys count.
+ */
+const liveGatewaysOf = async (redis: Redis, keys: Keys): Promise<Set<string> | null> => {
+  try {
+    const list = (await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string;
+    const prefix = keys.gateway('');
+    const names = [...list.matchAll(/ name=(\S+)/g)].map((m) => m[1]!).filter((n) => n.startsWith(prefix));
+    return new Set(names.map((n) => n.slice(prefix.length)));
+  } catch {
+    return null;
+  }
+};
+
 type Args = (string | number)[];
 type WithScripts = Redis & { awRegisterConn(...args: Args): Promise<number>; awRefreshConns(...args: Args): Promise<number> };
 
@@ -72,12 +92,40 @@ export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatew
     await r.awRefreshConns(userKeys.length, ...userKeys, ...args);
   };
 
+  let live: { at: number; gateways: Promise<Set<string> | null> } | null = null;
+  const liveGateways = () => {
+    if (!live || Date.now() - live.at > LIVE_GATEWAYS_CACHE_MS) live = { at: Date.now(), gateways: liveGatewaysOf(redis, keys) };
+    return live.gateways;
+  };
+
+  /**
+   * Drops the user's registrations held by gateways no longer connected to Redis; how many it
+   * found (a concurrent connect of the same user may have removed them first: both try again).
+   */
+  const dropDeadGateways = async (userId: string): Promise<number> => {
+    const gateways = await liveGateways();
+    if (!gateways) return 0;
+    const members = await redis.zrange(keys.userConnections(userId), '0', '-1');
+    const dead = members.filter((m) => !gateways.has(m.slice(0, m.lastIndexOf(':'))));
+    if (dead.length > 0) await redis.zrem(keys.userConnections(userId), ...dead);
+    return dead.length;
+  };
+
+  const tryRegister = async (c: RegisteredConnection, limit: number): Promise<boolean> => {
+    const now = Date.now();
+    const res = await r.awRegisterConn(keys.userConnections(c.userId), now, now + opts.ttlMs, limit, member(c.connectionId), opts.ttlMs, keys.gateway(''));
+    return res === 1;
+  };
+
   return {
-    /** True if admitted, false if the user is at the limit. */
+    /**
+     * True if admitted, false if the user is at the limit. At the limit, registrations of
+     * gateways that died (and whose liveness key has not lapsed yet) are dropped and it tries
+     * once more: a user whose devices were on a crashed gateway gets back in at once.
+     */
     async register(c: RegisteredConnection, limit: number): Promise<boolean> {
-      const now = Date.now();
-      const res = await r.awRegisterConn(keys.userConnections(c.userId), now, now + opts.ttlMs, limit, member(c.connectionId), opts.ttlMs, keys.gateway(''));
-      return res === 1;
+      if (await tryRegister(c, limit)) return true;
+      return (await dropDeadGateways(c.userId)) > 0 && tryRegister(c, limit);
     },
 
     async unregister(c: RegisteredConnection): Promise<void> {
