@@ -89,8 +89,10 @@ test('a device that comes online mid-answer learns of it from sync and catches u
   const late = await device();
   late.send({ type: 'sync', request_id: 'sync-1' });
   const sync = await late.next((f) => f.type === 'sync');
-  const running = sync.running as { message_id: string; seq: number; status: string }[];
+  const running = sync.running as { message_id: string; seq: number; status: string; message: string }[];
   expect(running.map((r) => r.message_id)).toContain(messageId);
+  // The question comes along, so the late device can show what is being answered.
+  expect(running.find((r) => r.message_id === messageId)?.message).toBe(message);
   late.send({ type: 'resume', data: { message_id: messageId, last_seq: 0 } });
   await late.next((f) => isTerminal(f, messageId), 30000);
   const seqs = late.generation(messageId).map((f) => Number(f.seq));

@@ -98,7 +98,7 @@ describe('start', () => {
     const { userId, published } = await newUser();
     const { res, messageId, sendingFrame } = await startGeneration(userId, { conversationId: 'conv_abc' });
     expect(res).toBe('started');
-    expect(await store.meta(userId, messageId)).toEqual({ status: 'sending', seq: 1, conversationId: 'conv_abc', owner: 'queued' });
+    expect(await store.meta(userId, messageId)).toEqual({ status: 'sending', seq: 1, conversationId: 'conv_abc', owner: 'queued', question: null });
     expect(await store.framesAfter(userId, messageId, 0)).toEqual([{ seq: 1, frame: sendingFrame }]);
     expect(await flush(userId, published)).toEqual([sendingFrame]);
     expect(await redis.zscore(keys.userGenerations(userId), messageId)).not.toBeNull();

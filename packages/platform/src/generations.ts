@@ -17,7 +17,7 @@ if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then return 0 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return -3 end
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[9])
-redis.call('HSET', KEYS[1], 'owner', 'queued', 'seq', 1, 'status', 'sending', 'conversation_id', ARGV[5], 'created_at', ARGV[1])
+redis.call('HSET', KEYS[1], 'owner', 'queued', 'seq', 1, 'status', 'sending', 'conversation_id', ARGV[5], 'created_at', ARGV[1], 'question', ARGV[11])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '1-0', 'f', ARGV[6])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
@@ -131,7 +131,7 @@ export type StartResult = 'started' | 'too_many' | 'exists';
 /** What a claim found: the last seq written, or why it cannot be taken. */
 export type ClaimResult = number | 'gone' | 'over' | 'not_owner' | 'not_its_turn';
 export type AppendResult = 'ok' | 'fenced' | 'out_of_order';
-export type GenerationMeta = { status: string; seq: number; conversationId: string; owner: string };
+export type GenerationMeta = { status: string; seq: number; conversationId: string; owner: string; question: string | null };
 
 export type GenerationStore = ReturnType<typeof createGenerationStore>;
 
@@ -166,13 +166,15 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
       sendingFrame: string;
       maxRunning: number;
       deadlineMs: number;
+      /** The question, so a device that comes online sees what a running answer answers. */
+      question?: string;
     }): Promise<StartResult> {
       const now = Date.now();
       const res = await r.awGenStart(
         ...genKeys(g.userId, g.messageId),
         keys.conversationTurns(g.userId, g.conversationId),
         now, now + g.deadlineMs, g.maxRunning, g.messageId, g.conversationId,
-        g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, member(g.userId, g.messageId),
+        g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, member(g.userId, g.messageId), g.question ?? '',
       );
       return res === 1 ? 'started' : res === 0 ? 'too_many' : 'exists';
     },
@@ -251,7 +253,7 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
     async meta(userId: string, messageId: string): Promise<GenerationMeta | null> {
       const h = await redis.hgetall(keys.generationMeta(userId, messageId));
       if (!h.status) return null;
-      return { status: h.status, seq: Number(h.seq), conversationId: h.conversation_id ?? '', owner: h.owner ?? '' };
+      return { status: h.status, seq: Number(h.seq), conversationId: h.conversation_id ?? '', owner: h.owner ?? '', question: h.question || null };
     },
 
     /** The stored frames with seq > afterSeq, in order (serialised, ready to send). */

@@ -41,6 +41,7 @@ export const timedGenerationStore = (store: GenerationStore, histogram: Histogra
     ...store,
     start: timed(TIMED.start, store.start),
     claim: timed(TIMED.claim, store.claim),
+    claimTurn: timed(TIMED.claim, store.claimTurn),
     append: timed(TIMED.append, store.append),
     framesAfter: timed(TIMED.framesAfter, store.framesAfter),
   };

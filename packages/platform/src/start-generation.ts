@@ -39,6 +39,7 @@ export const startGeneration = async (
     sendingFrame: JSON.stringify(sending),
     maxRunning: deps.limits.maxGenerationsPerUser,
     deadlineMs: deps.limits.generationDeadlineMs,
+    question: req.message,
   });
   if (result !== 'started') return { status: 'too_many' };
   await tellOtherDevices(deps, req, ref, origin.connectionId);

@@ -61,7 +61,15 @@ export const SyncFrame = z.object({
     }),
   ),
   running: z
-    .array(z.object({ message_id: z.string(), conversation_id: z.string(), status: GenerationStatus, seq: z.number().int() }))
+    .array(
+      z.object({
+        message_id: z.string(),
+        conversation_id: z.string(),
+        status: GenerationStatus,
+        seq: z.number().int(),
+        message: z.string().nullish().describe('the question being answered (absent or null from servers before this field)'),
+      }),
+    )
     .describe('generations still running: `resume` each from `last_seq: 0` to catch up'),
   unread_reminders: z.number().int().describe('unread reminder deliveries (the REST api lists them)'),
   request_id: z.string().optional().describe('the `request_id` of the `sync` request'),

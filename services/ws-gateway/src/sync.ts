@@ -31,7 +31,7 @@ const runningGenerations = async (userId: string, deps: SyncDeps): Promise<SyncF
   const metas = await Promise.all(ids.map(async (id) => ({ id, meta: await deps.store.meta(userId, id) })));
   return metas.flatMap(({ id, meta }) =>
     meta && !terminalStatuses.has(meta.status as GenerationStatus)
-      ? [{ message_id: id, conversation_id: meta.conversationId, status: meta.status as GenerationStatus, seq: meta.seq }]
+      ? [{ message_id: id, conversation_id: meta.conversationId, status: meta.status as GenerationStatus, seq: meta.seq, message: meta.question }]
       : [],
   );
 };
