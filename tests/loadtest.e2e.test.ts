@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { nginxInstalled, REPO_ROOT } from '@aurawell/devstack';
+import { nginxInstalled, REPO_ROOT, SHARED_IP_THROTTLE_ENV } from '@aurawell/devstack';
 import type { Report } from '../packages/loadtest/src/report';
 import { startTestSystem } from './support/system';
 
@@ -81,7 +81,8 @@ test('mixed: chats and REST GETs together; every answer exact, every GET 200', a
 }, 180000);
 
 test('--url: a running fleet, users registered and logged in through its api, texts checked against its simulator', async () => {
-  const sys = await startTestSystem({ sim: { tokensPerSecond: 100, firstTokenDelayMs: 50 } });
+  // The harness registers and logs in every user from this machine: the api's per-IP throttles opened, as `pnpm start` does.
+  const sys = await startTestSystem({ sim: { tokensPerSecond: 100, firstTokenDelayMs: 50 }, serviceEnv: { api: SHARED_IP_THROTTLE_ENV } });
   try {
     const url = ['--url', sys.stack.edgeUrl, '--sim-url', sys.sim.url, '--user-prefix', 'urltest'];
     const chat = await loadtest(['--scenario', 'chat', ...url, '--users', '12', '--procs', '2']);

@@ -1,4 +1,5 @@
 export * from './edge';
+export * from './harness-env';
 export * from './ports';
 export * from './process';
 export * from './stack';

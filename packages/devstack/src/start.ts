@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createLogger } from '@aurawell/platform';
+import { SHARED_IP_THROTTLE_ENV } from './harness-env';
 import { REPO_ROOT } from './process';
 import { startStack } from './stack';
 
@@ -38,7 +39,8 @@ const developmentEnv = (): NodeJS.ProcessEnv => {
     logger.warn('JWT_SECRET_KEY is not set: using a random one for this run (tokens stop working on restart)');
   }
   env.DATABASE_URL ??= DEFAULT_DATABASE_URL;
-  return env;
+  // Every client of this stack is on this machine (one IP): per-IP throttles would only stop `pnpm loadtest --url`.
+  return { ...SHARED_IP_THROTTLE_ENV, ...env };
 };
 
 const main = async (): Promise<void> => {

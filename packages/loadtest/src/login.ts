@@ -11,18 +11,24 @@ export const tokenSubject = (token: string): string => {
   return sub;
 };
 
+/** A refused login or registration; a 429 says which of the api's throttles to open for the run. */
+const refused = (what: string, res: Response): Error =>
+  new Error(
+    `${what}: HTTP ${res.status}${res.status === 429 ? ` (throttled by the api for ${res.headers.get('retry-after')} s: all users come from this machine's IP; raise the api's LOGIN_IP_MAX_ATTEMPTS, LOGIN_IP_MAX_FAILURES and REGISTER_IP_MAX_PER_HOUR for the run)` : ''}`,
+  );
+
 /** `POST /api/v1/auth/login`: the access token, or null when the credentials are refused (401). */
 export const login = async (httpBase: string, username: string, password: string): Promise<string | null> => {
   const res = await post(`${httpBase}/api/v1/auth/login`, { username, password });
   if (res.status === 401) return null;
-  if (!res.ok) throw new Error(`login ${username}: HTTP ${res.status}`);
+  if (!res.ok) throw refused(`login ${username}`, res);
   return ((await res.json()) as { data: { access_token: string } }).data.access_token;
 };
 
 /** `POST /api/v1/auth/register` (a 422 "already exists" from a racing run is fine: login follows). */
 const register = async (httpBase: string, username: string, password: string): Promise<void> => {
   const res = await post(`${httpBase}/api/v1/auth/register`, { username, email: `${username}@loadtest.example.com`, password });
-  if (!res.ok && res.status !== 422) throw new Error(`register ${username}: HTTP ${res.status}`);
+  if (!res.ok && res.status !== 422) throw refused(`register ${username}`, res);
 };
 
 /** Logs in as `username`, registering it first when the api does not know it. */

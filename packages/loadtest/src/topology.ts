@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDeepSeekSimulator, type DeepSeekSimulator } from '@aurawell/deepseek-sim';
-import { REPO_ROOT, startNginx, startStack, type Nginx, type ServiceProcess } from '@aurawell/devstack';
+import { REPO_ROOT, SHARED_IP_THROTTLE_ENV, startNginx, startStack, type Nginx, type ServiceProcess } from '@aurawell/devstack';
 import { createLogger, createTokenService, type TokenService } from '@aurawell/platform';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix } from '@aurawell/testkit';
 
@@ -60,6 +60,8 @@ const serviceEnv = (databaseUrl: string, prefix: string, secret: string, simUrl:
   // A load test measures the system, not the per-user abuse limits.
   RATE_LIMIT_PER_SECOND: '100000',
   RATE_LIMIT_BURST: '100000',
+  // Every simulated user logs in (and registers) from this machine's one address.
+  ...SHARED_IP_THROTTLE_ENV,
   WORKER_CONCURRENCY: '2000',
 });
 

@@ -62,5 +62,10 @@ export const createKeys = (prefix: string) => {
     reminderSeen: (userId: string, deliveryId: string, deviceId: string) => `${user(userId)}:rem:${deliveryId}:${deviceId}`,
     /** Hash: the user's frame token bucket (tokens, last refill), shared by every gateway replica. */
     userRateLimit: (userId: string) => `${user(userId)}:rate`,
+    /**
+     * Key prefix of one api throttle (`login:account`, `register:ip`, …); rate-limiter-flexible
+     * appends `:<subject>` (a hashed username, an IP or a user id) to it: a counter with expiry.
+     */
+    throttle: (name: string) => `${prefix}:throttle:${name}`,
   };
 };

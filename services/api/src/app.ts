@@ -65,6 +65,8 @@ export const createApp = (deps: AppDeps): express.Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
+  // req.ip (the throttles' client IP) from X-Forwarded-For only as far as TRUST_PROXY's proxies wrote it.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   const httpMetrics = createHttpMetrics(deps.registry);
   app.use(requestContext(deps.logger, httpMetrics));
   app.use(securityHeaders());

@@ -43,6 +43,20 @@ describe('loadApiConfig', () => {
     expect(config.CORS_ALLOWED_ORIGINS).toEqual(DEFAULT_CORS_ORIGINS);
   });
 
+  it('throttles logins, registrations and tickets by default, and trusts only a loopback proxy', () => {
+    expect(loadApiConfig(valid)).toMatchObject({
+      TRUST_PROXY: ['loopback'],
+      LOGIN_WINDOW_SECONDS: 900,
+      LOGIN_BLOCK_SECONDS: 900,
+      LOGIN_ACCOUNT_MAX_FAILURES: 10,
+      LOGIN_IP_MAX_ATTEMPTS: 100,
+      LOGIN_IP_MAX_FAILURES: 30,
+      REGISTER_IP_MAX_PER_HOUR: 10,
+      WS_TICKET_MAX_PER_MINUTE: 60,
+    });
+    expect(configError({ ...valid, TRUST_PROXY: 'true', LOGIN_ACCOUNT_MAX_FAILURES: '0' }).message).toMatch(/TRUST_PROXY: .*LOGIN_ACCOUNT_MAX_FAILURES: /);
+  });
+
   it('turns the dev token on only when asked', () => {
     expect(loadApiConfig({ ...valid, DEV_TOKEN_ENABLED: 'true' }).DEV_TOKEN_ENABLED).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { createPool } from '@aurawell/db';
+import { createPool, upsertUser } from '@aurawell/db';
 import request from 'supertest';
 import { buildTestApp, closeTestEnv, decodeJwtClaims, openTestEnv, UUID_V4, type TestApp, type TestEnv } from '../testing';
 
@@ -51,6 +51,15 @@ describe('POST /api/v1/auth/login', () => {
       timestamp: expect.stringMatching(/Z$/),
       request_id: res.headers['x-request-id'],
     });
+  });
+
+  it('refuses a password past 72 bytes with 401 even when its first 72 bytes are the password', async () => {
+    const pw72 = 'z'.repeat(72);
+    await upsertUser(env.pool, { id: 'user_pw72', username: 'pw72_user', email: 'pw72@example.com', password: pw72, displayName: 'pw72' });
+    expect((await request(api.app).post(LOGIN).send({ username: 'pw72_user', password: pw72 })).status).toBe(200);
+    const longer = await request(api.app).post(LOGIN).send({ username: 'pw72_user', password: `${pw72}-anything` });
+    expect(longer.status).toBe(401);
+    expect(longer.body).toMatchObject({ error_code: 'AUTH_1001', message: 'Invalid username or password' });
   });
 
   it('answers 422 string_too_short for a short username', async () => {

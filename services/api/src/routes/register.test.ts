@@ -49,3 +49,27 @@ test.each([
   expect(res.status).toBe(422);
   expect(res.body.detail[0]).toMatchObject({ type, loc: expect.arrayContaining(['body', field]) });
 });
+
+describe('passwords are limited to the 72 UTF-8 bytes bcrypt reads', () => {
+  const login = (username: string, password: string) => request(api.app).post('/api/v1/auth/login').send({ username, password });
+
+  test('a 72-byte password registers and logs in; a 73-byte one is a 422 naming password', async () => {
+    const pw72 = 'k'.repeat(70) + '72';
+    expect((await register({ username: 'bytes_72', email: 'b72@example.com', password: pw72 })).status).toBe(200);
+    expect((await login('bytes_72', pw72)).status).toBe(200);
+    const res = await register({ username: 'bytes_73', email: 'b73@example.com', password: `${pw72}x` });
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toEqual([
+      expect.objectContaining({ type: 'value_error', loc: ['body', 'password'], msg: 'Value error, Password must be at most 72 bytes in UTF-8' }),
+    ]);
+  });
+
+  test('counts bytes, not characters: 24 Chinese characters (72 bytes) pass, 25 (75 bytes) do not', async () => {
+    const pw = '健康密码'.repeat(6);
+    expect((await register({ username: 'bytes_zh', email: 'bzh@example.com', password: pw })).status).toBe(200);
+    expect((await login('bytes_zh', pw)).status).toBe(200);
+    const res = await register({ username: 'bytes_zh25', email: 'bzh25@example.com', password: `${pw}康` });
+    expect(res.status).toBe(422);
+    expect(res.body.detail[0]).toMatchObject({ type: 'value_error', loc: ['body', 'password'] });
+  });
+});

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { hashPassword, type Pool } from '@aurawell/db';
-import type { Logger } from '@aurawell/platform';
+import { hashPassword, PASSWORD_MAX_BYTES, passwordFitsBcrypt, type Pool } from '@aurawell/db';
 import { z } from 'zod';
+import type { ApiConfig } from '../config';
+import { clientSubject } from '../http/client-ip';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { envelopeOf } from '../http/schemas';
+import { createLimiter, throttle, type ThrottleDeps } from '../http/throttle';
 
 /** Contract §2.0 email vocabulary. */
 export const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
@@ -18,7 +20,9 @@ export const RegisterRequest = z.object({
     .string()
     .min(6)
     .max(128)
-    .refine((p) => p === p.trim(), { message: 'Password must not start or end with whitespace' }),
+    .refine((p) => p === p.trim(), { message: 'Password must not start or end with whitespace' })
+    // bcrypt reads only the first 72 bytes: a longer password would be cut without a word.
+    .refine(passwordFitsBcrypt, { message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8` }),
   health_data: z
     .object({
       age: z.int().min(13).max(120).nullish(),
@@ -65,30 +69,41 @@ const createAccount = async (pool: Pool, userId: string, body: RegisterRequest):
   }
 };
 
-/** Route 2: `POST /api/v1/auth/register` (public); registered users can then log in. */
-export const registerRoutes = (deps: { pool: Pool; logger: Logger }): Endpoint[] => [
-  endpoint(null, {
-    method: 'post',
-    path: '/api/v1/auth/register',
-    summary: 'Create an account (with optional health data); log in afterwards',
-    tag: 'auth',
-    auth: false,
-    body: RegisterRequest,
-    response: envelopeOf(z.object({ user_id: z.string() })),
-    errors: [500],
-    handle: async ({ res, body }) => {
-      const userId = randomUUID();
-      try {
-        await createAccount(deps.pool, userId, body);
-      } catch (err) {
-        if (err instanceof HttpError) throw err;
-        // Two registrations racing for the same name: the unique index decides.
-        if ((err as { code?: string }).code === '23505') throw duplicate('username', 'Username already exists', body.username.toLowerCase());
-        deps.logger.error({ err }, 'registration failed');
-        throw new HttpError(500, 'Registration service error', { code: 'SYSTEM_1701', details: {} });
-      }
-      deps.logger.info({ userId }, 'user registered');
-      sendSuccess(res, 'User registered successfully', { user_id: userId });
-    },
-  }),
-];
+const REGISTER_PATH = '/api/v1/auth/register';
+
+/**
+ * Route 2: `POST /api/v1/auth/register` (public); registered users can then log in. Every
+ * registration that passes validation counts against its client IP (a taken name too: the
+ * answer tells which usernames exist).
+ */
+export const registerRoutes = (deps: ThrottleDeps & { pool: Pool; config: ApiConfig }): Endpoint[] => {
+  const perIp = createLimiter(deps, REGISTER_PATH, 'register:ip', 'ip', { points: deps.config.REGISTER_IP_MAX_PER_HOUR, seconds: 3600 });
+  return [
+    endpoint(null, {
+      method: 'post',
+      path: REGISTER_PATH,
+      summary: 'Create an account (with optional health data); log in afterwards',
+      description: 'Throttled per client IP: 429 with `Retry-After` (seconds) once over the limit.',
+      tag: 'auth',
+      auth: false,
+      body: RegisterRequest,
+      response: envelopeOf(z.object({ user_id: z.string() })),
+      errors: [429, 500],
+      handle: async ({ req, res, body }) => {
+        await throttle(res, [[perIp, clientSubject(req)]]);
+        const userId = randomUUID();
+        try {
+          await createAccount(deps.pool, userId, body);
+        } catch (err) {
+          if (err instanceof HttpError) throw err;
+          // Two registrations racing for the same name: the unique index decides.
+          if ((err as { code?: string }).code === '23505') throw duplicate('username', 'Username already exists', body.username.toLowerCase());
+          deps.logger.error({ err }, 'registration failed');
+          throw new HttpError(500, 'Registration service error', { code: 'SYSTEM_1701', details: {} });
+        }
+        deps.logger.info({ userId }, 'user registered');
+        sendSuccess(res, 'User registered successfully', { user_id: userId });
+      },
+    }),
+  ];
+};

@@ -5,16 +5,22 @@ import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { envelopeOf } from '../http/schemas';
+import { createLimiter, throttle, type ThrottleDeps } from '../http/throttle';
+import type { ApiConfig } from '../config';
 
 /** `data` of `POST /api/v1/ws/ticket`: a one-time ticket for the WebSocket handshake. */
 export const WsTicketData = z.object({ ticket: z.string(), expires_in: z.number().int() });
 export type WsTicketData = z.infer<typeof WsTicketData>;
 
-type WsTicketDeps = { tokens: TokenService; tickets: TicketStore; logger: Logger };
+type WsTicketDeps = ThrottleDeps & { tokens: TokenService; tickets: TicketStore; logger: Logger; config: ApiConfig };
 
-const issueTicket =
-  ({ tickets, logger }: WsTicketDeps) =>
-  async ({ res, userId }: { res: Response; userId: string }) => {
+const TICKET_PATH = '/api/v1/ws/ticket';
+
+const issueTicket = (deps: WsTicketDeps) => {
+  const { tickets, logger } = deps;
+  const perUser = createLimiter(deps, TICKET_PATH, 'ws-ticket:account', 'account', { points: deps.config.WS_TICKET_MAX_PER_MINUTE, seconds: 60 });
+  return async ({ res, userId }: { res: Response; userId: string }) => {
+    await throttle(res, [[perUser, userId]]);
     let ticket: string;
     try {
       ticket = await tickets.issue(userId);
@@ -26,6 +32,7 @@ const issueTicket =
     const data: WsTicketData = { ticket, expires_in: WS_TICKET_TTL_SECONDS };
     sendSuccess(res, 'WebSocket ticket issued', data);
   };
+};
 
 /**
  * `POST /api/v1/ws/ticket` (authenticated): the gateway redeems the ticket once, so the
@@ -34,12 +41,13 @@ const issueTicket =
 export const wsTicketRoutes = (deps: WsTicketDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'post',
-    path: '/api/v1/ws/ticket',
+    path: TICKET_PATH,
     summary: 'One-time ticket (60 s) for the WebSocket handshake, so the JWT never travels in a URL',
+    description: 'Throttled per user: 429 with `Retry-After` (seconds) once over the limit.',
     tag: 'auth',
     auth: true,
     response: envelopeOf(WsTicketData),
-    errors: [503],
+    errors: [429, 503],
     handle: issueTicket(deps),
   }),
 ];
