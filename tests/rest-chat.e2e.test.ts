@@ -77,15 +77,22 @@ test('a provider failure in /chat/message still answers 200 with the apology; /c
   expect(direct.body).toMatchObject({ success: false, error_code: 'SYSTEM_1701' });
 });
 
-test('conversations of other users are not found; delete answers the minimal shape once', async () => {
+test('conversations of other users are not found; the same id is a conversation of one’s own; delete answers the minimal shape once', async () => {
   const mine = await api('POST', '/api/v1/chat/conversation', { type: 'health_consultation' });
   expect(mine.body).toEqual({ conversation_id: expect.stringMatching(/^conv_rest_user_/), type: 'health_consultation', created_at: expect.any(String), title: null, status: 'active' });
+  await api('POST', '/api/v1/chat/message', { message: `我的问题 ${randomUUID()}`, conversation_id: mine.body!.conversation_id });
   const stranger = await sys.tokens.issue('someone_else');
   const asStranger = { authorization: `Bearer ${stranger}` };
-  const foreign = await api('POST', '/api/v1/chat/message', { message: 'hi', conversation_id: mine.body!.conversation_id }, asStranger);
-  expect(foreign).toMatchObject({ status: 404, body: { error_code: 'USER_1201', message: 'Conversation not found' } });
   expect((await api('GET', `/api/v1/chat/history?conversation_id=${mine.body!.conversation_id}`, undefined, asStranger)).status).toBe(404);
   expect((await api('DELETE', `/api/v1/chat/conversation/${mine.body!.conversation_id}`, undefined, asStranger)).status).toBe(404);
+  // Conversation ids are per user: naming another user's id talks in a conversation of one's own.
+  const own = await api('POST', '/api/v1/chat/message', { message: 'hi', conversation_id: mine.body!.conversation_id }, asStranger);
+  expect(own).toMatchObject({ status: 200, body: { conversation_id: mine.body!.conversation_id } });
+  const theirs = await api('GET', `/api/v1/chat/history?conversation_id=${mine.body!.conversation_id}`, undefined, asStranger);
+  expect(theirs.body!.messages.map((m: { content: string }) => m.content)[0]).toBe('hi');
+  const ours = await api('GET', `/api/v1/chat/history?conversation_id=${mine.body!.conversation_id}`);
+  expect(ours.body!.messages.map((m: { content: string }) => m.content)[0]).toMatch(/^我的问题 /);
+  expect(ours.body!.total).toBe(2);
   const deleted = await api('DELETE', `/api/v1/chat/conversation/${mine.body!.conversation_id}`);
   expect(deleted).toEqual({ status: 200, body: { success: true, message: 'Conversation deleted successfully' } });
   expect((await api('DELETE', `/api/v1/chat/conversation/${mine.body!.conversation_id}`)).status).toBe(404);

@@ -22,7 +22,8 @@ const transcriptsOf = (message: string) => sys.sim.transcripts().filter((t) => t
 
 const startSlowChat = async (userId: string) => {
   const client = await connect(await sys.wsUrl(userId));
-  const message = `慢慢回答 [[sim:tps=25]] ${randomUUID()}`;
+  // Slow enough (about 20 s) that spawning a spare worker on a busy machine cannot outlast the answer.
+  const message = `慢慢回答 [[sim:tps=10]] ${randomUUID()}`;
   client.send({ type: 'health_chat', data: { message } });
   const sending = await client.next((f) => f.status === 'sending');
   const messageId = String(sending.message_id);
