@@ -97,8 +97,8 @@ test('a chat completes with exactly the simulator’s text, through typed frame 
   expect(status.data).toMatchObject({ session: { user_id: 'sdk_plain' } });
 });
 
-test('cancel ends the generation with cancelled, also when asked before the server named it; ticket auth', async () => {
-  const { client, constructed } = await open('sdk_cancel', { auth: { token: await sys.tokens.issue('sdk_cancel'), useTicket: true } });
+test('cancel ends the generation with cancelled, also when asked before the server named it; a ticket, not the token, in the URL', async () => {
+  const { client, constructed } = await open('sdk_cancel');
   const slow = client.healthChat(`SDK 取消 [[sim:tps=20]] ${randomUUID()}`);
   await new Promise<void>((resolve) => slow.once('text', () => resolve()));
   client.cancel(slow);
@@ -112,15 +112,19 @@ test('cancel ends the generation with cancelled, also when asked before the serv
   expect(constructed[0]).not.toMatch(/token=/);
 });
 
-test('a bad token: closed with 4001, never reconnected, the chat ends with CONNECTION_CLOSED', async () => {
-  const { client, states, constructed } = await open('sdk_bad', { auth: { token: 'not-a-jwt' } });
+// The ticket route refuses the token before any socket; with tokenInUrl the gateway closes 4001.
+test.each([
+  ['ticket', false, 0],
+  ['token in the URL', true, 1],
+])('a bad token (%s): closed with 4001, never retried, the chat ends with CONNECTION_CLOSED', async (_mode, tokenInUrl, sockets) => {
+  const { client, states, constructed } = await open(`sdk_bad_${sockets}`, { auth: { token: 'not-a-jwt', tokenInUrl } });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => client.once('closed', resolve));
   const gen = client.healthChat('不会发送');
   expect((await closed).code).toBe(4001);
   expect((await gen.ended).error?.code).toBe('CONNECTION_CLOSED');
   // Well past several backoff delays: still one attempt.
   await new Promise((r) => setTimeout(r, 1500));
-  expect(constructed).toHaveLength(1);
+  expect(constructed).toHaveLength(sockets);
   expect(states).toEqual(['connecting', 'closed']);
   expect(client.state).toBe('closed');
 });
@@ -128,8 +132,13 @@ test('a bad token: closed with 4001, never reconnected, the chat ends with CONNE
 test('SSE fallback when the WebSocket never connects: exact text, and a dropped stream resumes with Last-Event-ID', async () => {
   const closedPort = await freePort();
   const posts: { lastEventId: string | null }[] = [];
+  let tickets = 0;
   // The first response is cut after a few events, as a flaky proxy would.
   const cutting: typeof fetch = async (input, init) => {
+    if (String(input).endsWith('/api/v1/ws/ticket')) {
+      tickets += 1;
+      return fetch(input, init);
+    }
     const headers = new Headers(init?.headers);
     posts.push({ lastEventId: headers.get('last-event-id') });
     const res = await fetch(input, init);
@@ -156,6 +165,7 @@ test('SSE fallback when the WebSocket never connects: exact text, and a dropped 
   const seen = watchText(gen);
   const result = await gen.ended;
   expect(states).toEqual(['connecting', 'reconnecting', 'fallback']);
+  expect(tickets).toBe(2); // one per WebSocket attempt
   expect(result.state).toBe('done');
   expect(result.text).toBe(simulatorText(message));
   expectContinuous(seen, result.text);
@@ -246,7 +256,7 @@ test('a reminder created over REST reaches the devices; acknowledging it on one 
 // Last: it leaves gateway 0 dead.
 test('gateway 0 killed mid-answer: the client fails over to the next URL, resumes and ends with the exact text; so does another device following it', async () => {
   const wsUrl = [wsOf(sys.stack.gatewayUrls[0]!), wsOf(sys.stack.gatewayUrls[1]!)];
-  const { client, states } = await open('sdk_failover', { wsUrl });
+  const { client, states, constructed } = await open('sdk_failover', { wsUrl });
   const { client: other, states: otherStates } = await open('sdk_failover', { wsUrl });
   await Promise.all([untilState(client, 'open'), untilState(other, 'open')]);
   const followed = nextRemote(other);
@@ -263,6 +273,13 @@ test('gateway 0 killed mid-answer: the client fails over to the next URL, resume
   expect(result.done?.full_response).toBe(result.text);
   expectContinuous(seen, result.text);
   expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+  // A fresh ticket for the reconnect (the first was spent), never the token.
+  const tickets = constructed.map((url) => new URL(url).searchParams);
+  expect(tickets.map((q) => [q.has('ticket'), q.has('token')])).toEqual([
+    [true, false],
+    [true, false],
+  ]);
+  expect(tickets[0]!.get('ticket')).not.toBe(tickets[1]!.get('ticket'));
   const { remote, seen: otherSeen } = await followed;
   expect((await remote.generation.ended).text).toBe(result.text);
   expectContinuous(otherSeen, result.text);

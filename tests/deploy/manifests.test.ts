@@ -193,8 +193,8 @@ describe('nginx routing rules (deploy/nginx/templates/default.conf.template)', (
     expect(location('/')).toMatch(/proxy_pass http:\/\/aurawell_api;/);
     const upstreams = read('deploy/nginx/upstreams.compose.conf');
     expect(`${conf}\n${upstreams}`).not.toMatch(/\b(ip_hash|hash|sticky)\b/);
-    // Only the two variables the environments fill in; nginx's own never use braces.
-    expect([...conf.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]).sort()).toEqual(['AURAWELL_NGINX_PORT', 'AURAWELL_NGINX_UPSTREAMS']);
+    // Only the variables the environments fill in; nginx's own never use braces.
+    expect([...new Set([...conf.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort()).toEqual(['AURAWELL_NGINX_LOG_DIR', 'AURAWELL_NGINX_PORT', 'AURAWELL_NGINX_UPSTREAMS']);
   });
 });
 
@@ -309,7 +309,7 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
     expect(names('Service')).toEqual(['api', 'ws-gateway']);
     expect(names('HorizontalPodAutoscaler')).toEqual(['advice-worker', 'api', 'ws-gateway']);
     expect(names('PodDisruptionBudget')).toEqual(['advice-worker', 'api', 'ws-gateway']);
-    expect(names('Ingress')).toEqual(['aurawell']);
+    expect(names('Ingress')).toEqual(['aurawell', 'aurawell-ws']);
     expect(names('Job')).toEqual(['aurawell-migrate']);
     expect(names('ConfigMap')).toEqual([expect.stringMatching(/^aurawell-config-[a-z0-9]+$/)]);
     expect(names('Secret')).toEqual([]);
@@ -405,20 +405,23 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
     expect(read('services/ws-gateway/src/metrics.ts')).toContain("name: 'aurawell_ws_connections'");
   });
 
-  test('ingress: /ws/ to the gateways and the rest to the api, WebSocket-long timeouts, no affinity', () => {
-    type Ingress = K8sObject & { spec: { ingressClassName: string; rules: { http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[] } };
+  test('ingress: /ws/ to the gateways and the rest to the api, one host, WebSocket-long timeouts, no affinity', () => {
+    type Ingress = K8sObject & { spec: { ingressClassName: string; rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[] } };
     const objects = rendered(overlay);
-    const ingress = named<Ingress>(objects, 'Ingress', 'aurawell');
-    expect(ingress.spec.ingressClassName).toBe('nginx');
-    expect(ingress.metadata.annotations).toMatchObject({
-      'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
-      'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
-    });
-    expect(Object.keys(ingress.metadata.annotations ?? {}).filter((k) => /affinity|session-cookie/.test(k))).toEqual([]);
-    const routes = ingress.spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name, p.backend.service.port.name]);
-    expect(routes).toEqual([
-      ['/ws/', 'ws-gateway', 'http'],
+    const ingresses = ['aurawell', 'aurawell-ws'].map((name) => named<Ingress>(objects, 'Ingress', name));
+    for (const ingress of ingresses) {
+      expect(ingress.spec.ingressClassName).toBe('nginx');
+      expect(ingress.metadata.annotations).toMatchObject({
+        'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
+        'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
+      });
+      expect(Object.keys(ingress.metadata.annotations ?? {}).filter((k) => /affinity|session-cookie/.test(k))).toEqual([]);
+    }
+    expect(new Set(ingresses.flatMap((i) => i.spec.rules.map((r) => r.host))).size).toBe(1);
+    const routes = ingresses.flatMap((i) => i.spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name, p.backend.service.port.name]));
+    expect(routes.sort()).toEqual([
       ['/', 'api', 'http'],
+      ['/ws/', 'ws-gateway', 'http'],
     ]);
   });
 

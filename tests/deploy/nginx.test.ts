@@ -80,6 +80,15 @@ test('new connections are spread over both gateways (no stickiness)', async () =
   expect(after[1]! - before[1]!).toBeGreaterThan(0);
 });
 
+/** The log once `done` accepts it (nginx writes a WebSocket's line when the connection ends). */
+const logOnce = async (name: 'access' | 'error', done: (log: string) => boolean): Promise<string> => {
+  for (let waited = 0; ; waited += 100) {
+    const log = nginx!.readLog(name);
+    if (done(log) || waited >= 10000) return log;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
 test('after a gateway is killed, new connections through nginx still succeed and chats complete', async () => {
   const killed = sys.stack.gateways[0]!;
   killed.signal('SIGKILL');
@@ -92,5 +101,33 @@ test('after a gateway is killed, new connections through nginx still succeed and
     await client.closed;
   }
   await chatExactly('user_001');
-  expect(nginx!.readLog('error')).toMatch(/connect\(\) failed \(111: Connection refused\) while connecting to upstream/);
+  // The /ws/ error log keeps only "crit" (its lines carry the query); the access log records the failover.
+  const failover = /"GET \/ws\/chat\/user_002 HTTP\/1\.1" 101 .* upstream_status=502, 101$/m;
+  expect(await logOnce('access', (log) => failover.test(log))).toMatch(failover);
 }, 60000);
+
+// Last: it also reads what the tests before it left in the logs, the connects that failed on the
+// killed gateway included (before the fix, each was an error line ending in "?token=eyJ…").
+test('the access and error logs name each chat connection by its path, never its JWT or ticket', async () => {
+  const jwt = await sys.tokens.issue('user_001');
+  const res = await fetch(`http://${edge}/api/v1/ws/ticket`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } });
+  const { ticket } = ((await res.json()) as { data: { ticket: string } }).data;
+  const path = `ws://${edge}/ws/chat/user_001`;
+  const upgrades = (log: string) => log.match(/"GET \/ws\/chat\/user_001 HTTP\/1\.1" 101 /g)?.length ?? 0;
+  const before = upgrades(nginx!.readLog('access'));
+  for (const url of [`${path}?token=${jwt}&device_id=nginx-log-0001`, `${path}?ticket=${encodeURIComponent(ticket)}`]) {
+    const client = await connect(url);
+    expect(client.frames[0]).toMatchObject({ type: 'connection_established', user_id: 'user_001' });
+    client.close();
+    await client.closed;
+  }
+  const access = await logOnce('access', (log) => upgrades(log) >= before + 2);
+  // The path is logged (so an empty or query-less log cannot pass for a redacted one)...
+  expect(upgrades(access)).toBe(before + 2);
+  // ...and no credential, in either log: not these two, not any other test's.
+  for (const log of [access, nginx!.readLog('error')]) {
+    for (const secret of [jwt, ticket, encodeURIComponent(ticket)]) expect(log.includes(secret)).toBe(false);
+    expect(log).not.toMatch(/[?&](token|ticket)=/);
+    expect(log).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+  }
+});

@@ -1,10 +1,13 @@
 import { chatStreamFrame, statusUpdateFrame } from '@aurawell/protocol';
-import { FakeSocket, fakeClient, tick } from './fake-socket';
+import { FakeSocket, FakeTickets, fakeClient, tick } from './fake-socket';
 
 const ref = { messageId: 'msg_1', conversationId: 'conv_1' };
 const make = (fallbackAfter = 3) => fakeClient({ fallbackAfter });
 
-beforeEach(() => (FakeSocket.all = []));
+beforeEach(() => {
+  FakeSocket.all = [];
+  FakeTickets.reset();
+});
 
 /** Starts a chat on an open socket and lets the server name it msg_1. */
 const started = async () => {
@@ -20,10 +23,46 @@ const started = async () => {
   return { client, ws, gen };
 };
 
-test('the URL carries the user and the URL-encoded token', async () => {
-  make();
+test('every connect takes a fresh ticket with the token as bearer: the URL carries the ticket, never the token (unless tokenInUrl)', async () => {
+  const client = make();
   await tick();
-  expect(FakeSocket.all[0]!.url).toBe('ws://aw.test/ws/chat/u1?token=t%2B%2F%3D');
+  FakeSocket.last.drop(1006);
+  await tick(30);
+  expect(FakeTickets.requests).toEqual(Array(2).fill({ url: 'http://aw.test/api/v1/ws/ticket', authorization: 'Bearer t+/=' }));
+  expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://aw.test/ws/chat/u1?ticket=tk1%2F%2B', 'ws://aw.test/ws/chat/u1?ticket=tk2%2F%2B']);
+  client.close();
+
+  const inUrl = fakeClient({ auth: { token: 't+/=', tokenInUrl: true } });
+  await tick();
+  expect(FakeSocket.last.url).toBe('ws://aw.test/ws/chat/u1?token=t%2B%2F%3D');
+  expect(FakeTickets.requests).toHaveLength(2);
+  inUrl.close();
+});
+
+test('a refused ticket (401): closed for good with 4001, no socket, no retry; the chat ends with CONNECTION_CLOSED', async () => {
+  FakeTickets.statuses = [401];
+  const client = make();
+  const closed: unknown[] = [];
+  client.on('closed', (c) => closed.push(c));
+  const gen = client.healthChat('hi');
+  await tick(50);
+  expect(FakeTickets.requests).toHaveLength(1);
+  expect(FakeSocket.all).toHaveLength(0);
+  expect(closed).toEqual([{ code: 4001, reason: 'ticket refused: HTTP 401' }]);
+  expect((await gen.ended).error?.code).toBe('CONNECTION_CLOSED');
+});
+
+test('a ticket route that fails (503) is tried again after a backoff; the socket then opens with the new ticket', async () => {
+  FakeTickets.statuses = [503];
+  const client = make();
+  const states: string[] = [];
+  client.on('state', (s) => states.push(s));
+  await tick(30);
+  expect(FakeTickets.requests).toHaveLength(2);
+  expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://aw.test/ws/chat/u1?ticket=tk2%2F%2B']);
+  FakeSocket.last.accept();
+  expect(states).toEqual(['reconnecting', 'open']);
+  client.close();
 });
 
 test.each([1001, 1006, 1012, 1013, 4000])('close %i: reconnects and resumes from the last contiguous seq', async (code) => {

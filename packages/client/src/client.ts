@@ -4,7 +4,8 @@ import type { ChatOptions, ClientEvents, ConnectionState } from './client-events
 import { Emitter } from './emitter';
 import { FrameRouter } from './frame-router';
 import { Generation, type GenerationError } from './generation';
-import { resolveOptions, socketUrlFor, type ClientOptions, type ResolvedOptions } from './options';
+import { CredentialsRefused, socketUrlFor } from './credentials';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { OPEN, frameText, type WebSocketLike } from './socket';
 import { SseChats, type SseChatBody } from './sse-chats';
 
@@ -148,7 +149,9 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     let url: string;
     try {
       url = await socketUrlFor(this.opts, attempt);
-    } catch {
+    } catch (err) {
+      // A refused token is final, as the gateway's 4001 for a bad token in the URL is.
+      if (err instanceof CredentialsRefused) return this.shutdown(4001, err.message);
       return this.onSocketGone(1006, 'could not get credentials', false);
     }
     if (this.state === 'closed') return;

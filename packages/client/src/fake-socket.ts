@@ -1,5 +1,6 @@
 import { createAuraWellClient, type AuraWellClient } from './client';
 import type { ClientOptions } from './options';
+import type { FetchLike } from './sse-chats';
 import type { WebSocketConstructor } from './socket';
 
 /** A scripted WebSocket for the unit tests: the test plays the server. */
@@ -50,13 +51,33 @@ export class FakeSocket {
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-/** A client on FakeSocket with a quick backoff. */
+/**
+ * The api's ticket route for the unit tests: each request answered with the next status of
+ * `statuses` (then 200), a 200 carrying ticket `tk<n>` (with `/` and `+`, as base64 ones may).
+ */
+export class FakeTickets {
+  static requests: { url: string; authorization: string | null }[] = [];
+  static statuses: number[] = [];
+  static readonly fetch: FetchLike = async (input, init) => {
+    FakeTickets.requests.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+    const status = FakeTickets.statuses.shift() ?? 200;
+    const body = { data: { ticket: `tk${FakeTickets.requests.length}/+` } };
+    return { ok: status < 300, status, json: async () => body } as Response;
+  };
+  static reset(): void {
+    FakeTickets.requests = [];
+    FakeTickets.statuses = [];
+  }
+}
+
+/** A client on FakeSocket (tickets from FakeTickets) with a quick backoff. */
 export const fakeClient = (opts: Partial<ClientOptions> = {}): AuraWellClient =>
   createAuraWellClient({
     baseUrl: 'http://aw.test',
     userId: 'u1',
     auth: { token: 't+/=' },
     WebSocket: FakeSocket as unknown as WebSocketConstructor,
+    fetch: FakeTickets.fetch,
     backoff: { initialMs: 5, maxMs: 10 },
     ...opts,
   });
@@ -64,6 +85,7 @@ export const fakeClient = (opts: Partial<ClientOptions> = {}): AuraWellClient =>
 /** A client whose first socket is open. */
 export const openClient = async (opts: Partial<ClientOptions> = {}): Promise<{ client: AuraWellClient; ws: FakeSocket }> => {
   FakeSocket.all = [];
+  FakeTickets.reset();
   const client = fakeClient(opts);
   await tick();
   const ws = FakeSocket.last;

@@ -1,17 +1,20 @@
 import { defaultBackoff, type BackoffOptions } from './backoff';
 import type { FetchLike } from './sse-chats';
 import type { WebSocketConstructor } from './socket';
-import { chatSocketUrl, pickUrl, toHttpOrigin, type UrlChoice } from './urls';
+import { pickUrl, toHttpOrigin, type UrlChoice } from './urls';
 
 /** What the gateways accept as `?device_id=`. */
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
- * How the client authenticates. A token goes in the WebSocket URL (and is the SSE fallback's bearer);
- * with `useTicket` (or a `ticket` function) every connect uses a fresh one-time ticket instead, so a
- * long-lived JWT never travels in a URL. The SSE fallback needs `token`.
+ * How the client authenticates. With a token, every connect first takes a one-time ticket
+ * (`POST /api/v1/ws/ticket` with the token as bearer) and puts only the ticket in the WebSocket
+ * URL: URLs end up in proxy and load-balancer logs, where a ticket is soon spent or dead (60 s).
+ * `tokenInUrl: true` puts the token itself in the URL instead (one request fewer per connect;
+ * for servers without the ticket route, or measurements that must not count it). A `ticket`
+ * function supplies tickets some other way. The SSE fallback needs `token`.
  */
-export type AuthOptions = { token: string; useTicket?: boolean } | { ticket: () => Promise<string>; token?: string };
+export type AuthOptions = { token: string; tokenInUrl?: boolean } | { ticket: () => Promise<string>; token?: string };
 
 export type ClientOptions = {
   /** The public origin (http(s)://host), or several / a function of the attempt to fail over between. */
@@ -56,6 +59,8 @@ export type ResolvedOptions = {
 export const resolveOptions = (opts: ClientOptions): ResolvedOptions => {
   if (opts.deviceId !== undefined && !DEVICE_ID_PATTERN.test(opts.deviceId)) throw new Error('deviceId must be 8–64 characters of A–Z a–z 0–9 _ -');
   const g = globalThis as { WebSocket?: WebSocketConstructor; fetch?: FetchLike };
+  const fetchFn = opts.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined);
+  if (!fetchFn && !('ticket' in opts.auth) && !opts.auth.tokenInUrl) throw new Error('no fetch: tickets need it (pass options.fetch, or auth.tokenInUrl)');
   return {
     userId: opts.userId,
     auth: opts.auth,
@@ -63,30 +68,9 @@ export const resolveOptions = (opts: ClientOptions): ResolvedOptions => {
     httpOrigin: toHttpOrigin(opts.httpUrl ?? pickUrl(opts.baseUrl, 0)),
     WebSocket: opts.WebSocket ?? g.WebSocket,
     // Bound: a browser's fetch called as a method of another object throws "Illegal invocation".
-    fetch: opts.fetch ?? (g.fetch ? g.fetch.bind(globalThis) : undefined),
+    fetch: fetchFn,
     backoff: { ...defaultBackoff, ...opts.backoff },
     fallbackAfter: opts.fallbackAfter ?? 3,
     deviceId: opts.deviceId,
   };
-};
-
-/** The WebSocket URL of connect attempt `attempt`: its origin, and a token or a fresh ticket. */
-export const socketUrlFor = async (opts: ResolvedOptions, attempt: number): Promise<string> => {
-  const origin = pickUrl(opts.wsUrl, attempt);
-  const { auth, httpOrigin, fetch: fetchFn, deviceId } = opts;
-  if ('ticket' in auth) return chatSocketUrl(origin, opts.userId, { ticket: await auth.ticket() }, deviceId);
-  if (auth.useTicket) {
-    if (!fetchFn) throw new Error('useTicket needs fetch');
-    return chatSocketUrl(origin, opts.userId, { ticket: await fetchTicket(httpOrigin, auth.token, fetchFn) }, deviceId);
-  }
-  return chatSocketUrl(origin, opts.userId, { token: auth.token }, deviceId);
-};
-
-/** `POST /api/v1/ws/ticket` with the token: a one-time ticket for one WebSocket handshake. */
-export const fetchTicket = async (httpOrigin: string, token: string, fetchFn: FetchLike): Promise<string> => {
-  const res = await fetchFn(`${httpOrigin}/api/v1/ws/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(`ticket refused: HTTP ${res.status}`);
-  const body = (await res.json()) as { data?: { ticket?: unknown } };
-  if (typeof body.data?.ticket !== 'string') throw new Error('ticket response without data.ticket');
-  return body.data.ticket;
 };

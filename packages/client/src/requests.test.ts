@@ -1,8 +1,11 @@
 import { errorFrame, type StatusUpdateFrame } from '@aurawell/protocol';
-import { FakeSocket, fakeClient, openClient, tick } from './fake-socket';
+import { FakeSocket, FakeTickets, fakeClient, openClient, tick } from './fake-socket';
 
 // Device id, acknowledge and sync: the Phase V requests of the client.
-beforeEach(() => (FakeSocket.all = []));
+beforeEach(() => {
+  FakeSocket.all = [];
+  FakeTickets.reset();
+});
 
 const ackReply = (requestId: unknown, ids: string[]): StatusUpdateFrame => ({
   type: 'status_update',
@@ -19,7 +22,7 @@ test('the device id goes on every connect; a malformed one is refused at once', 
   await tick();
   FakeSocket.last.drop(1006);
   await tick(30);
-  expect(FakeSocket.all.map((s) => s.url)).toEqual(Array(2).fill('ws://aw.test/ws/chat/u1?token=t%2B%2F%3D&device_id=web-Abc_123-xyz'));
+  expect(FakeSocket.all.map((s) => s.url)).toEqual([1, 2].map((n) => `ws://aw.test/ws/chat/u1?ticket=tk${n}%2F%2B&device_id=web-Abc_123-xyz`));
   client.close();
   expect(() => fakeClient({ deviceId: 'short' })).toThrow(/deviceId/);
   expect(() => fakeClient({ deviceId: 'has space in it' })).toThrow(/deviceId/);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForHttp } from './ports';
@@ -39,8 +39,12 @@ export const renderTemplate = (vars: Record<string, string>): string =>
     encoding: 'utf8',
   });
 
-/** The main file the image ships (events + http including conf.d), with every path in `dir`. */
-const mainConf = (dir: string, workerConnections: number, accessLog: boolean): string =>
+/**
+ * The main file the image ships (events + http including conf.d), with every path in `dir`. Its
+ * http-level access log is the image's (`main`, with the whole request line): the template's own
+ * must replace it, and the tests that read the log would see it if it did not.
+ */
+const mainConf = (dir: string, workerConnections: number): string =>
   [
     'worker_processes 1;',
     `worker_rlimit_nofile ${workerConnections + 64};`,
@@ -48,7 +52,8 @@ const mainConf = (dir: string, workerConnections: number, accessLog: boolean): s
     `error_log ${dir}/error.log warn;`,
     `events { worker_connections ${workerConnections}; }`,
     'http {',
-    `  access_log ${accessLog ? `${dir}/access.log` : 'off'};`,
+    `  log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"';`,
+    `  access_log ${dir}/access.log main;`,
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`),
     `  include ${dir}/conf.d/*.conf;`,
     '}',
@@ -84,10 +89,12 @@ export const startNginx = async (o: NginxOptions): Promise<Nginx> => {
   const upstreams = fleetUpstreams(hostPort(o.apiUrl), o.gatewayUrls.map(hostPort));
   writeFileSync(upstreamsPath, upstreams);
   mkdirSync(join(dir, 'conf.d'));
-  const siteConf = renderTemplate({ AURAWELL_NGINX_PORT: `127.0.0.1:${port}`, AURAWELL_NGINX_UPSTREAMS: upstreamsPath });
+  const siteConf = renderTemplate({ AURAWELL_NGINX_PORT: `127.0.0.1:${port}`, AURAWELL_NGINX_UPSTREAMS: upstreamsPath, AURAWELL_NGINX_LOG_DIR: dir });
+  // The template names the access log's path; "off" is a link to /dev/null, as the image links it to stdout.
+  if (o.accessLog === false) symlinkSync('/dev/null', join(dir, 'access.log'));
   writeFileSync(join(dir, 'conf.d', 'default.conf'), siteConf);
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, mainConf(dir, o.workerConnections ?? 1024, o.accessLog ?? true));
+  writeFileSync(conf, mainConf(dir, o.workerConnections ?? 1024));
   const args = ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')];
   const check = spawnSync(NGINX, [...args, '-t'], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`nginx -t rejected the production config:\n${check.stderr}`);

@@ -88,9 +88,13 @@ export const chatUser = async (setup: ClientSetup, cred: Credential, index: numb
   client.close();
 };
 
-/** `chatUser` against a local target (the benchmark's entry point): token minted, texts checked against its simulator. */
+/**
+ * `chatUser` against a local target (the benchmark's entry point): token minted, texts checked
+ * against its simulator. The token goes in the URL: the direct relay and Socket.IO contenders
+ * have no ticket route, and every contender must pay the same per-chat setup.
+ */
 export const runChatUser = async (target: Target, userId: string, o: { chats: number; thinkMs: number; timeoutMs: number }, rec: Recorders, onResult: (r: ChatResult) => void): Promise<void> => {
-  const setup: ClientSetup = { wsUrls: [target.wsBase], httpBase: target.httpBase, pool: new SocketPool() };
+  const setup: ClientSetup = { wsUrls: [target.wsBase], httpBase: target.httpBase, pool: new SocketPool(), auth: 'token' };
   const lookup = target.sim ? simTranscripts(target.sim.url) : null;
   await chatUser(setup, { userId, token: await target.tokens.issue(userId) }, 0, o, rec, lookup, onResult);
 };

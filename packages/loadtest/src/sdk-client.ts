@@ -2,6 +2,7 @@ import { createAuraWellClient, type AuraWellClient, type BackoffOptions, type We
 import { WebSocket } from 'ws';
 import { now } from './clock';
 import type { Recorders } from './histogram';
+import type { ScenarioName } from './shard-protocol';
 
 /** A user the harness acts as: the id in the chat path and a token the api issued (or the harness minted) for it. */
 export type Credential = { userId: string; token: string };
@@ -45,7 +46,20 @@ export type ClientSetup = {
   httpBase: string;
   pool: SocketPool;
   backoff?: Partial<BackoffOptions>;
+  /**
+   * How each connect authenticates: a one-time ticket from the api first (`ticket`, what
+   * applications do) or the token in the URL (`token`: one request fewer per connect, and the
+   * only way into the benchmark's contenders, which have no ticket route).
+   */
+  auth: 'ticket' | 'token';
 };
+
+/**
+ * connect and idle measure what gateways hold (connections per second, memory per connection):
+ * a ticket per connection would make them measure the api too, which shares the cores. The
+ * scenarios that chat connect as applications do.
+ */
+export const authFor = (scenario: ScenarioName): ClientSetup['auth'] => (scenario === 'connect' || scenario === 'idle' ? 'token' : 'ticket');
 
 /** The origins list rotated by `index`, so users spread over several gateways when there is no load balancer. */
 const rotate = (urls: string[], index: number): string[] => urls.map((_, i) => urls[(i + index) % urls.length] as string);
@@ -62,7 +76,7 @@ export const connectClient = (setup: ClientSetup, cred: Credential, index: numbe
       baseUrl: setup.httpBase,
       wsUrl: rotate(setup.wsUrls, index),
       userId: cred.userId,
-      auth: { token: cred.token },
+      auth: { token: cred.token, tokenInUrl: setup.auth === 'token' },
       WebSocket: setup.pool.WebSocket,
       backoff: setup.backoff,
       fallbackAfter: 0, // measure WebSockets; a fallback would hide their failures

@@ -2,7 +2,7 @@ import type { AuraWellClient } from '@aurawell/client';
 import { sleep } from './clock';
 import { bump, type Counters } from './counters';
 import { Recorders } from './histogram';
-import { SocketPool, type ClientSetup } from './sdk-client';
+import { authFor, SocketPool, type ClientSetup } from './sdk-client';
 import type { Gauges, ShardDown, ShardSpec, ShardUp } from './shard-protocol';
 import { simTranscripts, type TranscriptLookup } from './transcripts';
 
@@ -44,7 +44,7 @@ export class Shard {
     readonly spec: ShardSpec,
     private readonly send: (m: ShardUp) => void,
   ) {
-    this.setup = { wsUrls: spec.wsUrls, httpBase: spec.httpBase, pool: this.pool, backoff: spec.backoff };
+    this.setup = { wsUrls: spec.wsUrls, httpBase: spec.httpBase, pool: this.pool, backoff: spec.backoff, auth: authFor(spec.scenario) };
     this.lookup = spec.simUrl ? simTranscripts(spec.simUrl) : null;
   }
 

@@ -177,7 +177,7 @@ const ask = (message: string): void => {
 };
 
 const start = async (token: string, userId: string): Promise<void> => {
-  const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token, useTicket: true }, deviceId: deviceId(), backoff: { initialMs: 250, maxMs: 5000 } });
+  const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token }, deviceId: deviceId(), backoff: { initialMs: 250, maxMs: 5000 } });
   const reminders = watchReminders(client, token, { list: ui.reminders, badge: ui.unread });
   session = { token, userId, client, reminders };
   watchConnection(client);
