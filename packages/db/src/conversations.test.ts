@@ -1,6 +1,6 @@
 import { createLogger } from '@aurawell/platform';
 import { createTestDatabase, type TestDatabase } from '@aurawell/testkit';
-import { ConversationNotOwnedError, createConversation, saveMessage, type NewMessage } from './conversations';
+import { ConversationNotOwnedError, createConversation, saveMessage, titleFrom, type NewMessage } from './conversations';
 import { createPool, type Pool } from './pool';
 
 let db: TestDatabase;
@@ -49,5 +49,24 @@ describe('saveMessage: a turn is stored only in a conversation of the same user'
     // Another user naming the same generation id (from their own conversation) changes nothing of it.
     await saveMessage(pool, turn({ conversationId: other.id, userId: 'other', role: 'assistant', content: 'hijack', generationId: 'g1' }));
     expect(await contents(mine.id)).toEqual([{ content: 'retried', user_id: 'owner' }]);
+  });
+});
+
+describe('conversation titles', () => {
+  it('the first question names the conversation; later turns and answers do not rename it', async () => {
+    const c = await createConversation(pool, { userId: 'titled', type: 'health_consultation', metadata: {}, memberId: null });
+    const title = async () => (await pool.query<{ title: string | null }>('SELECT title FROM conversations WHERE user_id = $1 AND id = $2', ['titled', c.id])).rows[0]?.title;
+    expect(await title()).toBeNull();
+    await saveMessage(pool, turn({ conversationId: c.id, userId: 'titled', content: '  我最近睡眠不好，\n怎么办？ ' }));
+    expect(await title()).toBe('我最近睡眠不好， 怎么办？');
+    await saveMessage(pool, turn({ conversationId: c.id, userId: 'titled', role: 'assistant', content: '建议…' }));
+    await saveMessage(pool, turn({ conversationId: c.id, userId: 'titled', content: '还有别的办法吗' }));
+    expect(await title()).toBe('我最近睡眠不好， 怎么办？');
+  });
+
+  it('long questions are cut at 30 characters, never inside one', () => {
+    expect(titleFrom('睡'.repeat(31))).toBe(`${'睡'.repeat(30)}…`);
+    expect(titleFrom('😴'.repeat(40))).toBe(`${'😴'.repeat(30)}…`);
+    expect(titleFrom('   ')).toBeNull();
   });
 });

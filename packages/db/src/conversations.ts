@@ -107,7 +107,24 @@ export const saveMessage = async (db: Queryable, m: NewMessage): Promise<void> =
     if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new ConversationNotOwnedError(m.conversationId);
     throw err;
   }
-  await db.query('UPDATE conversations SET updated_at = now() WHERE id = $1 AND user_id = $2', [m.conversationId, m.userId]);
+  await db.query('UPDATE conversations SET updated_at = now(), title = coalesce(title, $3) WHERE user_id = $2 AND id = $1', [
+    m.conversationId,
+    m.userId,
+    m.role === 'user' ? titleFrom(m.content) : null,
+  ]);
+};
+
+const TITLE_CHARS = 30;
+
+/**
+ * A conversation's title until someone renames it: its first question, on one line, cut to
+ * 30 characters (code points, so a Chinese question is never split inside a character).
+ */
+export const titleFrom = (question: string): string | null => {
+  const line = question.replace(/\s+/g, ' ').trim();
+  if (!line) return null;
+  const chars = [...line];
+  return chars.length <= TITLE_CHARS ? line : `${chars.slice(0, TITLE_CHARS).join('')}…`;
 };
 
 export type StoredAnswer = { conversationId: string; content: string; status: 'complete' | 'cancelled' | 'error' };
