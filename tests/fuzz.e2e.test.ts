@@ -55,6 +55,11 @@ test('10,000 hostile frames each get an error frame with a documented code; the 
   await client.next(() => client.frames.filter((f) => f.type === 'error').length >= n, 120000);
   const errors = client.frames.filter((f) => f.type === 'error');
   expect(errors).toHaveLength(n);
+  // Each refusal is also a status_update error (the original's clients watch only those), right after it.
+  await client.next(() => client.frames.filter((f) => f.type === 'status_update' && f.status === 'error').length >= n);
+  for (const [i, f] of client.frames.entries()) {
+    if (f.type === 'error') expect(client.frames[i + 1]).toMatchObject({ type: 'status_update', status: 'error', message_id: null, data: { error_code: f.error_code } });
+  }
   const codes = new Set(errors.map((e) => String(e.error_code)));
   for (const code of codes) expect(ErrorCode.options).toContain(code);
   expect(codes.has('INVALID_JSON') && codes.has('INVALID_FRAME') && codes.has('UNKNOWN_TYPE') && codes.has('VALIDATION_ERROR')).toBe(true);

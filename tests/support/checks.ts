@@ -22,6 +22,8 @@ export const checkGeneration = (frames: Frame[]): { status: string; text: string
   const seqs = frames.map((f) => f.seq);
   expect(seqs).toEqual(frames.map((_, i) => i + 1));
   expect(frames[0]).toMatchObject({ type: 'status_update', status: 'sending', seq: 1 });
+  // The original's clients read `data.x` of every status unguarded.
+  for (const f of frames) if (f.type === 'status_update') expect({ status: f.status, data: f.data }).toEqual({ status: f.status, data: expect.any(Object) });
   const terminals = frames.filter((f) => f.type === 'status_update' && ['done', 'error', 'cancelled'].includes(String(f.status)));
   expect(terminals).toHaveLength(1);
   const terminal = terminals[0] as Frame;

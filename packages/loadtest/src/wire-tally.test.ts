@@ -2,7 +2,7 @@ import { chatCause } from './chat-meter';
 import { WireTally, type WireFrame } from './wire-tally';
 
 const m = 'msg_1';
-const status = (seq: number, s: string, data: Record<string, unknown> | null = null): WireFrame => ({ type: 'status_update', status: s, seq, message_id: m, data });
+const status = (seq: number, s: string, data: Record<string, unknown> = {}): WireFrame => ({ type: 'status_update', status: s, seq, message_id: m, data });
 const token = (seq: number, delta: string, seqFrom?: number): WireFrame => ({ type: 'chat_stream', seq, delta, message_id: m, ...(seqFrom ? { seq_from: seqFrom } : {}) });
 
 const feed = (frames: WireFrame[]): WireTally => {

@@ -83,6 +83,11 @@ export class UserFanout<S extends FrameSink = FrameSink> {
     return [...this.byUser.values()].flatMap((s) => [...s]);
   }
 
+  /** Users with at least one sink here (`get_status` reports it; never their ids). */
+  get userCount(): number {
+    return this.byUser.size;
+  }
+
   get size(): number {
     let n = 0;
     for (const s of this.byUser.values()) n += s.size;

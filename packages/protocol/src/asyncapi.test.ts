@@ -43,4 +43,8 @@ test('the payload schemas accept real frames and refuse broken ones', () => {
   expect(check('client_acknowledge', { type: 'acknowledge', data: { delivery_ids: [] } })).toBe(false);
   expect(check('client_health_chat', { type: 'health_chat', data: { message: '我最近睡不好' } })).toBe(true);
   expect(check('client_health_chat', { type: 'health_chat', data: {} })).toBe(false);
+  expect(check('client_pong', { type: 'pong' })).toBe(true);
+  const status = { type: 'status_update', status: 'sending', message: 'm', conversation_id: 'c', message_id: 'm1', seq: 1, timestamp: 't' };
+  expect(check('server_status_update', { ...status, data: {} })).toBe(true);
+  expect(check('server_status_update', { ...status, data: null })).toBe(false);
 });

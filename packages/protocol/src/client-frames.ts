@@ -21,6 +21,8 @@ export const SwitchMemberFrame = z.object({
 });
 export const GetStatusFrame = z.object({ type: z.literal('get_status'), data: z.object({}).optional(), ...envelope });
 export const PingFrame = z.object({ type: z.literal('ping'), data: z.object({}).optional(), ...envelope });
+/** The original's later clients answered its JSON heartbeat with `{"type":"pong"}`: taken quietly, never answered. */
+export const ClientPongFrame = z.object({ type: z.literal('pong'), data: z.object({}).optional(), ...envelope });
 export const CancelFrame = z.object({
   type: z.literal('cancel'),
   data: z.object({ message_id: id }),
@@ -54,6 +56,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   SwitchMemberFrame,
   GetStatusFrame,
   PingFrame,
+  ClientPongFrame,
   CancelFrame,
   ResumeFrame,
   AcknowledgeFrame,

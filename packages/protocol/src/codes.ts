@@ -60,5 +60,6 @@ export const statusText = {
   done: '回复完成',
   error: '生成回复时出错',
   cancelled: '已停止生成',
-  status: '会话状态',
+  /** The answer to `get_status` (the original's text). */
+  status: '状态信息',
 } as const;

@@ -15,13 +15,14 @@ export const statusUpdateFrame = (
   ref: GenerationRef,
   seq: number,
   status: GenerationStatus,
-  data: Record<string, unknown> | null = null,
+  /** `null` is taken but never sent: the original's clients read `data.x` without a check. */
+  data: Record<string, unknown> | null = {},
   message: string = statusText[status],
 ): StatusUpdateFrame => ({
   type: 'status_update',
   status,
   message,
-  data,
+  data: data ?? {},
   conversation_id: ref.conversationId,
   message_id: ref.messageId,
   seq,
@@ -60,4 +61,21 @@ export const errorFrame = (
   ...(extra.requestId !== undefined ? { request_id: extra.requestId } : {}),
   ...(extra.ref ? { message_id: extra.ref.messageId, conversation_id: extra.ref.conversationId } : {}),
   ...(extra.seq !== undefined ? { seq: extra.seq } : {}),
+});
+
+/** An `error` frame outside any generation (a refused frame): it has no `seq`. */
+export const isRefusal = (frame: { type?: unknown; seq?: unknown }): frame is ErrorFrame => frame.type === 'error' && frame.seq === undefined;
+
+/**
+ * The `status_update` `error` sent right after a refusal, because the original's clients watch
+ * only `status_update`. Its `message_id` is null and it has no `seq`: it ends no generation.
+ */
+export const refusalStatusFrame = (refusal: ErrorFrame): StatusUpdateFrame => ({
+  type: 'status_update',
+  status: 'error',
+  message: refusal.message,
+  data: { error_code: refusal.error_code, request_id: refusal.request_id ?? null },
+  conversation_id: null,
+  message_id: null,
+  timestamp: refusal.timestamp,
 });

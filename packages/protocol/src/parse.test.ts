@@ -1,5 +1,5 @@
 import { MAX_CONTEXT_DEPTH, MAX_CONTEXT_JSON_CHARS, MAX_MESSAGE_CHARS } from './fields';
-import { chatStreamFrame, errorFrame, reasoningStreamFrame, statusUpdateFrame } from './frames';
+import { chatStreamFrame, errorFrame, isRefusal, reasoningStreamFrame, refusalStatusFrame, statusUpdateFrame } from './frames';
 import { parseClientFrame, type ParseResult } from './parse';
 import { GenerationStatus, ServerFrame } from './server-frames';
 
@@ -25,6 +25,7 @@ describe('valid client frames', () => {
     ['get_status', { type: 'get_status' }],
     ['get_status with empty data', { type: 'get_status', data: {} }],
     ['ping', { type: 'ping', request_id: 'r-1' }],
+    ['pong (the original service’s clients answer its JSON pings so)', { type: 'pong' }],
     ['cancel', { type: 'cancel', data: { message_id: 'msg_abc' } }],
     ['resume', { type: 'resume', data: { message_id: 'msg_abc', last_seq: 0 } }],
     ['resume later', { type: 'resume', data: { message_id: 'msg_abc', last_seq: 17 } }],
@@ -37,6 +38,10 @@ describe('valid client frames', () => {
   it('accepts a Buffer holding UTF-8 JSON', () => {
     const frame = accepted(parseClientFrame(Buffer.from(JSON.stringify({ type: 'health_chat', data: { message: '睡眠 😴' } }))));
     expect(frame).toEqual({ type: 'health_chat', data: { message: '睡眠 😴' } });
+  });
+
+  it('a pong carrying what the original’s ping held is accepted, the extras dropped', () => {
+    expect(accepted(parse({ type: 'pong', heartbeat_id: 3, timestamp: '2025-01-01T00:00:00' }))).toEqual({ type: 'pong' });
   });
 
   it('drops unknown extra fields instead of failing', () => {
@@ -288,6 +293,32 @@ describe('server-frame builders produce frames the ServerFrame schema accepts', 
     const parsed = ServerFrame.parse(JSON.parse(JSON.stringify(frame)));
     expect(parsed).toMatchObject({ type: 'status_update', status, seq: 3, message_id: ref.messageId, conversation_id: ref.conversationId });
     expect(frame.message.length).toBeGreaterThan(0);
+  });
+
+  it('status_update data is always an object: {} by default and in place of null', () => {
+    for (const frame of [statusUpdateFrame(ref, 1, 'sending'), statusUpdateFrame(ref, 2, 'streaming', null)]) {
+      expect(frame.data).toEqual({});
+      expect(ServerFrame.parse(JSON.parse(JSON.stringify(frame)))).toMatchObject({ data: {} });
+    }
+    expect(ServerFrame.safeParse({ ...statusUpdateFrame(ref, 1, 'sending'), data: null }).success).toBe(false);
+  });
+
+  it('a refusal is followed by a status_update error that ends no generation', () => {
+    const refusal = errorFrame('INVALID_JSON', 'frame is not valid JSON', { requestId: 'r9' });
+    expect(isRefusal(refusal)).toBe(true);
+    expect(isRefusal(errorFrame('UPSTREAM_TIMEOUT', 'timeout', { ref, seq: 6 }))).toBe(false);
+    const status = refusalStatusFrame(refusal);
+    expect(ServerFrame.parse(JSON.parse(JSON.stringify(status)))).toEqual({
+      type: 'status_update',
+      status: 'error',
+      message: 'frame is not valid JSON',
+      data: { error_code: 'INVALID_JSON', request_id: 'r9' },
+      conversation_id: null,
+      message_id: null,
+      timestamp: refusal.timestamp,
+    });
+    expect(status).not.toHaveProperty('seq');
+    expect(refusalStatusFrame(errorFrame('RATE_LIMITED', 'slow down')).data).toEqual({ error_code: 'RATE_LIMITED', request_id: null });
   });
 
   it('chat_stream keeps the delta exactly, whitespace included', () => {

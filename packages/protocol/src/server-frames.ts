@@ -40,9 +40,9 @@ export const StatusUpdateFrame = z.object({
   type: z.literal('status_update'),
   status: GenerationStatus,
   message: z.string(),
-  data: z.record(z.string(), z.unknown()).nullable(),
+  data: z.record(z.string(), z.unknown()).describe('always an object (`{}` at least): the original’s clients read `data.x` unguarded'),
   conversation_id: nullableId,
-  message_id: nullableId,
+  message_id: nullableId.describe('null on an answer to a request or a refusal: such a status ends no generation'),
   seq: z.number().int().positive().optional().describe('present on every frame of a generation'),
   timestamp,
 });

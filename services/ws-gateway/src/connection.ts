@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { FrameSequencer, type BusFrame, type FrameSink, type GapFiller, type UserEvent } from '@aurawell/platform';
-import { CloseCode } from '@aurawell/protocol';
+import { CloseCode, isRefusal, refusalStatusFrame } from '@aurawell/protocol';
 import { Outbox } from './outbox';
 
 export type SendLimits = {
@@ -33,6 +33,9 @@ export class ClientConnection implements FrameSink {
   lastActivity = Date.now();
   pingSentAt: number | null = null;
   lastPingAt = Date.now();
+  /** Pings sent and the last answer (WebSocket or JSON pong): `get_status` reports them, as the original's session did. */
+  heartbeats = 0;
+  lastPongAt: number;
   /** The device, as the client names it (`?device_id=`), so a reminder reaches it once across reconnects; else the connection. */
   deviceId: string;
   /** What to do with a frame outside any generation (reminders, another device's message). */
@@ -53,6 +56,7 @@ export class ClientConnection implements FrameSink {
   ) {
     this.deviceId = id;
     this.connectedAtMs = connectedAt.getTime();
+    this.lastPongAt = this.connectedAtMs;
   }
 
   get connectedAt(): Date {
@@ -95,6 +99,8 @@ export class ClientConnection implements FrameSink {
   send(frame: object): void {
     this.limits.onFrameOut?.((frame as { type?: unknown }).type);
     this.sendRaw(JSON.stringify(frame));
+    // The original's clients watch only `status_update`, so a refused frame also comes as one.
+    if (isRefusal(frame)) this.send(refusalStatusFrame(frame));
   }
 
   /** Serialised frame bytes; `type` counts it in the frames-out metric. */
@@ -130,7 +136,15 @@ export class ClientConnection implements FrameSink {
     if (this.outboxOrNull?.waiting === 0 && this.open) this.outboxOrNull = null;
     this.pingSentAt = Date.now();
     this.lastPingAt = this.pingSentAt;
+    this.heartbeats += 1;
     if (this.open) this.ws.ping();
+  }
+
+  /** The client answered: a WebSocket pong, or the JSON `pong` of the original's clients. */
+  pong(): void {
+    this.pingSentAt = null;
+    this.lastPongAt = Date.now();
+    this.lastActivity = this.lastPongAt;
   }
 
   terminate(): void {

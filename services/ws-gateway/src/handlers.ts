@@ -4,20 +4,29 @@ import {
   errorFrame,
   nowIso,
   parseClientFrame,
+  statusText,
   statusUpdateFrame,
   terminalStatuses,
   type ClientFrame,
+  type ErrorCode,
   type GenerationStatus,
 } from '@aurawell/protocol';
-import { toBusFrame } from '@aurawell/platform';
+import { toBusFrame, type UserFanout } from '@aurawell/platform';
 import { startChat, type ChatDeps } from './chat';
 import type { ClientConnection } from './connection';
 import type { RateLimiter } from './rate-limit';
 import { handleAcknowledge, handleSync, type SyncDeps } from './sync';
 
-export type HandlerDeps = ChatDeps & SyncDeps & { db: Queryable; rateLimiter: RateLimiter };
+export type HandlerDeps = ChatDeps &
+  SyncDeps & { db: Queryable; rateLimiter: RateLimiter; fanout: Pick<UserFanout<ClientConnection>, 'userCount'> };
 
 type FrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
+
+/** Refuses a frame with an `error` (the connection follows it with `status_update` `error`). */
+const refuse = (conn: ClientConnection, deps: HandlerDeps, code: ErrorCode, message: string, requestId: string | undefined) => {
+  deps.metrics.rejected.inc({ code });
+  conn.send(errorFrame(code, message, { requestId }));
+};
 
 /**
  * Answers one incoming WebSocket message. Every bad frame gets a precise `error` frame and the
@@ -27,26 +36,22 @@ export const handleMessage = async (conn: ClientConnection, raw: Buffer, isBinar
   const parsed = parseClientFrame(raw, isBinary);
   if (!parsed.ok) {
     deps.metrics.framesIn.inc({ type: 'invalid' });
-    deps.metrics.rejected.inc({ code: parsed.code });
-    conn.send(errorFrame(parsed.code, parsed.message, { requestId: parsed.requestId }));
-    return;
+    return refuse(conn, deps, parsed.code, parsed.message, parsed.requestId);
   }
   const frame = parsed.frame;
   deps.metrics.framesIn.inc({ type: frame.type });
+  // A JSON pong answers a heartbeat and asks for nothing, so like a frame that fails parsing it
+  // is not charged: it never reaches Redis, and a client answering pings cannot spend its budget.
+  if (frame.type === 'pong') return conn.pong();
   // Charged before any handling, one Redis round trip. Frames that fail parsing are not charged:
   // they never reach Redis, the database or a worker, and charging them would turn a flood of
   // garbage into Redis traffic (and lock a client out after one burst of typos).
-  if (!(await deps.rateLimiter.allow(conn.userId))) {
-    deps.metrics.rejected.inc({ code: 'RATE_LIMITED' });
-    conn.send(errorFrame('RATE_LIMITED', '请求过于频繁，请稍后再试', { requestId: frame.request_id }));
-    return;
-  }
+  if (!(await deps.rateLimiter.allow(conn.userId))) return refuse(conn, deps, 'RATE_LIMITED', '请求过于频繁，请稍后再试', frame.request_id);
   try {
     await dispatch(conn, frame, deps);
   } catch (err) {
     deps.logger.error({ err, connectionId: conn.id, type: frame.type }, 'frame handling failed');
-    deps.metrics.rejected.inc({ code: 'INTERNAL_ERROR' });
-    conn.send(errorFrame('INTERNAL_ERROR', '服务器内部错误，请稍后重试', { requestId: frame.request_id }));
+    refuse(conn, deps, 'INTERNAL_ERROR', '服务器内部错误，请稍后重试', frame.request_id);
   }
 };
 
@@ -58,7 +63,9 @@ const dispatch = async (conn: ClientConnection, frame: ClientFrame, deps: Handle
     case 'switch_member':
       return switchMember(conn, frame, deps);
     case 'get_status':
-      return conn.send(sessionStatus(conn, frame.request_id));
+      return conn.send(sessionStatus(conn, frame.request_id, deps));
+    case 'pong': // handled before the rate limit
+      return;
     case 'ping':
       return conn.send({ type: 'pong', timestamp: nowIso(), ...(frame.request_id ? { request_id: frame.request_id } : {}) });
     case 'cancel':
@@ -75,15 +82,14 @@ const dispatch = async (conn: ClientConnection, frame: ClientFrame, deps: Handle
 const switchMember = async (conn: ClientConnection, frame: FrameOf<'switch_member'>, deps: HandlerDeps) => {
   const target = frame.data.target_member_id;
   if (!(await canActForMember(deps.db, conn.userId, target))) {
-    deps.metrics.rejected.inc({ code: 'FAMILY_ACCESS_DENIED' });
-    conn.send(errorFrame('FAMILY_ACCESS_DENIED', '您无权切换到该家庭成员', { requestId: frame.request_id }));
-    return;
+    return refuse(conn, deps, 'FAMILY_ACCESS_DENIED', '您无权切换到该家庭成员', frame.request_id);
   }
   conn.activeMemberId = target === conn.userId ? null : target;
   conn.send({
     type: 'status_update',
     status: 'done',
-    message: '已切换家庭成员',
+    // The original's text; it names only the id the client sent.
+    message: `已切换到成员: ${target}`,
     data: { active_member_id: target, request_id: frame.request_id ?? null },
     conversation_id: conn.conversationId,
     message_id: null,
@@ -91,10 +97,14 @@ const switchMember = async (conn: ClientConnection, frame: FrameOf<'switch_membe
   });
 };
 
-const sessionStatus = (conn: ClientConnection, requestId: string | undefined) => ({
+/**
+ * The original's `get_status` answer. Its `connected_users` counts this gateway's users (the
+ * fleet's would cost a scan of the registry); the original's list of their ids is not given.
+ */
+const sessionStatus = (conn: ClientConnection, requestId: string | undefined, deps: HandlerDeps) => ({
   type: 'status_update',
   status: 'done',
-  message: '会话状态',
+  message: statusText.status,
   data: {
     session: {
       connection_id: conn.id,
@@ -102,7 +112,11 @@ const sessionStatus = (conn: ClientConnection, requestId: string | undefined) =>
       active_member_id: conn.activeMemberId ?? conn.userId,
       conversation_id: conn.conversationId,
       connected_at: conn.connectedAt.toISOString(),
+      last_activity: new Date(conn.lastActivity).toISOString(),
+      heartbeat_count: conn.heartbeats,
+      last_pong: new Date(conn.lastPongAt).toISOString(),
     },
+    connected_users: deps.fanout.userCount,
     server_time: nowIso(),
     request_id: requestId ?? null,
   },

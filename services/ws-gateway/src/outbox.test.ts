@@ -43,7 +43,7 @@ const setup = (pollMs = 10_000) => {
 const stream = (messageId: string, seq: number, delta: string, type = 'chat_stream') =>
   JSON.stringify({ type, ...(type === 'chat_stream' ? { status: 'streaming' } : {}), delta, conversation_id: 'c1', message_id: messageId, seq, timestamp: `t${seq}` });
 const status = (messageId: string, seq: number, s: string) =>
-  JSON.stringify({ type: 'status_update', status: s, message: s, data: null, conversation_id: 'c1', message_id: messageId, seq, timestamp: `t${seq}` });
+  JSON.stringify({ type: 'status_update', status: s, message: s, data: {}, conversation_id: 'c1', message_id: messageId, seq, timestamp: `t${seq}` });
 const push = (outbox: Outbox, raw: string) => {
   const f = JSON.parse(raw) as { message_id?: string; seq?: number };
   outbox.push(raw, f.message_id && f.seq ? { messageId: f.message_id, seq: f.seq } : undefined);

@@ -86,10 +86,7 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
 const gatewayStats = (deps: GatewayDeps, draining: () => boolean): GatewayStats => ({
   gatewayId: deps.gatewayId,
   startedAt: Date.now(),
-  counts: () => {
-    const sinks = deps.fanout.sinks();
-    return { connections: sinks.length, users: new Set(sinks.map((c) => c.userId)).size };
-  },
+  counts: () => ({ connections: deps.fanout.size, users: deps.fanout.userCount }),
   draining,
 });
 
@@ -186,7 +183,7 @@ const acceptConnection = (ws: WebSocket, upgrade: Upgrade, { deps, limits, isDra
     c.send({
       type: 'connection_established',
       status: 'connected',
-      message: 'WebSocket连接已建立',
+      message: '欢迎使用AuraWell健康助手！',
       user_id: c.userId,
       connection_id: c.id,
       heartbeat_interval: Math.round(deps.config.HEARTBEAT_INTERVAL_MS / 1000),
@@ -209,10 +206,7 @@ const track = (ws: WebSocket, c: ClientConnection, reg: RegisteredConnection, de
     deps.metrics.disconnects.inc({ code: String(code) });
     deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err: err.message }, 'unregister failed'));
   });
-  ws.on('pong', () => {
-    c.pingSentAt = null;
-    c.lastActivity = Date.now();
-  });
+  ws.on('pong', () => c.pong());
   deps.metrics.connections.inc();
   deps.metrics.connects.inc();
 };

@@ -20,7 +20,7 @@ export const relayGeneration = async (relay: Relay, message: string, emit: (fram
   const messageId = randomUUID();
   const conversationId = randomUUID();
   let seq = 0;
-  const status = (s: string, text: string, data: Record<string, unknown> | null): RelayFrame => ({
+  const status = (s: string, text: string, data: Record<string, unknown>): RelayFrame => ({
     type: 'status_update',
     status: s,
     message: text,
@@ -31,7 +31,7 @@ export const relayGeneration = async (relay: Relay, message: string, emit: (fram
     timestamp: timestamp(),
   });
   // As the gateway does: `sending` names the chat's request_id, which is how the client SDK binds the generation.
-  emit(status('sending', '正在处理您的消息...', requestId ? { request_id: requestId } : null));
+  emit(status('sending', '正在处理您的消息...', requestId ? { request_id: requestId } : {}));
   let full = '';
   try {
     const stream = await relay.client.chat.completions.create({
@@ -43,7 +43,7 @@ export const relayGeneration = async (relay: Relay, message: string, emit: (fram
       stream: true,
       stream_options: { include_usage: true },
     });
-    emit(status('streaming', 'AI正在生成回复...', null));
+    emit(status('streaming', 'AI正在生成回复...', {}));
     let usage: unknown = null;
     let finish: string | null = null;
     for await (const chunk of stream) {
