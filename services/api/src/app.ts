@@ -21,6 +21,7 @@ import { reminderRoutes } from './routes/reminders';
 import { chatStreamRoutes } from './routes/chat-stream';
 import { familyRoutes } from './routes/family';
 import { familyDashboardRoutes } from './routes/family-dashboard';
+import { frontendAliasRoutes } from './routes/frontend-aliases';
 import { healthRoutes } from './routes/health';
 import { planRoutes } from './routes/plans';
 import { userRoutes } from './routes/user';
@@ -58,6 +59,7 @@ export const apiRoutes = (deps: AppDeps, timings: RequestTimings = new RequestTi
   ...familyRoutes(deps),
   ...familyDashboardRoutes(deps),
   ...reminderRoutes(deps),
+  ...frontendAliasRoutes(deps),
 ];
 
 /** The api as an Express app, not yet listening (tests drive it with supertest). */

@@ -40,6 +40,24 @@ const ChatMessage = z.object({
   suggestions: z.array(z.record(z.string(), z.unknown())).nullable(),
   quick_replies: z.array(z.object({ text: z.string() })).nullable(),
 });
+/** Route 7's fields beside the envelope. */
+export const HistoryPageFields = { messages: z.array(ChatMessage), total: z.int(), has_more: z.boolean() };
+type HistoryPage = { messages: z.infer<typeof ChatMessage>[]; total: number; has_more: boolean };
+
+/** A chronological page of the caller's own conversation; 404 for any other (route 7 and its alias). */
+export const historyPage = async (deps: AppDeps, userId: string, conversationId: string, page: { limit: number; offset: number }): Promise<HistoryPage> => {
+  if (!(await ownsConversation(deps.pool, conversationId, userId))) throw new HttpError(404, 'Conversation not found');
+  const rows = await conversationHistory(deps.pool, userId, conversationId, page);
+  const messages = rows.messages.map((m) => ({
+    id: m.id,
+    sender: m.role === 'user' ? ('user' as const) : ('agent' as const),
+    content: m.content,
+    timestamp: m.created_at.toISOString(),
+    suggestions: m.role === 'assistant' ? (m.suggestions?.suggestions ?? null) : null,
+    quick_replies: m.role === 'assistant' ? (m.suggestions?.quick_replies ?? null) : null,
+  }));
+  return { messages, total: rows.total, has_more: page.offset + messages.length < rows.total };
+};
 
 /** Route 4 (style B: no envelope). */
 const create = (deps: AppDeps) =>
@@ -91,21 +109,11 @@ const history = (deps: AppDeps) =>
     tag: 'chat',
     auth: true,
     query: HistoryQuery,
-    response: flatOf({ messages: z.array(ChatMessage), total: z.int(), has_more: z.boolean() }),
+    response: flatOf(HistoryPageFields),
     errors: [404],
     handle: async ({ res, userId, query }) => {
-      if (!(await ownsConversation(deps.pool, query.conversation_id, userId))) throw new HttpError(404, 'Conversation not found');
-      const page = await conversationHistory(deps.pool, userId, query.conversation_id, { limit: query.limit, offset: query.offset });
-      const messages = page.messages.map((m) => ({
-        id: m.id,
-        sender: m.role === 'user' ? 'user' : 'agent',
-        content: m.content,
-        timestamp: m.created_at.toISOString(),
-        suggestions: m.role === 'assistant' ? (m.suggestions?.suggestions ?? null) : null,
-        quick_replies: m.role === 'assistant' ? (m.suggestions?.quick_replies ?? null) : null,
-      }));
-      const hasMore = query.offset + messages.length < page.total;
-      sendSuccess(res, 'Chat history retrieved successfully', null, { messages, total: page.total, has_more: hasMore });
+      const page = await historyPage(deps, userId, query.conversation_id, { limit: query.limit, offset: query.offset });
+      sendSuccess(res, 'Chat history retrieved successfully', null, page);
     },
   });
 

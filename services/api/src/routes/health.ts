@@ -56,7 +56,7 @@ export const keyInsights = (activity: ActivityDay | null, sleep: SleepNight | nu
   return insights;
 };
 
-type HealthDeps = { pool: Queryable; tokens: TokenService; logger: Logger };
+export type HealthDeps = { pool: Queryable; tokens: TokenService; logger: Logger };
 
 const getSummary =
   ({ pool, logger }: HealthDeps) =>
@@ -98,8 +98,8 @@ const getRecords =
     sendSuccess(res, `${what === 'activity' ? 'Activity' : 'Sleep'} data retrieved successfully`, data, { user_id: userId, total_records: data.length });
   };
 
-/** Routes 16–21: health summary, activity, sleep, health goals. */
-export const healthRoutes = (deps: HealthDeps): Endpoint[] => [
+/** Route 16. */
+export const healthSummary = (deps: HealthDeps): Endpoint =>
   endpoint(deps.tokens, {
     method: 'get',
     path: '/api/v1/health/summary',
@@ -110,7 +110,11 @@ export const healthRoutes = (deps: HealthDeps): Endpoint[] => [
     response: HealthSummaryResponse,
     errors: [500],
     handle: getSummary(deps),
-  }),
+  });
+
+/** Routes 16–21: health summary, activity, sleep, health goals. */
+export const healthRoutes = (deps: HealthDeps): Endpoint[] => [
+  healthSummary(deps),
   endpoint(deps.tokens, {
     method: 'get',
     path: '/api/v1/health/activity',

@@ -63,8 +63,8 @@ export const HealthDataUpdateRequest = z.object({
 });
 export type HealthDataUpdateRequest = z.infer<typeof HealthDataUpdateRequest>;
 
-/** Routes 10 and 11, style F. */
-export const ProfileResponse = flatOf({
+/** The profile's fields: top-level in routes 10 and 11 (style F), in `data` in their web-client aliases. */
+export const ProfileFields = z.object({
   user_id: z.string(),
   display_name: z.string().nullable(),
   email: z.string().nullable(),
@@ -76,6 +76,9 @@ export const ProfileResponse = flatOf({
   created_at: isoDateTime.nullable(),
   updated_at: isoDateTime.nullable(),
 });
+
+/** Routes 10 and 11, style F. */
+export const ProfileResponse = flatOf(ProfileFields.shape);
 
 /** Routes 12 and 13, style F. */
 export const HealthDataResponse = flatOf({

@@ -15,7 +15,7 @@ import {
 import { routeFault } from './route-fault';
 import { userGoalRoutes } from './user-goals';
 
-type UserDeps = { pool: Queryable; tokens: TokenService; logger: Logger };
+export type UserDeps = { pool: Queryable; tokens: TokenService; logger: Logger };
 
 /** A user the database does not know cannot have a stored profile. */
 const unknownUser = () => new HttpError(404, 'User not found');
@@ -43,15 +43,18 @@ const healthDataOf = (userId: string, p: Profile | null) => ({
 const sentFields = <T extends Record<string, unknown>>(body: T): Partial<T> =>
   Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<T>;
 
+/** Route 10's profile: the stored one, created with defaults on first read. */
+export const readProfile = ({ pool, logger }: UserDeps, userId: string): Promise<Profile> =>
+  ensureProfile(pool, userId).catch((err: unknown) => {
+    // A token without a stored user (the development token's) still sees route 10's defaults.
+    if (err instanceof UnknownUserError) return { user_id: userId, ...defaultProfile(userId), created_at: utcNow(), updated_at: utcNow() };
+    return routeFault(logger, 'Failed to retrieve user profile', { userId })(err);
+  });
+
 const getProfile =
-  ({ pool, logger }: UserDeps) =>
+  (deps: UserDeps) =>
   async ({ res, userId }: { res: Response; userId: string }) => {
-    const profile = await ensureProfile(pool, userId).catch((err: unknown) => {
-      // A token without a stored user (the development token's) still sees route 10's defaults.
-      if (err instanceof UnknownUserError) return { user_id: userId, ...defaultProfile(userId), created_at: utcNow(), updated_at: utcNow() };
-      return routeFault(logger, 'Failed to retrieve user profile', { userId })(err);
-    });
-    sendSuccess(res, 'User profile retrieved successfully', null, profile);
+    sendSuccess(res, 'User profile retrieved successfully', null, await readProfile(deps, userId));
   };
 
 /** Stores the changes, or answers 404 for a user the database does not know. */
@@ -61,12 +64,17 @@ const saveOrFail = (deps: UserDeps, userId: string, changes: ProfileChanges, fai
     return routeFault(deps.logger, failure, { userId })(err);
   });
 
+/** Route 11's change: only the sent fields, the profile created when missing. */
+export const updateProfile = async (deps: UserDeps, userId: string, body: ProfileUpdateRequest): Promise<Profile> => {
+  const profile = await saveOrFail(deps, userId, sentFields(body), 'Failed to update user profile');
+  deps.logger.info({ userId, fields: Object.keys(sentFields(body)) }, 'profile updated');
+  return profile;
+};
+
 const putProfile =
   (deps: UserDeps) =>
   async ({ res, userId, body }: { res: Response; userId: string; body: ProfileUpdateRequest }) => {
-    const profile = await saveOrFail(deps, userId, sentFields(body), 'Failed to update user profile');
-    deps.logger.info({ userId, fields: Object.keys(sentFields(body)) }, 'profile updated');
-    sendSuccess(res, 'User profile updated successfully', null, profile);
+    sendSuccess(res, 'User profile updated successfully', null, await updateProfile(deps, userId, body));
   };
 
 const getHealthData =
