@@ -56,6 +56,7 @@ describe('loadWorkerConfig', () => {
       REAPER_GRACE_MS: 30000,
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: 'aw',
+      OPS_HOST: '0.0.0.0',
       OPS_PORT: 0,
       SHUTDOWN_DEADLINE_MS: 15000,
       DATABASE_URL: base.DATABASE_URL,
