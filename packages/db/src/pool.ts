@@ -12,7 +12,7 @@ export const isUuid = (id: string): boolean => UUID.test(id);
 /** One pool per process; an idle client's network error is logged, never fatal. */
 export const createPool = (databaseUrl: string, logger: Logger, max = 10): pg.Pool => {
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres idle client error'));
+  pool.on('error', (err) => logger.warn({ err }, 'postgres idle client error'));
   return pool;
 };
 

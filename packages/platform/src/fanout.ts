@@ -76,7 +76,7 @@ export class UserFanout<S extends FrameSink = FrameSink> {
     this.subscriptions.delete(sink.userId);
     const channel = this.keys.userChannel(sink.userId);
     this.userByChannel.delete(channel);
-    this.subscriber.unsubscribe(channel).catch((err: Error) => this.logger.warn({ err: err.message }, 'unsubscribe failed'));
+    this.subscriber.unsubscribe(channel).catch((err: Error) => this.logger.warn({ err }, 'unsubscribe failed'));
   }
 
   sinks(): S[] {

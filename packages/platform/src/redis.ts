@@ -25,7 +25,7 @@ export const createRedis = (url: string, opts: { name: string; role: RedisRole; 
     // A dead Redis emits an error per reconnect attempt; one line a few seconds is enough.
     if (Date.now() - lastLogged > 5000) {
       lastLogged = Date.now();
-      opts.logger.warn({ err: err.message, redis: opts.name }, 'redis connection error');
+      opts.logger.warn({ err, redis: opts.name }, 'redis connection error');
     }
   });
   return redis;

@@ -46,7 +46,7 @@ export const startGeneration = async (
   try {
     await enqueueChat(deps.queue, { ...req, v: 1, messageId, acceptedAt: Date.now() });
   } catch (err) {
-    deps.logger.error({ err: (err as Error).message, messageId }, 'could not enqueue generation');
+    deps.logger.error({ err, messageId }, 'could not enqueue generation');
     await failQueued(deps.store, req.userId, ref);
   }
   return { status: 'started', ref };
@@ -69,7 +69,7 @@ const tellOtherDevices = async (deps: StartGenerationDeps, req: GenerationReques
     origin_connection_id: originConnectionId,
     timestamp: nowIso(),
   };
-  await deps.publishEvent(req.userId, frame).catch((err: Error) => deps.logger.warn({ err: err.message, messageId: ref.messageId }, 'user_message not published'));
+  await deps.publishEvent(req.userId, frame).catch((err: Error) => deps.logger.warn({ err, messageId: ref.messageId }, 'user_message not published'));
 };
 
 /** Ends a generation that never reached a worker (its owner is still `queued`). */

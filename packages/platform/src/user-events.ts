@@ -20,7 +20,7 @@ export const publishUserEvent = (redis: Redis, keys: Keys, userId: string, frame
 export const announceRemindersRead = async (redis: Redis, keys: Keys, logger: Logger, userId: string, deliveryIds: string[]): Promise<void> => {
   if (deliveryIds.length === 0) return;
   await publishUserEvent(redis, keys, userId, { type: 'reminders_read', delivery_ids: deliveryIds, timestamp: nowIso() }).catch((err: Error) =>
-    logger.warn({ err: err.message, userId }, 'reminders_read not published'),
+    logger.warn({ err, userId }, 'reminders_read not published'),
   );
 };
 

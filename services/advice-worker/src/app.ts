@@ -70,7 +70,7 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
     lockDurationMs: deps.lock.durationMs,
     stalledIntervalMs: deps.lock.stalledIntervalMs,
   });
-  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'worker error'));
+  worker.on('error', (err) => deps.logger.warn({ err }, 'worker error'));
 
   return {
     worker,

@@ -40,7 +40,7 @@ export const startReaper = (store: GenerationStore, logger: Logger, opts: { inte
         if (await endAbandoned(store, g.userId, g.messageId)) logger.warn({ messageId: g.messageId }, 'abandoned generation ended');
       }
     } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'reaper sweep failed');
+      logger.warn({ err }, 'reaper sweep failed');
     } finally {
       running = false;
     }

@@ -45,7 +45,7 @@ export const reminderText = async (r: Reminder, deps: ReminderTextDeps): Promise
     if (text.length > 0 && [...text].length <= MAX_SMART_CHARS) return { text, smart: true };
     deps.logger.warn({ reminderId: r.id, chars: [...text].length }, 'smart reminder text unusable; plain text sent');
   } catch (err) {
-    deps.logger.warn({ reminderId: r.id, err: (err as Error).message }, 'smart reminder text failed; plain text sent');
+    deps.logger.warn({ reminderId: r.id, err }, 'smart reminder text failed; plain text sent');
   }
   deps.onFallback?.();
   return { text: r.message, smart: false };

@@ -65,13 +65,13 @@ export const createReminderConsumer = (blocking: Redis, deps: ReminderDeps, conc
     },
     { concurrency },
   );
-  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'reminder worker error'));
-  worker.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reminder occurrence failed'));
+  worker.on('error', (err) => deps.logger.warn({ err }, 'reminder worker error'));
+  worker.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err }, 'reminder occurrence failed'));
   return {
     start: () => {
       void worker.run();
       // Whatever the queue lost (Redis without persistence, a failed commit) is put back once.
-      reconcileReminders(deps).catch((err: Error) => deps.logger.warn({ err: err.message }, 'reminder reconciliation failed'));
+      reconcileReminders(deps).catch((err: Error) => deps.logger.warn({ err }, 'reminder reconciliation failed'));
     },
     stop: () => worker.close(),
   };

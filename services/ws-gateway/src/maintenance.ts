@@ -30,14 +30,14 @@ export const startMaintenance = (fanout: UserFanout<ClientConnection>, registry:
     refreshing = true;
     registry
       .refresh(registrations(fanout.sinks()))
-      .catch((err: Error) => logger.warn({ err: err.message }, 'registry refresh failed'))
+      .catch((err: Error) => logger.warn({ err }, 'registry refresh failed'))
       .finally(() => {
         refreshing = false;
       });
   };
   const heartbeat = setInterval(checkHeartbeats, Math.max(50, Math.min(s.heartbeatIntervalMs, s.heartbeatTimeoutMs) / 2));
   const registration = setInterval(refresh, Math.max(100, s.registryTtlMs / 3));
-  const beat = () => registry.heartbeat().catch((err: Error) => logger.warn({ err: err.message }, 'gateway heartbeat failed'));
+  const beat = () => registry.heartbeat().catch((err: Error) => logger.warn({ err }, 'gateway heartbeat failed'));
   const liveness = setInterval(beat, Math.max(100, s.gatewayTtlMs / 3));
   refresh();
   return {

@@ -157,7 +157,7 @@ const acceptConnection = (ws: WebSocket, upgrade: Upgrade, { deps, limits, isDra
     chain = chain.then(() => handleMessage(c, data, isBinary, deps));
   };
   ws.on('message', (data: Buffer, isBinary: boolean) => process(data, isBinary));
-  ws.on('error', (err) => deps.logger.debug({ err: err.message }, 'socket error'));
+  ws.on('error', (err) => deps.logger.debug({ err }, 'socket error'));
 
   void (async () => {
     const auth = await authenticateUpgrade(upgrade.pathUserId, upgrade.credentials, deps);
@@ -191,7 +191,7 @@ const acceptConnection = (ws: WebSocket, upgrade: Upgrade, { deps, limits, isDra
     });
     conn = c;
     for (const p of pending.splice(0)) process(p.data, p.isBinary);
-    await sendUnreadReminders(c, deps).catch((err: Error) => deps.logger.warn({ err: err.message, connectionId: c.id }, 'unread reminders not sent'));
+    await sendUnreadReminders(c, deps).catch((err: Error) => deps.logger.warn({ err, connectionId: c.id }, 'unread reminders not sent'));
   })().catch((err: unknown) => {
     deps.logger.error({ err }, 'connection setup failed');
     ws.close(CloseCode.INTERNAL_FAULT, 'Internal error');
@@ -204,7 +204,7 @@ const track = (ws: WebSocket, c: ClientConnection, reg: RegisteredConnection, de
     deps.fanout.remove(c);
     deps.metrics.connections.dec();
     deps.metrics.disconnects.inc({ code: String(code) });
-    deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err: err.message }, 'unregister failed'));
+    deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err }, 'unregister failed'));
   });
   ws.on('pong', () => c.pong());
   deps.metrics.connections.inc();

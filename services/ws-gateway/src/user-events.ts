@@ -17,7 +17,7 @@ const ON_CONNECT_LIMIT = 50;
 const firstTimeOnDevice = async (conn: ClientConnection, deliveryId: string, deps: UserEventDeps): Promise<boolean> => {
   const key = deps.keys.reminderSeen(conn.userId, deliveryId, conn.deviceId);
   const set = await deps.redis.set(key, Date.now(), 'PX', SEEN_TTL_MS, 'NX').catch((err: Error) => {
-    deps.logger.warn({ err: err.message, connectionId: conn.id }, 'reminder seen-mark failed; deferring to next connect');
+    deps.logger.warn({ err, connectionId: conn.id }, 'reminder seen-mark failed; deferring to next connect');
     return null;
   });
   return set === 'OK';

@@ -121,6 +121,6 @@ export const deleteOne = async (deps: ReminderDeps, caller: string, id: string):
   const r = await editableReminder(deps.pool, caller, id);
   await deleteReminder(deps.pool, r.id);
   await unscheduleReminder(deps.reminders, r.id, r.revision).catch((err: Error) =>
-    deps.logger.warn({ err: err.message, reminderId: r.id }, 'reminder jobs not removed; the worker drops them when they run'),
+    deps.logger.warn({ err, reminderId: r.id }, 'reminder jobs not removed; the worker drops them when they run'),
   );
 };
