@@ -1,5 +1,5 @@
 import type { Queryable } from '@aurawell/db';
-import { addDays } from './family/dates';
+import { addDays } from './dates';
 import { DEMO_FAMILY_ID, DEMO_USERS, randomFor, SEED_DAYS } from './seed';
 import { insertChallenge, type NewChallenge } from './store/family-challenges';
 import { insertInvitation } from './store/family-invitations';

@@ -1,5 +1,5 @@
 import type { Queryable } from '@aurawell/db';
-import { shiftDay } from './routes/dates';
+import { addDays } from './dates';
 import { goalIdOf } from './store/goal-common';
 
 /** A demo goal: made `daysAgo` days before today, due `dueIn` days after; weight goals start `lostKg` ago. */
@@ -21,7 +21,7 @@ export const DEMO_USER_GOALS: DemoUserGoal[] = [
 ];
 
 /** Mid-morning UTC of the day the demo goal was made. */
-const createdAtOf = (today: string, daysAgo: number): Date => new Date(`${shiftDay(today, -daysAgo)}T09:00:00Z`);
+const createdAtOf = (today: string, daysAgo: number): Date => new Date(`${addDays(today, -daysAgo)}T09:00:00Z`);
 
 /** The weight the goal is measured from: today's weight plus what has been lost since. */
 const BASELINE = `(SELECT weight_kg + $9 FROM user_profiles WHERE user_id = $2)`;
@@ -34,7 +34,7 @@ const seedHealthGoal = async (db: Queryable, goal: DemoHealthGoal, today: string
      WHERE NOT EXISTS (SELECT 1 FROM health_goals WHERE user_id = $2 AND goal_type = $3 AND description = $6)
      ON CONFLICT (id) DO NOTHING`,
     [goalIdOf(goal.userId, goal.type, createdAt), goal.userId, goal.type, goal.target, goal.unit, goal.description,
-      shiftDay(today, goal.dueIn), createdAt, goal.lostKg ?? 0],
+      addDays(today, goal.dueIn), createdAt, goal.lostKg ?? 0],
   );
 };
 
@@ -47,7 +47,7 @@ const seedUserGoal = async (db: Queryable, goal: DemoUserGoal, today: string): P
      WHERE NOT EXISTS (SELECT 1 FROM user_health_goals WHERE user_id = $2 AND title = $10)
      ON CONFLICT (id) DO NOTHING`,
     [goalIdOf(goal.userId, goal.type, createdAt), goal.userId, goal.type, goal.target, goal.unit, goal.description,
-      shiftDay(today, goal.dueIn), createdAt, goal.lostKg ?? 0, goal.title, goal.current],
+      addDays(today, goal.dueIn), createdAt, goal.lostKg ?? 0, goal.title, goal.current],
   );
 };
 

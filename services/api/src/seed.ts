@@ -1,4 +1,5 @@
 import { upsertUser, type Pool, type Queryable } from '@aurawell/db';
+import { addDays } from './dates';
 import { seedFamilyExtras } from './seed-family';
 import { seedHealthExtras } from './seed-health';
 import { seedPlans } from './seed-plans';
@@ -34,13 +35,6 @@ export const randomFor = (seed: string): (() => number) => {
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const between = (rnd: () => number, min: number, max: number): number => min + rnd() * (max - min);
 
-/** `YYYY-MM-DD` of `day` shifted by `offset` days (calendar arithmetic, no time zone involved). */
-export const shiftDay = (day: string, offset: number): string => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + offset);
-  return d.toISOString().slice(0, 10);
-};
-
 export const demoActivity = (userId: string, day: string) => {
   const rnd = randomFor(`activity:${userId}:${day}`);
   const steps = Math.round(between(rnd, 3000, 14000));
@@ -61,7 +55,7 @@ export const demoSleep = (userId: string, day: string) => {
   const deep = round(total * between(rnd, 0.15, 0.25), 1);
   const rem = round(total * between(rnd, 0.18, 0.25), 1);
   const efficiency = round(between(rnd, 80, 95), 1);
-  const bedtime = new Date(Date.parse(`${shiftDay(day, -1)}T22:00:00+08:00`) + Math.round(between(rnd, 0, 150)) * 60_000);
+  const bedtime = new Date(Date.parse(`${addDays(day, -1)}T22:00:00+08:00`) + Math.round(between(rnd, 0, 150)) * 60_000);
   const inBedMs = ((total * 100) / efficiency) * 3_600_000;
   return {
     total, deep, rem, light: round(total - deep - rem, 1), efficiency,
@@ -121,7 +115,7 @@ export const seedDemoData = async (pool: Pool): Promise<void> => {
     for (const user of DEMO_USERS) {
       await upsertUser(client, user);
       await seedProfile(client, user);
-      for (let offset = 0; offset < SEED_DAYS; offset += 1) await seedDay(client, user.id, shiftDay(today, -offset));
+      for (let offset = 0; offset < SEED_DAYS; offset += 1) await seedDay(client, user.id, addDays(today, -offset));
     }
     await seedFamily(client);
     for (const seedArea of [seedHealthExtras, seedPlans, seedFamilyExtras]) await seedArea(client, today);

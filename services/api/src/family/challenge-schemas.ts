@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime } from '../http/schemas';
-import { parseIsoDay } from './dates';
+import { parseIsoDay } from '../dates';
 
 /** Request and response shapes of routes 47–48 (contract §2.10). */
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ChallengeRow } from '../store/family-challenges';
 import type { DayRecord } from '../store/family-metrics';
 import type { ActiveChallenge, CompletedChallenge, FamilyChallengesData, ParticipantProgress, UpcomingChallenge } from './challenge-schemas';
-import { addDays, daysBetween } from './dates';
+import { addDays, daysBetween } from '../dates';
 import { lastWeightBefore, weightChange, within } from './member-stats';
 import { mean, present, round, sum } from './stats';
 

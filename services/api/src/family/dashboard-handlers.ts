@@ -9,7 +9,7 @@ import { requirePermission } from './access';
 import { buildChallenges } from './challenges';
 import type { CreateChallengeData, CreateChallengeRequest } from './challenge-schemas';
 import type { LeaderboardQuery } from './dashboard-schemas';
-import { compactStamp } from './dates';
+import { compactStamp } from '../dates';
 import type { FamilyDeps } from './family-handlers';
 import { buildLeaderboard, recordsFrom, type Participant } from './leaderboard';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DayRecord } from '../store/family-metrics';
 import type { LeaderboardData, LeaderboardQuery } from './dashboard-schemas';
-import { addDays, daysBetween, firstOfMonth, mondayOf } from './dates';
+import { addDays, daysBetween, firstOfMonth, mondayOf } from '../dates';
 import { lastWeightBefore, weightChange, within } from './member-stats';
 import { mean, percentChange, present, round, sum } from './stats';
 

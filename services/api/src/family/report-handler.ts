@@ -6,7 +6,7 @@ import { familyMembers } from '../store/family';
 import { heightsOf, loadDayRecords, weightsBefore } from '../store/family-metrics';
 import { requirePermission } from './access';
 import type { ReportQuery } from './dashboard-schemas';
-import { daysBetween, parseIsoDay } from './dates';
+import { daysBetween, parseIsoDay } from '../dates';
 import type { FamilyDeps } from './family-handlers';
 import { buildReport, previousPeriod } from './report';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DayRecord } from '../store/family-metrics';
 import type { HealthReportData } from './dashboard-schemas';
-import { addDays, compactStamp, daysBetween } from './dates';
+import { addDays, compactStamp, daysBetween } from '../dates';
 import { lastWeightBefore, memberStats, within, type MemberPeriod } from './member-stats';
 import { aggregate, alertsFor } from './report-aggregates';
 import { summaryOf } from './report-summary';

@@ -3,7 +3,7 @@ import { addActivity, addBareUser, bearerFor, dbToday, envelopeOk, expectAuthReq
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
 import type { ActivityBests } from '../store/achievements';
 import { buildAchievements } from './achievements';
-import { shiftDay } from './dates';
+import { addDays } from '../dates';
 
 const ACHIEVEMENTS = '/api/v1/achievements';
 let env: TestEnv;
@@ -46,25 +46,25 @@ describe('GET /api/v1/achievements', () => {
 
   it('computes progress from the best stored day and dates completion at the first day it was reached', async () => {
     const userId = await addBareUser(env.pool, 'ach');
-    await addActivity(env.pool, userId, shiftDay(today, -9), { steps: 3000, distance_km: 2, calories_burned: 300, exercise_sessions: 1 });
-    await addActivity(env.pool, userId, shiftDay(today, -8), { steps: 8000, distance_km: 4, calories_burned: 650, exercise_sessions: 1 });
-    await addActivity(env.pool, userId, shiftDay(today, -7), { steps: 9000, distance_km: 3, calories_burned: 700, exercise_sessions: 1 });
-    await addActivity(env.pool, userId, shiftDay(today, -5), { steps: 500, exercise_sessions: 1 });
+    await addActivity(env.pool, userId, addDays(today, -9), { steps: 3000, distance_km: 2, calories_burned: 300, exercise_sessions: 1 });
+    await addActivity(env.pool, userId, addDays(today, -8), { steps: 8000, distance_km: 4, calories_burned: 650, exercise_sessions: 1 });
+    await addActivity(env.pool, userId, addDays(today, -7), { steps: 9000, distance_km: 3, calories_burned: 700, exercise_sessions: 1 });
+    await addActivity(env.pool, userId, addDays(today, -5), { steps: 500, exercise_sessions: 1 });
     const res = await get(userId);
     const a = byType(res.body, userId);
-    expect(a.daily_steps).toMatchObject({ progress: 100, is_completed: true, completed_at: `${shiftDay(today, -9)}T00:00:00.000Z` });
+    expect(a.daily_steps).toMatchObject({ progress: 100, is_completed: true, completed_at: `${addDays(today, -9)}T00:00:00.000Z` });
     expect(a.consecutive_days).toMatchObject({ progress: 42.9, is_completed: false, completed_at: null });
     expect(a.distance_covered).toMatchObject({ progress: 80, is_completed: false, completed_at: null });
-    expect(a.calorie_burn).toMatchObject({ progress: 100, is_completed: true, completed_at: `${shiftDay(today, -8)}T00:00:00.000Z` });
+    expect(a.calorie_burn).toMatchObject({ progress: 100, is_completed: true, completed_at: `${addDays(today, -8)}T00:00:00.000Z` });
     expect(res.body).toMatchObject({ total_points: 30, completed_count: 2, in_progress_count: 2 });
   });
 
   it('completes Early Bird on the seventh day of the first run of seven exercise days', async () => {
     const userId = await addBareUser(env.pool, 'ach');
-    for (let n = 20; n >= 12; n -= 1) await addActivity(env.pool, userId, shiftDay(today, -n), { steps: 100, exercise_sessions: n === 17 ? 0 : 1 });
-    for (let n = 10; n >= 3; n -= 1) await addActivity(env.pool, userId, shiftDay(today, -n), { steps: 100, exercise_sessions: 2 });
+    for (let n = 20; n >= 12; n -= 1) await addActivity(env.pool, userId, addDays(today, -n), { steps: 100, exercise_sessions: n === 17 ? 0 : 1 });
+    for (let n = 10; n >= 3; n -= 1) await addActivity(env.pool, userId, addDays(today, -n), { steps: 100, exercise_sessions: 2 });
     const early = byType((await get(userId)).body, userId).consecutive_days;
-    expect(early).toMatchObject({ progress: 100, is_completed: true, completed_at: `${shiftDay(today, -4)}T00:00:00.000Z` });
+    expect(early).toMatchObject({ progress: 100, is_completed: true, completed_at: `${addDays(today, -4)}T00:00:00.000Z` });
   });
 
   it('agrees with the seeded records of the demo user', async () => {
@@ -75,7 +75,7 @@ describe('GET /api/v1/achievements', () => {
     const distance = rows[0]?.distance ?? 0;
     expect(a.distance_covered?.progress).toBe(distance >= 5 ? 100 : Math.round((distance / 5) * 1000) / 10);
     expect(a.calorie_burn?.is_completed).toBe((rows[0]?.calories ?? 0) >= 500);
-    expect(a.daily_steps).toMatchObject({ is_completed: true, completed_at: `${shiftDay(today, -20)}T00:00:00.000Z` });
+    expect(a.daily_steps).toMatchObject({ is_completed: true, completed_at: `${addDays(today, -20)}T00:00:00.000Z` });
   });
 });
 

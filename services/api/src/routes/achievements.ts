@@ -6,7 +6,7 @@ import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { Achievement, flatOf } from '../http/schemas';
 import { loadActivityBests, type AchievementTargets, type ActivityBests } from '../store/achievements';
-import { startOfDayIso } from './dates';
+import { startOfDayIso } from '../dates';
 import { routeFault } from './route-fault';
 
 export type Achievement = z.infer<typeof Achievement>;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { addDays } from '../family/dates';
+import { addDays } from '../dates';
 import { authFor, createFamilyWith, createUser, expectHttpError, insertDay, ISO_UTC, successData, type DayValues } from '../family/testing';
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { QueryCheckError } from '../http/errors';
 import { queryInt } from '../http/validate';
-import { dateField, daysBetween } from './dates';
+import { dateField, daysBetween } from '../dates';
 
 /** Query of routes 17 and 18: ranges and types are framework 422s, the checks below source-3 ones. */
 

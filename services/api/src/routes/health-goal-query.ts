@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { QueryCheckError } from '../http/errors';
 import { queryInt } from '../http/validate';
 import type { HealthGoalFilter, HealthGoalPageQuery as StoreQuery } from '../store/goals';
-import { dateField, daysBetween } from './dates';
+import { dateField, daysBetween } from '../dates';
 import { MAX_RANGE_DAYS, valueError } from './health-data-query';
 import { UNSAFE_TEXT } from './profile-schemas';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { addActivity, addBareUser, addSleep, bearerFor, dbToday, envelopeOk, expectAuthRequired, ISO_UTC, setWeight } from '../testing-health';
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
-import { shiftDay, todayUtc } from './dates';
+import { addDays, todayUtc } from '../dates';
 import { paginationMeta } from './health-goals';
 
 const GOALS = '/api/v1/health/goals';
@@ -22,14 +22,14 @@ const seedOwner = async (): Promise<string> => {
   const userId = await addBareUser(env.pool, 'own');
   await request(api.app).put('/api/v1/user/health-data').set('Authorization', await bearerFor(api, userId)).send({ weight: 80 });
   for (const goal of [
-    { goal_type: 'steps', target_value: 10000, target_unit: 'steps/day', description: 'Walk daily', target_date: shiftDay(today, 10) },
-    { goal_type: 'sleep', target_value: 8, target_unit: 'hours', description: 'Sleep well', target_date: shiftDay(today, 40) },
+    { goal_type: 'steps', target_value: 10000, target_unit: 'steps/day', description: 'Walk daily', target_date: addDays(today, 10) },
+    { goal_type: 'sleep', target_value: 8, target_unit: 'hours', description: 'Sleep well', target_date: addDays(today, 40) },
     { goal_type: 'fitness', target_value: 3, target_unit: 'sessions/week', description: 'Gym three times' },
-    { goal_type: 'weight_loss', target_value: 5, target_unit: 'kg', description: 'Lose five', target_date: shiftDay(today, 90) },
+    { goal_type: 'weight_loss', target_value: 5, target_unit: 'kg', description: 'Lose five', target_date: addDays(today, 90) },
     { goal_type: 'nutrition', target_value: 2000, target_unit: 'calories', description: 'Eat clean' },
   ]) expect((await post(userId, goal)).status).toBe(200);
   await addActivity(env.pool, userId, today, { steps: 12000 });
-  await addActivity(env.pool, userId, shiftDay(today, -1), { steps: 10000 });
+  await addActivity(env.pool, userId, addDays(today, -1), { steps: 10000 });
   await addSleep(env.pool, userId, today, 6);
   await setWeight(env.pool, userId, 78);
   return userId;
@@ -92,7 +92,7 @@ describe('POST /api/v1/health/goals', () => {
     [{ target_unit: '   ' }, 'value_error', ['body', 'target_unit'], 'Value error, Target unit cannot be empty'],
     [{ target_unit: 'steps-2' }, 'value_error', ['body', 'target_unit'], 'Value error, Target unit can only contain letters and forward slashes'],
     [{ target_date: '2020-01-01' }, 'value_error', ['body', 'target_date'], 'Value error, Target date cannot be in the past'],
-    [{ target_date: shiftDay(todayUtc(), 731) }, 'value_error', ['body', 'target_date'], 'Value error, Target date cannot be more than 2 years in the future'],
+    [{ target_date: addDays(todayUtc(), 731) }, 'value_error', ['body', 'target_date'], 'Value error, Target date cannot be more than 2 years in the future'],
     [{ target_date: 'soon' }, 'date_from_datetime_parsing', ['body', 'target_date'], 'Input should be a valid date or datetime, invalid date format'],
     [{ description: 'd'.repeat(501) }, 'string_too_long', ['body', 'description'], 'String should have at most 500 characters'],
   ])('answers 422 for %j', async (change, type, loc, msg) => {
@@ -107,7 +107,7 @@ describe('POST /api/v1/health/goals', () => {
   });
 
   it('accepts a target date exactly two years ahead', async () => {
-    const res = await post('user_002', { goal_type: 'steps', target_value: 9000, target_unit: 'steps', target_date: shiftDay(todayUtc(), 730) });
+    const res = await post('user_002', { goal_type: 'steps', target_value: 9000, target_unit: 'steps', target_date: addDays(todayUtc(), 730) });
     expect(res.status).toBe(200);
   });
 });
@@ -175,7 +175,7 @@ describe('GET /api/v1/health/goals/paginated', () => {
     [{ goal_type: 'steps', status: 'active' }, []],
   ])('filters and sorts %j', async (query, expected) => {
     // Date filters are given as day offsets from today.
-    const dated = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, typeof v === 'number' ? shiftDay(today, v) : v]));
+    const dated = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, typeof v === 'number' ? addDays(today, v) : v]));
     const res = await get(PAGED, owner, dated);
     expect(res.status).toBe(200);
     expect(typesOf(res.body)).toEqual(expected);
@@ -205,13 +205,13 @@ describe('GET /api/v1/health/goals/paginated', () => {
     [[0, -2], 'Value error, date_from cannot be after date_to'],
     [[-400, -34], 'Value error, Date range cannot exceed 1 year'],
   ] as const)('answers a source-3 422 on the whole filter for created-date range %j', async ([from, to], message) => {
-    const res = await get(PAGED, owner, { date_from: shiftDay(today, from), date_to: shiftDay(today, to), goal_type: 'steps' });
+    const res = await get(PAGED, owner, { date_from: addDays(today, from), date_to: addDays(today, to), goal_type: 'steps' });
     expect(res.status).toBe(422);
     expect(res.body.details.validation_errors).toEqual([
       {
         field: '', message, type: 'value_error',
         input: {
-          search: null, status: null, date_from: shiftDay(today, from), date_to: shiftDay(today, to), goal_type: 'steps',
+          search: null, status: null, date_from: addDays(today, from), date_to: addDays(today, to), goal_type: 'steps',
           is_completed: null, target_date_from: null, target_date_to: null,
         },
       },

@@ -7,7 +7,7 @@ import { sendSuccess } from '../http/envelope';
 import { queryCheckFailed } from '../http/errors';
 import { flatOf, HealthGoal, paginatedOf } from '../http/schemas';
 import { createHealthGoal, listHealthGoals, pageHealthGoals } from '../store/goals';
-import { dateField, daysBetween, todayUtc } from './dates';
+import { dateField, daysBetween, todayUtc } from '../dates';
 import { GOAL_TYPE_PATTERN, goalPageQueryErrors, HealthGoalPageQuery, toStoreQuery } from './health-goal-query';
 import { whenFieldsValid } from './profile-schemas';
 import { routeFault } from './route-fault';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { addActivity, addBareUser, addSleep, bearerFor, dbToday, envelopeOk, expectAuthRequired, ISO_UTC } from '../testing-health';
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
-import { shiftDay } from './dates';
+import { addDays } from '../dates';
 
 const SUMMARY = '/api/v1/health/summary';
 const ACTIVITY = '/api/v1/health/activity';
@@ -41,7 +41,7 @@ describe('GET /api/v1/health/summary', () => {
       ...envelopeOk('Health summary retrieved successfully'),
       data: null,
       user_id: 'user_001',
-      period_start: shiftDay(today, -6),
+      period_start: addDays(today, -6),
       period_end: today,
       activity_summary: activity,
       sleep_summary: {
@@ -65,23 +65,23 @@ describe('GET /api/v1/health/summary', () => {
 
   it('takes the most recent stored day within the period, and nothing older', async () => {
     const userId = await addBareUser(env.pool, 'sum');
-    await addActivity(env.pool, userId, shiftDay(today, -3), { steps: 12000, distance_km: 8.4 });
-    await addActivity(env.pool, userId, shiftDay(today, -5), { steps: 2000 });
-    await addSleep(env.pool, userId, shiftDay(today, -2), 6.5);
+    await addActivity(env.pool, userId, addDays(today, -3), { steps: 12000, distance_km: 8.4 });
+    await addActivity(env.pool, userId, addDays(today, -5), { steps: 2000 });
+    await addSleep(env.pool, userId, addDays(today, -2), 6.5);
     const week = await get(SUMMARY, userId);
     expect(week.body.activity_summary).toEqual({
-      date: shiftDay(today, -3), steps: 12000, distance_km: 8.4, calories_burned: null, active_minutes: null, exercise_sessions: null,
+      date: addDays(today, -3), steps: 12000, distance_km: 8.4, calories_burned: null, active_minutes: null, exercise_sessions: null,
     });
-    expect(week.body.sleep_summary).toMatchObject({ date: shiftDay(today, -2), total_sleep_hours: 6.5 });
+    expect(week.body.sleep_summary).toMatchObject({ date: addDays(today, -2), total_sleep_hours: 6.5 });
     expect(week.body.key_insights).toEqual(["Great job! You've reached your daily step goal.", 'Consider getting more sleep for better health.']);
     const twoDays = await get(SUMMARY, userId, { days: 2 });
-    expect(twoDays.body).toMatchObject({ period_start: shiftDay(today, -1), activity_summary: null, sleep_summary: null, key_insights: [] });
+    expect(twoDays.body).toMatchObject({ period_start: addDays(today, -1), activity_summary: null, sleep_summary: null, key_insights: [] });
   });
 
   it('answers null summaries and no insights for a user without records', async () => {
     const userId = await addBareUser(env.pool, 'none');
     const res = await get(SUMMARY, userId, { days: 30 });
-    expect(res.body).toMatchObject({ period_start: shiftDay(today, -29), period_end: today, activity_summary: null, sleep_summary: null, key_insights: [] });
+    expect(res.body).toMatchObject({ period_start: addDays(today, -29), period_end: today, activity_summary: null, sleep_summary: null, key_insights: [] });
   });
 
   it.each([
@@ -103,23 +103,23 @@ describe.each([
     const res = await get(path, 'user_001');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ...envelopeOk(`${word} data retrieved successfully`), user_id: 'user_001', total_records: 7 });
-    expect(res.body.data.map((d: { date: string }) => d.date)).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => shiftDay(today, -n)));
+    expect(res.body.data.map((d: { date: string }) => d.date)).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => addDays(today, -n)));
   });
 
   it('answers the asked range, cut to `limit` newest records', async () => {
-    const range = { start_date: shiftDay(today, -15), end_date: shiftDay(today, -10) };
+    const range = { start_date: addDays(today, -15), end_date: addDays(today, -10) };
     const all = await get(path, 'user_001', range);
-    expect(all.body.data.map((d: { date: string }) => d.date)).toEqual([10, 11, 12, 13, 14, 15].map((n) => shiftDay(today, -n)));
+    expect(all.body.data.map((d: { date: string }) => d.date)).toEqual([10, 11, 12, 13, 14, 15].map((n) => addDays(today, -n)));
     const { rows } = await env.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE user_id = 'user_001' AND day BETWEEN $1 AND $2`, [range.start_date, range.end_date]);
     expect(all.body.total_records).toBe(rows[0].n);
     const limited = await get(path, 'user_001', { ...range, limit: 2 });
-    expect(limited.body.data.map((d: { date: string }) => d.date)).toEqual([shiftDay(today, -10), shiftDay(today, -11)]);
+    expect(limited.body.data.map((d: { date: string }) => d.date)).toEqual([addDays(today, -10), addDays(today, -11)]);
     expect(limited.body.total_records).toBe(2);
   });
 
   it('uses the last 7 days when only one end is given, and accepts known data types', async () => {
     const res = await request(api.app)
-      .get(`${path}?start_date=${shiftDay(today, -20)}&data_types=activity&data_types=sleep`)
+      .get(`${path}?start_date=${addDays(today, -20)}&data_types=activity&data_types=sleep`)
       .set('Authorization', await bearerFor(api, 'user_001'));
     expect(res.status).toBe(200);
     expect(res.body.total_records).toBe(7);
@@ -137,7 +137,7 @@ describe.each([
     ['a start in the future', [1, undefined], 'Value error, Start date cannot be in the future'],
     ['an end in the future', [0, 2], 'Value error, End date cannot be in the future'],
   ] as const)('answers a source-3 422 for %s', async (_case, [start, end], message) => {
-    const query = { start_date: shiftDay(today, start), ...(end === undefined ? {} : { end_date: shiftDay(today, end) }) };
+    const query = { start_date: addDays(today, start), ...(end === undefined ? {} : { end_date: addDays(today, end) }) };
     const res = await get(path, 'user_001', query);
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
@@ -154,7 +154,7 @@ describe.each([
   });
 
   it('accepts a span of exactly a year', async () => {
-    expect((await get(path, 'user_001', { start_date: shiftDay(today, -365), end_date: today })).status).toBe(200);
+    expect((await get(path, 'user_001', { start_date: addDays(today, -365), end_date: today })).status).toBe(200);
   });
 
   it('answers a source-3 422 naming data_types for an unknown type', async () => {
@@ -187,7 +187,7 @@ describe('GET /api/v1/health/activity and /sleep values', () => {
     const sleep = await get(SLEEP, userId);
     expect(sleep.body.data).toEqual([{
       date: today, total_sleep_hours: 7.5, deep_sleep_hours: 1.5, light_sleep_hours: 4.5, rem_sleep_hours: 1.5, sleep_efficiency: 90,
-      bedtime: `${shiftDay(today, -1)}T23:00:00.000Z`, wake_time: `${today}T07:00:00.000Z`,
+      bedtime: `${addDays(today, -1)}T23:00:00.000Z`, wake_time: `${today}T07:00:00.000Z`,
     }]);
   });
 });

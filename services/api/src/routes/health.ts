@@ -17,7 +17,7 @@ import {
   type DayRange,
   type SleepNight,
 } from '../store/health';
-import { shiftDay } from './dates';
+import { addDays } from '../dates';
 import { healthDataQueryErrors, HealthDataQuery } from './health-data-query';
 import { healthGoalRoutes } from './health-goals';
 import { routeFault } from './route-fault';
@@ -63,7 +63,7 @@ const getSummary =
   async ({ res, userId, query }: { res: Response; userId: string; query: HealthSummaryQuery }) => {
     const fail = routeFault(logger, 'Failed to retrieve health summary', { userId });
     const today = await databaseToday(pool).catch(fail);
-    const periodStart = shiftDay(today, -(query.days - 1));
+    const periodStart = addDays(today, -(query.days - 1));
     const [activity, sleep] = await Promise.all([
       latestActivity(pool, userId, periodStart, today),
       latestSleep(pool, userId, periodStart, today),
@@ -82,7 +82,7 @@ const getSummary =
 
 /** The asked range when both ends are given, else the last 7 days; at most `limit` records. */
 const rangeOf = (q: HealthDataQuery, today: string): DayRange => ({
-  ...(q.start_date && q.end_date ? { from: q.start_date, to: q.end_date } : { from: shiftDay(today, -6), to: today }),
+  ...(q.start_date && q.end_date ? { from: q.start_date, to: q.end_date } : { from: addDays(today, -6), to: today }),
   ...(q.limit !== undefined ? { limit: q.limit } : {}),
 });
 

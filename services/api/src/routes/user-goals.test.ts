@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { addActivity, addBareUser, bearerFor, dbToday, envelopeOk, expectAuthRequired, ISO_UTC, setWeight } from '../testing-health';
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
-import { shiftDay } from './dates';
+import { addDays } from '../dates';
 
 const GOALS = '/api/v1/user/health-goals';
 let env: TestEnv;
@@ -29,7 +29,7 @@ describe('POST /api/v1/user/health-goals', () => {
     const userId = await addBareUser(env.pool, 'ug');
     const before = Math.floor(Date.now() / 1000);
     const res = await post(userId, {
-      title: '跑步目标', description: '每周跑三次', type: 'running', target_value: 5, current_value: 2, unit: 'km', target_date: shiftDay(today, 30),
+      title: '跑步目标', description: '每周跑三次', type: 'running', target_value: 5, current_value: 2, unit: 'km', target_date: addDays(today, 30),
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -40,7 +40,7 @@ describe('POST /api/v1/user/health-goals', () => {
       target_value: 5,
       current_value: 2,
       unit: 'km',
-      target_date: shiftDay(today, 30),
+      target_date: addDays(today, 30),
       status: 'active',
       progress: 40,
       created_at: expect.stringMatching(ISO_UTC),
@@ -118,7 +118,7 @@ describe('GET /api/v1/user/health-goals', () => {
     const before = (await list(userId)).body.goals;
     expect(before.map((g: { current_value: number }) => g.current_value)).toEqual([100, 1]);
     await addActivity(env.pool, userId, today, { steps: 6000 });
-    await addActivity(env.pool, userId, shiftDay(today, -1), { steps: 4000 });
+    await addActivity(env.pool, userId, addDays(today, -1), { steps: 4000 });
     await setWeight(env.pool, userId, 78);
     const after = (await list(userId)).body.goals;
     expect(after.map((g: { current_value: number; progress: number }) => [g.current_value, g.progress])).toEqual([

@@ -6,7 +6,7 @@ import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { flatOf, UserHealthGoal } from '../http/schemas';
 import { createUserHealthGoal, listUserHealthGoals } from '../store/user-goals';
-import { dateField } from './dates';
+import { dateField } from '../dates';
 import { routeFault } from './route-fault';
 
 /** Route 15 body. */
