@@ -1,4 +1,4 @@
-import { upsertUser, type Pool, type Queryable } from '@aurawell/db';
+import { upsertUser, withTransaction, type Pool, type Queryable } from '@aurawell/db';
 import { addDays } from './dates';
 import { seedFamilyExtras } from './seed-family';
 import { seedHealthExtras } from './seed-health';
@@ -106,10 +106,8 @@ const seedFamily = async (db: Queryable): Promise<void> => {
  * `SEED_DAYS` days of activity and sleep ending today (the database's today), and the family.
  * Rows that exist are left as they are; one transaction, so a failure leaves nothing half done.
  */
-export const seedDemoData = async (pool: Pool): Promise<void> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export const seedDemoData = (pool: Pool): Promise<void> =>
+  withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ today: string }>(`SELECT to_char(current_date, 'YYYY-MM-DD') AS today`);
     const today = rows[0]?.today ?? new Date().toISOString().slice(0, 10);
     for (const user of DEMO_USERS) {
@@ -119,11 +117,4 @@ export const seedDemoData = async (pool: Pool): Promise<void> => {
     }
     await seedFamily(client);
     for (const seedArea of [seedHealthExtras, seedPlans, seedFamilyExtras]) await seedArea(client, today);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-};
+  });

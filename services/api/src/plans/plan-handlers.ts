@@ -8,7 +8,7 @@ import { createPlan, deletePlan, findPlan, listPlans, loadPlanProfile, rewritePl
 import { generatedDraft, PLAN_RECOMMENDATIONS, updatedDraft } from './drafts';
 import { failingAs, planNotFound } from './guard';
 import type { ExportQuery, GeneratePlanRequest, UpdatePlanRequest } from './requests';
-import { withTransaction } from './transaction';
+import { withTransaction } from '@aurawell/db';
 import { healthPlanView } from './view';
 
 export type PlanDeps = { pool: Pool; logger: Logger };

@@ -7,7 +7,7 @@ import { failingAs, templateNotFound } from './guard';
 import type { PlanDeps } from './plan-handlers';
 import type { TemplateCustomisations, TemplateQuery } from './requests';
 import { filterTemplates, findTemplate } from './templates';
-import { withTransaction } from './transaction';
+import { withTransaction } from '@aurawell/db';
 import { healthPlanView } from './view';
 
 /** Route 33: the static catalogue, exact-match filters. */

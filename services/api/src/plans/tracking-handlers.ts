@@ -8,7 +8,7 @@ import { failingAs, planNotFound } from './guard';
 import type { PlanDeps } from './plan-handlers';
 import { planProgressAfter, progressReport } from './progress';
 import type { PlanFeedbackRequest, PlanProgressRequest } from './requests';
-import { withTransaction } from './transaction';
+import { withTransaction } from '@aurawell/db';
 
 type PlanPath = { plan_id: string };
 type ProgressUpdate = z.output<typeof PlanProgressRequest>;

@@ -1,1 +1,0 @@
-export { withTransaction } from '@aurawell/db';
