@@ -129,6 +129,28 @@ test.each([
   expect(client.state).toBe('closed');
 });
 
+test('the user’s connection limit full (4029): a client retries with growing waits and gets in once a place frees; one out of retries closes with 4029', async () => {
+  const userId = `sdk_limit_${randomUUID().slice(0, 8)}`;
+  const holders = await Promise.all([0, 1, 2, 3].map(() => open(userId)));
+  await Promise.all(holders.map(({ client }) => untilState(client, 'open')));
+  // Out of retries at once: refused, retried once, refused again, closed with the limit's code.
+  const quitter = await open(userId, { tooManyConnectionsRetries: 1 });
+  const closed = await new Promise<{ code: number }>((resolve) => quitter.client.once('closed', resolve));
+  expect(closed.code).toBe(4029);
+  expect(quitter.constructed).toHaveLength(2);
+  expect(quitter.states).toEqual(['connecting', 'reconnecting', 'closed']);
+  // The default five retries, spread over seconds here (slow backoff): a holder leaving lets it in.
+  const waiter = await open(userId, { backoff: { initialMs: 400, maxMs: 4000 } });
+  await untilState(waiter.client, 'reconnecting');
+  holders[0]!.client.close();
+  await untilState(waiter.client, 'open');
+  expect(waiter.constructed.length).toBeGreaterThan(1);
+  expect(waiter.states).toEqual(['connecting', 'reconnecting', 'open']);
+  const message = `配额 ${randomUUID()}`;
+  expect((await waiter.client.healthChat(message).ended).text).toBe(simulatorText(message));
+  for (const c of [...holders, waiter]) c.client.close();
+});
+
 test('SSE fallback when the WebSocket never connects: exact text, and a dropped stream resumes with Last-Event-ID', async () => {
   const closedPort = await freePort();
   const posts: { lastEventId: string | null }[] = [];

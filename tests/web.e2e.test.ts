@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { freePort, REPO_ROOT } from '@aurawell/devstack';
+import { markdownScript, type MarkdownWindow } from '../packages/web/src/testing';
 import { endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
 
@@ -27,8 +28,12 @@ const SHOTS = join(REPO_ROOT, 'test-artifacts/web');
 let sys: TestSystem;
 let context: BrowserContext;
 let page: Page;
+/** A blank tab with the page's Markdown renderer: what an answer's text must look like on the page. */
+let renderer: Page;
 let userDataDir: string;
 const pageErrors: string[] = [];
+/** Every WebSocket frame the page received, with the URL of its socket. */
+const pageFrames: WsFrame[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`the web tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
@@ -53,6 +58,10 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+  recordFrames(page, pageFrames);
+  renderer = await context.newPage();
+  await renderer.setContent('<!doctype html><div id="out"></div>');
+  await renderer.addScriptTag({ content: await markdownScript() });
 }, 180000);
 
 afterAll(async () => {
@@ -63,6 +72,26 @@ afterAll(async () => {
 }, 60000);
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+type WsFrame = { url: string; type: string; delivery_id?: string };
+/** Records the frames of every WebSocket the page opens from now on (reconnects and reloads included). */
+const recordFrames = (p: Page, into: WsFrame[]) =>
+  p.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => {
+      const frame = JSON.parse(String(payload)) as { type: string; delivery_id?: string };
+      into.push({ url: ws.url(), type: frame.type, delivery_id: frame.delivery_id });
+    }),
+  );
+const deviceIdOf = (url: string) => new URL(url).searchParams.get('device_id');
+
+/** `text` as the page renders an answer (the same renderer, in a blank tab): its HTML. */
+const rendered = (text: string) =>
+  renderer.evaluate((t) => {
+    const out = document.getElementById('out')!;
+    out.replaceChildren();
+    (window as unknown as MarkdownWindow).awMarkdown.showMarkdown(out, t);
+    return out.innerHTML;
+  }, text);
 
 /** The answer the page is showing last (the live one after an ask). */
 const lastAnswer = '#messages > li:last-child';
@@ -80,6 +109,7 @@ const ask = async (message: string) => {
 };
 
 const answerText = async () => (await page.locator(`${lastAnswer} .answer`).textContent()) ?? '';
+const answerHtml = () => page.locator(`${lastAnswer} .answer`).innerHTML();
 const untilStatus = (status: string, timeout = 30000) => page.locator(`${lastAnswer}[data-status="${status}"]`).waitFor({ state: 'attached', timeout });
 const untilSomeText = () => page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').length > 0, `${lastAnswer} .answer`, { timeout: 20000 });
 
@@ -96,7 +126,8 @@ test('the api serves the page: one HTML, one bundle, one stylesheet; GET / is un
   expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
   const bundle = await js.text();
   expect(bundle.length).toBeGreaterThan(5000);
-  expect(bundle.length).toBeLessThan(60000);
+  // The SDK, marked and DOMPurify, minified: about 120 kB (41 kB gzipped).
+  expect(bundle.length).toBeLessThan(160000);
   expect((await fetch(`${sys.stack.edgeUrl}/app/app.css`)).headers.get('content-type')).toMatch(/^text\/css/);
   const root = (await (await fetch(`${sys.stack.edgeUrl}/`)).json()) as Record<string, unknown>;
   expect(Object.keys(root).sort()).toEqual(['data', 'message', 'request_id', 'status', 'success', 'timestamp']);
@@ -121,7 +152,11 @@ test('log in, pick a family member, ask: the answer streams and completes with e
   await ask(message);
   await untilStatus('done');
   await shot('02-answer-done');
-  expect(await answerText()).toBe(simulatorText(message));
+  // The model's Markdown rendered: bold and the list, no asterisks; exactly the simulator's text.
+  expect(await answerHtml()).toBe(await rendered(simulatorText(message)));
+  expect(await page.locator(`${lastAnswer} .answer ul > li`).count()).toBe(3);
+  expect(await page.locator(`${lastAnswer} .answer strong`).count()).toBeGreaterThanOrEqual(4);
+  expect(await answerText()).not.toContain('**');
   expect(await page.locator(lastAnswer).getAttribute('aria-busy')).toBe('false');
   // The reasoning is there, folded: exactly the simulator's, not shown until opened.
   const reasoning = page.locator(`${lastAnswer} details.reasoning`);
@@ -135,9 +170,9 @@ test('log in, pick a family member, ask: the answer streams and completes with e
   await page.locator('#conversations li').first().waitFor({ timeout: 10000 });
   await page.getByRole('button', { name: '新对话' }).click();
   expect(await page.locator('#messages > li').count()).toBe(0);
-  await page.locator('#conversations button').first().click();
+  await page.locator('#conversations .conv-open').first().click();
   await page.locator('#messages > li.user', { hasText: message }).waitFor({ timeout: 10000 });
-  expect(await page.locator('#messages > li.assistant .answer').last().textContent()).toBe(simulatorText(message));
+  expect(await page.locator('#messages > li.assistant .answer').last().innerHTML()).toBe(await rendered(simulatorText(message)));
   expect(pageErrors).toEqual([]);
 });
 
@@ -149,6 +184,50 @@ test('Stop cancels the streaming answer', async () => {
   await shot('03-cancelled');
   expect(await page.locator(`${lastAnswer} .status`).textContent()).toBe('已取消');
   expect(await page.getByRole('button', { name: '发送' }).isEnabled()).toBe(true);
+});
+
+test('a hostile answer (the simulator echoes the question) is shown formatted and inert, while streaming and after', async () => {
+  // Blocks apart: a line opening with a tag starts an HTML block that runs to the next blank line.
+  const hostile = [
+    `**注意**：以下是测试内容 ${randomUUID().slice(0, 8)}`,
+    '- 第一条\n- 第二条',
+    '<img src=x onerror="window.__xss=1">',
+    '<script>window.__xss=2</script>',
+    '[点我](javascript:window.__xss=3) 和 [指南](https://example.com/guide)',
+    '<div onclick="window.__xss=4">块</div>',
+    '![图](x" onerror="window.__xss=5)',
+  ].join('\n\n');
+  // A slow stream, so the checks below also see it half-written.
+  const message = `[[sim:echo,tps=20]]${hostile}`;
+  // In a conversation of its own: 新对话 starts one (the page names it), listed under its question.
+  const before = await page.locator('#conversations li.conv').count();
+  await page.getByRole('button', { name: '新对话' }).click();
+  await ask(message);
+  await untilSomeText();
+  const inert = () =>
+    page.evaluate(() => {
+      const all = Array.from(document.querySelectorAll('#messages *'));
+      return {
+        handlers: all.flatMap((e) => Array.from(e.attributes).map((a) => a.name).filter((n) => n.startsWith('on'))),
+        tags: all.map((e) => e.tagName.toLowerCase()).filter((t) => ['script', 'img', 'iframe', 'svg', 'input'].includes(t)),
+        links: Array.from(document.querySelectorAll('#messages a[href]')).map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')]),
+        xss: (window as { __xss?: unknown }).__xss ?? null,
+      };
+    });
+  expect((await inert()).handlers).toEqual([]);
+  await untilStatus('done');
+  await shot('08-hostile-answer');
+  expect(simulatorText(message)).toBe(hostile);
+  expect(await answerHtml()).toBe(await rendered(hostile));
+  expect(await inert()).toEqual({ handlers: [], tags: [], links: [['https://example.com/guide', 'noopener noreferrer', '_blank']], xss: null });
+  // The raw HTML is there as text; the list and the bold are formatted; the question stays as typed.
+  expect(await answerText()).toContain('<img src=x onerror="window.__xss=1">');
+  expect(await page.locator(`${lastAnswer} .answer ul > li`).count()).toBe(2);
+  expect(await page.locator(`${lastAnswer} .answer strong`).textContent()).toBe('注意');
+  expect(await page.locator('#messages > li.user .answer').last().textContent()).toBe(message);
+  await page.locator('#conversations li.conv').nth(before).waitFor({ timeout: 10000 });
+  expect(await page.locator('#conversations .conv-open[aria-current="true"] .conv-title').textContent()).toMatch(/^\[\[sim:echo,tps=20\]\]\*\*注意\*\*/);
+  expect(pageErrors).toEqual([]);
 });
 
 /** A call of the api as `user_001` (the page's user), from Node. */
@@ -176,8 +255,73 @@ test('a reminder due in two seconds appears on the page; 知道了 marks it read
   expect(await page.locator('#unread').isHidden()).toBe(true);
   const unread = (await api('GET', '/api/v1/reminders/deliveries?unread_only=true')) as { deliveries: { message: string }[] };
   expect(unread.deliveries.map((d) => d.message)).not.toContain(message);
-  // The page's device id is kept across reloads (a reminder reaches this browser once).
-  expect(await page.evaluate(() => localStorage.getItem('aurawell.device_id'))).toMatch(/^web-[0-9a-f]{24}$/);
+  // The page's device id: the browser's (localStorage) and the tab's (sessionStorage), both kept across reloads.
+  const ids = await page.evaluate(() => [localStorage.getItem('aurawell.device_id'), sessionStorage.getItem('aurawell.tab_id')]);
+  expect(ids[0]).toMatch(/^web-[0-9a-f]{24}$/);
+  expect(ids[1]).toMatch(/^[0-9a-f]{8}$/);
+  expect(pageFrames.map((f) => deviceIdOf(f.url))).toContain(`${ids[0]}-${ids[1]}`);
+  expect(pageErrors).toEqual([]);
+});
+
+test('two tabs of one browser both show a live reminder; a reload keeps the tab’s device id and is not sent it again', async () => {
+  const tab = await context.newPage();
+  const tabFrames: WsFrame[] = [];
+  recordFrames(tab, tabFrames);
+  const logIn = async (p: Page) => {
+    await p.goto(`${sys.stack.edgeUrl}/app`);
+    await p.getByRole('button', { name: '登录' }).click();
+    await p.locator('#conn[data-state="open"]').waitFor({ timeout: 20000 });
+  };
+  await logIn(tab);
+  const due = async (message: string) => {
+    await api('POST', '/api/v1/reminders', { title: '站起来活动', message, schedule: { type: 'once', run_at: new Date(Date.now() + 2000).toISOString() } });
+    return message;
+  };
+  const first = await due(`网页 两个标签页 ${randomUUID()}`);
+  const cards = [page, tab].map((p) => p.locator('#reminders .reminder', { hasText: first }));
+  await Promise.all(cards.map((c) => c.waitFor({ timeout: 20000 })));
+  const deliveryId = (await cards[0]!.getAttribute('data-delivery-id'))!;
+  const reminderSockets = (frames: WsFrame[], id: string) => frames.filter((f) => f.type === 'reminder' && f.delivery_id === id).map((f) => f.url);
+  // Each tab got it live, on its own device id (the browser's part shared).
+  const deviceOfOnly = (urls: string[]) => {
+    expect(urls).toHaveLength(1);
+    return deviceIdOf(urls[0]!)!;
+  };
+  const pageDevice = deviceOfOnly(reminderSockets(pageFrames, deliveryId));
+  const tabDevice = deviceOfOnly(reminderSockets(tabFrames, deliveryId));
+  expect(pageDevice).not.toBe(tabDevice);
+  expect(pageDevice.slice(0, 28)).toBe(tabDevice.slice(0, 28));
+
+  // Reloaded, the tab connects as the same device: still unread, the reminder is listed by the
+  // api, but not sent again. A second reminder, due after the reconnect, shows the socket works.
+  const sockets = new Set(tabFrames.map((f) => f.url));
+  await tab.reload();
+  await tab.getByRole('button', { name: '登录' }).click();
+  await tab.locator('#conn[data-state="open"]').waitFor({ timeout: 20000 });
+  await tab.locator('#reminders .reminder', { hasText: first }).waitFor({ timeout: 10000 });
+  const second = await due(`网页 重新加载之后 ${randomUUID()}`);
+  await tab.locator('#reminders .reminder', { hasText: second }).waitFor({ timeout: 20000 });
+  const after = tabFrames.filter((f) => !sockets.has(f.url));
+  expect(new Set(after.map((f) => deviceIdOf(f.url)))).toEqual(new Set([tabDevice]));
+  expect(after.filter((f) => f.type === 'reminder').map((f) => f.delivery_id)).toEqual([await tab.locator('#reminders .reminder', { hasText: second }).getAttribute('data-delivery-id')]);
+
+  // A tab opened from this one gets a copy of its sessionStorage, yet a tab id of its own.
+  await page.evaluate(() => sessionStorage.setItem('aurawell.test_copy', 'yes'));
+  const [copy] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => void window.open(location.href))]);
+  await copy!.waitForLoadState();
+  const copied = await copy!.evaluate(() => [sessionStorage.getItem('aurawell.test_copy'), sessionStorage.getItem('aurawell.tab_id')]);
+  expect(copied[0]).toBe('yes');
+  expect(copied[1]).toMatch(/^[0-9a-f]{8}$/);
+  expect(copied[1]).not.toBe(pageDevice.slice(29));
+  await copy!.close();
+
+  // Read on one tab, gone from both.
+  for (const message of [first, second]) {
+    const card = page.locator('#reminders .reminder', { hasText: message });
+    await card.getByRole('button', { name: '知道了' }).click();
+    await tab.locator('#reminders .reminder', { hasText: message }).waitFor({ state: 'detached', timeout: 10000 });
+  }
+  await tab.close();
   expect(pageErrors).toEqual([]);
 });
 
@@ -195,11 +339,63 @@ test('a question asked on another device appears in the thread with its streamed
   await shot('07-other-device');
   const result = await endedWithin(gen);
   expect(result.text).toBe(simulatorText(message));
-  expect(await answerText()).toBe(simulatorText(message));
+  expect(await answerHtml()).toBe(await rendered(simulatorText(message)));
   expect(await page.locator('#messages > li.user .who').last().textContent()).toBe('我（另一台设备）');
   // Its conversation is now the one open here.
   await page.locator('#conversations button[aria-current="true"]').waitFor({ timeout: 10000 });
   phone.close();
+  expect(pageErrors).toEqual([]);
+});
+
+test('the side list tells conversations apart (title, when) and renames and deletes them, by keyboard, after a confirm', async () => {
+  const listed = async () =>
+    ((await (await fetch(`${sys.stack.edgeUrl}/api/v1/chat/conversations`, { headers: { authorization: `Bearer ${await sys.tokens.issue('user_001')}` } })).json()) as {
+      conversations: { id: string; title: string }[];
+    }).conversations;
+  const conversations = await listed();
+  await page.locator('#conversations li.conv').nth(conversations.length - 1).waitFor({ timeout: 10000 });
+  // Each entry is named by the server's title (the first question, 30 characters) and when it changed.
+  const names = await page.locator('#conversations .conv-open').evaluateAll((bs) => bs.map((b) => b.textContent));
+  expect(names).toHaveLength(conversations.length);
+  expect(new Set(names).size).toBe(names.length);
+  expect(await page.locator('#conversations .conv-title').allTextContents()).toEqual(conversations.map((c) => c.title));
+  for (const when of await page.locator('#conversations .conv-when').allTextContents()) expect(when).toMatch(/^(今天|昨天) \d\d:\d\d$/);
+
+  // Rename the one open now, by keyboard: 改名, type, Enter.
+  const target = conversations.find((c) => c.title.startsWith('网页 另一台设备'))!;
+  await page.getByRole('button', { name: `改名：${target.title}` }).focus();
+  await page.keyboard.press('Enter');
+  const input = page.getByLabel(`「${target.title}」的新标题`);
+  expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+  await page.keyboard.press('Escape'); // changed its mind: nothing renamed, the focus back on 改名
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`改名：${target.title}`);
+  await page.keyboard.press('Enter');
+  await input.fill('家里电脑上问的');
+  await page.keyboard.press('Enter');
+  const renamed = page.locator(`#conversations li[data-conversation-id="${target.id}"] .conv-title`, { hasText: '家里电脑上问的' });
+  await renamed.waitFor({ timeout: 10000 });
+  expect(await page.evaluate(() => document.activeElement?.classList.contains('conv-open'))).toBe(true);
+  expect((await listed()).find((c) => c.id === target.id)?.title).toBe('家里电脑上问的');
+  await shot('09-renamed');
+
+  // Delete it: the confirm names it; cancelled, it stays; accepted, it goes and the thread empties.
+  const answers: boolean[] = [false, true];
+  const confirms: string[] = [];
+  page.on('dialog', (d) => {
+    confirms.push(`${d.type()}: ${d.message()}`);
+    void (answers.shift() ? d.accept() : d.dismiss());
+  });
+  const remove = page.getByRole('button', { name: '删除：家里电脑上问的' });
+  await remove.click();
+  expect(await renamed.count()).toBe(1);
+  await remove.focus();
+  await page.keyboard.press('Enter');
+  await renamed.waitFor({ state: 'detached', timeout: 10000 });
+  page.removeAllListeners('dialog');
+  expect(confirms).toEqual(Array(2).fill('confirm: 删除对话「家里电脑上问的」？删除后无法恢复。'));
+  expect(await page.locator('#messages > li').count()).toBe(0);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-conv');
+  expect((await listed()).map((c) => c.id)).not.toContain(target.id);
   expect(pageErrors).toEqual([]);
 });
 
@@ -210,15 +406,16 @@ test('the gateway holding the page’s connection dies mid-answer: the page reco
   const counts = await connectionsPerGateway();
   const holder = counts.findIndex((n) => n > 0);
   expect(counts.filter((n) => n > 0)).toEqual([1]); // exactly one gateway holds the page's one socket
-  const before = await answerText();
+  // The answer's first paragraph holds no Markdown, so what it showed must stay its beginning.
+  const firstParagraph = async () => (await page.locator(`${lastAnswer} .answer > p`).first().textContent()) ?? '';
+  const before = await firstParagraph();
   sys.stack.gateways[holder]!.signal('SIGKILL');
   await page.waitForFunction(() => Number(document.querySelector('#conn')?.getAttribute('data-reconnects')) >= 1, undefined, { timeout: 20000 });
   await page.locator('#conn[data-state="open"]').waitFor({ timeout: 20000 });
   await untilStatus('done', 60000);
   await shot('04-reconnected-done');
-  const final = await answerText();
-  expect(final.startsWith(before)).toBe(true);
-  expect(final).toBe(simulatorText(message));
+  expect((await firstParagraph()).startsWith(before)).toBe(true);
+  expect(await answerHtml()).toBe(await rendered(simulatorText(message)));
   expect(await page.locator('#conn-text').textContent()).toMatch(/已连接（已重连 \d+ 次）/);
 });
 

@@ -1,4 +1,4 @@
-import { backoffCeiling, backoffDelay } from './backoff';
+import { backoffCeiling, backoffDelay, backoffDelayFromHalf } from './backoff';
 
 const opts = { initialMs: 100, maxMs: 5000 };
 
@@ -18,4 +18,10 @@ test('real randomness stays within the bounds and is not constant', () => {
   expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
   expect(Math.max(...delays)).toBeLessThan(400);
   expect(new Set(delays).size).toBeGreaterThan(10);
+});
+
+test('equal jitter: between half the ceiling and the ceiling, so every retry waits longer than the one before could', () => {
+  expect([0, 1, 2, 3].map((n) => backoffDelayFromHalf(n, opts, () => 0))).toEqual([50, 100, 200, 400]);
+  expect([0, 1, 2, 3].map((n) => backoffDelayFromHalf(n, opts, () => 0.999999))).toEqual([99, 199, 399, 799]);
+  expect(backoffDelayFromHalf(40, opts, () => 0)).toBe(2500);
 });

@@ -12,3 +12,13 @@ export const backoffCeiling = (attempt: number, { initialMs, maxMs }: BackoffOpt
  */
 export const backoffDelay = (attempt: number, opts: BackoffOptions = defaultBackoff, random: () => number = Math.random): number =>
   Math.floor(random() * backoffCeiling(attempt, opts));
+
+/**
+ * "Equal jitter" (between half the ceiling and the ceiling): for retries where going again at once
+ * is known to fail — the user's connection limit is full until one of their connections goes — so
+ * the wait grows for sure, while the jitter still spreads the retries of many clients.
+ */
+export const backoffDelayFromHalf = (attempt: number, opts: BackoffOptions = defaultBackoff, random: () => number = Math.random): number => {
+  const ceiling = backoffCeiling(attempt, opts);
+  return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+};

@@ -1,5 +1,5 @@
 import { chatStreamFrame, statusUpdateFrame } from '@aurawell/protocol';
-import { FakeSocket, FakeTickets, fakeClient, tick } from './fake-socket';
+import { FakeSocket, FakeTickets, fakeClient, openClient, tick } from './fake-socket';
 
 const ref = { messageId: 'msg_1', conversationId: 'conv_1' };
 const make = (fallbackAfter = 3) => fakeClient({ fallbackAfter });
@@ -79,16 +79,76 @@ test.each([1001, 1006, 1012, 1013, 4000])('close %i: reconnects and resumes from
   expect((await gen.ended).text).toBe('AB');
 });
 
-test.each([4001, 4029])('close %i: closed for good, with the reason', async (code) => {
+test('close 4001: closed for good, with the reason', async () => {
   const { client, ws, gen } = await started();
   const closed: unknown[] = [];
   client.on('closed', (c) => closed.push(c));
-  ws.drop(code, 'no');
+  ws.drop(4001, 'no');
   await tick(50);
   expect(FakeSocket.all).toHaveLength(1);
   expect(client.state).toBe('closed');
-  expect(closed).toEqual([{ code, reason: 'no' }]);
+  expect(closed).toEqual([{ code: 4001, reason: 'no' }]);
   expect((await gen.ended).error?.code).toBe('CONNECTION_CLOSED');
+});
+
+/** Refuses the client's next `n` connects with 4029, each once its socket exists. */
+const refuseTooMany = async (n: number) => {
+  const before = FakeSocket.all.length;
+  for (let i = 1; i <= n; i += 1) {
+    await until(() => FakeSocket.all.length === before + i);
+    FakeSocket.last.drop(4029, 'Too many connections');
+  }
+};
+const until = async (ok: () => boolean) => {
+  while (!ok()) await tick(2);
+};
+
+test('close 4029 (the user’s connection limit is full) is retried: once a place frees up the client opens and resumes', async () => {
+  const { client, ws, gen } = await started();
+  const states: string[] = [];
+  client.on('state', (s) => states.push(s));
+  ws.drop(4029, 'Too many connections');
+  await refuseTooMany(2);
+  await until(() => FakeSocket.all.length === 4);
+  const next = FakeSocket.last;
+  next.accept();
+  expect(states).toEqual(['reconnecting', 'open']);
+  expect(next.sent).toEqual([{ type: 'resume', data: { message_id: 'msg_1', last_seq: 3 } }]);
+  next.receive(statusUpdateFrame(ref, 4, 'done', { full_response: 'A' }));
+  expect((await gen.ended).text).toBe('A');
+  client.close();
+});
+
+test('close 4029 five times in a row: the client gives up, closed with 4029 as before, its chats ended', async () => {
+  const { client, ws, gen } = await started();
+  const closed: unknown[] = [];
+  client.on('closed', (c) => closed.push(c));
+  ws.drop(4029, 'Too many connections');
+  await refuseTooMany(5);
+  await until(() => client.state === 'closed');
+  // The first socket and five retries; no sixth.
+  expect(FakeSocket.all).toHaveLength(6);
+  expect(closed).toEqual([{ code: 4029, reason: 'Too many connections' }]);
+  expect((await gen.ended).error?.code).toBe('CONNECTION_CLOSED');
+});
+
+test('the 4029 budget is per outage: after an open, five more refusals are retried; tooManyConnectionsRetries: 0 restores final', async () => {
+  const { client, ws } = await started();
+  ws.drop(4029);
+  await refuseTooMany(4);
+  await until(() => FakeSocket.all.length === 6);
+  FakeSocket.last.accept();
+  FakeSocket.last.drop(4029);
+  await refuseTooMany(4);
+  await until(() => FakeSocket.all.length === 11);
+  expect(client.state).toBe('reconnecting');
+  FakeSocket.last.accept();
+  expect(client.state).toBe('open');
+  client.close();
+
+  const strict = await openClient({ tooManyConnectionsRetries: 0 });
+  strict.ws.drop(4029, 'no');
+  expect(strict.client.state).toBe('closed');
 });
 
 test('a gap on a live connection asks for a resume once', async () => {

@@ -1,5 +1,5 @@
 import type { ClientFrame, ServerFrame, StatusUpdateFrame, SyncFrame } from '@aurawell/protocol';
-import { backoffDelay } from './backoff';
+import { backoffDelay, backoffDelayFromHalf } from './backoff';
 import type { ChatOptions, ClientEvents, ConnectionState } from './client-events';
 import { Emitter } from './emitter';
 import { FrameRouter } from './frame-router';
@@ -9,8 +9,14 @@ import { resolveOptions, type ClientOptions, type ResolvedOptions } from './opti
 import { OPEN, frameText, type WebSocketLike } from './socket';
 import { SseChats, type SseChatBody } from './sse-chats';
 
-/** Close codes after which reconnecting cannot help: the same credentials or limit would be refused again. */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4029]);
+/** Refused credentials: reconnecting cannot help, the same ones would be refused again. */
+const UNAUTHORIZED = 4001;
+/**
+ * The user's connection limit is full. It may not stay so: another tab is reloading, or a crashed
+ * gateway's connections still count until it is noticed. Retried `tooManyConnectionsRetries`
+ * times, further apart each time, then final.
+ */
+const TOO_MANY_CONNECTIONS = 4029;
 
 const newRequestId = (): string =>
   typeof globalThis.crypto?.randomUUID === 'function' ? globalThis.crypto.randomUUID() : `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -30,6 +36,8 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private socket: WebSocketLike | null = null;
   private attempt = 0;
   private failures = 0;
+  /** 4029s since the last connection that opened. */
+  private tooMany = 0;
   private everOpened = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sse: SseChats | null = null;
@@ -183,6 +191,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private onEstablished(): void {
     this.everOpened = true;
     this.failures = 0;
+    this.tooMany = 0;
     this.setState('open');
     this.router.resumeAll();
     const queued = this.outbox;
@@ -193,12 +202,23 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private onSocketGone(code: number, reason: string, established: boolean): void {
     if (this.state === 'closed') return;
     this.router.connectionLost(code);
-    if (FINAL_CLOSE_CODES.has(code)) return this.shutdown(code, reason);
+    if (code === UNAUTHORIZED) return this.shutdown(code, reason);
+    if (code === TOO_MANY_CONNECTIONS) return this.retryTooMany(reason);
     if (!established) this.failures += 1;
     const { fallbackAfter } = this.opts;
     if (!this.everOpened && fallbackAfter > 0 && this.failures >= fallbackAfter && this.canFallback()) return this.enterFallback();
+    this.reconnectIn(backoffDelay(this.failures, this.opts.backoff));
+  }
+
+  /** Not a WebSocket that cannot get through (no SSE fallback): a limit that may free up soon. */
+  private retryTooMany(reason: string): void {
+    if (this.tooMany >= this.opts.tooManyConnectionsRetries) return this.shutdown(TOO_MANY_CONNECTIONS, reason);
+    this.reconnectIn(backoffDelayFromHalf(this.tooMany++, this.opts.backoff));
+  }
+
+  private reconnectIn(ms: number): void {
     this.setState('reconnecting');
-    this.timer = setTimeout(() => void this.connect(), backoffDelay(this.failures, this.opts.backoff));
+    this.timer = setTimeout(() => void this.connect(), ms);
   }
 
   private canFallback(): boolean {

@@ -35,6 +35,12 @@ export type ClientOptions = {
    */
   fallbackAfter?: number;
   /**
+   * How often a connect refused with 4029 (the user's connection limit is full) is tried again,
+   * each wait between half the backoff ceiling and all of it; then the client closes with 4029.
+   * Default 5 (with the default backoff, about 4 to 8 s in all).
+   */
+  tooManyConnectionsRetries?: number;
+  /**
    * This device's stable id (8–64 of A–Z a–z 0–9 _ -), sent as `device_id` on every connect: a
    * reminder then reaches the device once, however often it reconnects. Without it every
    * connection counts as a new device. The client stores nothing: a browser app keeps the id
@@ -53,6 +59,7 @@ export type ResolvedOptions = {
   fetch: FetchLike | undefined;
   backoff: BackoffOptions;
   fallbackAfter: number;
+  tooManyConnectionsRetries: number;
   deviceId: string | undefined;
 };
 
@@ -71,6 +78,7 @@ export const resolveOptions = (opts: ClientOptions): ResolvedOptions => {
     fetch: fetchFn,
     backoff: { ...defaultBackoff, ...opts.backoff },
     fallbackAfter: opts.fallbackAfter ?? 3,
+    tooManyConnectionsRetries: opts.tooManyConnectionsRetries ?? 5,
     deviceId: opts.deviceId,
   };
 };

@@ -113,4 +113,13 @@ describe('structured answers', () => {
     for (const block of blocks) expect(block.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(3);
     expect(content.every((t) => [...t].length >= 1 && [...t].length <= 4)).toBe(true);
   });
+
+  it('echo: the content is the message itself, directives removed and trimmed, in 1–4 code point tokens', () => {
+    const message = ' [[sim:echo,tps=50]]**粗体** <img src=x onerror=alert(1)>\n- 一条 😴 ';
+    const { content, reasoning } = simulatedAnswer(message, { echo: true, thinking: true });
+    expect(content.join('')).toBe('**粗体** <img src=x onerror=alert(1)>\n- 一条 😴');
+    expect(content.every((t) => codePointLength(t) >= 1 && codePointLength(t) <= 4)).toBe(true);
+    expect(reasoning.length).toBeGreaterThan(0);
+    expect(simulatedAnswer('[[sim:echo]]', { echo: true }).content).toEqual([]);
+  });
 });

@@ -20,6 +20,8 @@ export interface SimulatedAnswerOptions {
    * structure, not `answerTokens`.
    */
   headings?: string[];
+  /** The content is the user's message, directives removed and trimmed (the `echo` directive). */
+  echo?: boolean;
 }
 
 export interface SimulatedAnswer {
@@ -91,6 +93,7 @@ export function simulatedAnswer(lastUserMessage: string, opts: SimulatedAnswerOp
   const rng = createRng(hashString(`${thinking ? 'T' : 'F'}\u0000${lastUserMessage}`));
   const quote = quoteOf(lastUserMessage);
   const reasoning = thinking ? tokenise(reasoningPieces(quote, rng), undefined, rng) : [];
+  if (opts.echo) return { reasoning, content: tokenise([toWellFormed(stripDirectives(lastUserMessage)).trim()], undefined, rng) };
   if (opts.headings && opts.headings.length > 0) {
     return { reasoning, content: tokenise(sectionPieces(quote, opts.headings, rng), undefined, rng) };
   }

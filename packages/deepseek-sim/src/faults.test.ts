@@ -2,7 +2,7 @@ import { effectivePlan, FaultCounter, parseFaults, statusFaultFor, stripDirectiv
 
 describe('parseFaults', () => {
   it('returns a normal plan when there is no directive', () => {
-    expect(parseFaults('我最近睡不好 [sim:status=500] [[other:x]]')).toEqual({ hang: false, problems: [] });
+    expect(parseFaults('我最近睡不好 [sim:status=500] [[other:x]]')).toEqual({ hang: false, echo: false, problems: [] });
   });
 
   it('parses every mode', () => {
@@ -12,6 +12,7 @@ describe('parseFaults', () => {
     expect(parseFaults('[[sim:cut=7]]').cutAfter).toBe(7);
     expect(parseFaults('[[sim:end=0]]').endAfter).toBe(0);
     expect(parseFaults('x[[sim:hang]]y').hang).toBe(true);
+    expect(parseFaults('[[sim:echo]] <b>x</b>').echo).toBe(true);
     expect(parseFaults('[[sim:tps=2.5]]').tokensPerSecond).toBe(2.5);
     expect(parseFaults('[[sim:delay=40]]').firstTokenDelayMs).toBe(40);
     expect(parseFaults('[[sim:tokens=12]]').answerTokens).toBe(12);
@@ -23,7 +24,7 @@ describe('parseFaults', () => {
 
   it('combines several directives and comma-separated items; later ones win', () => {
     const plan = parseFaults('问题 [[sim:tps=5]][[sim:tokens=9, delay=0]] 其他 [[sim:tps=8]]');
-    expect(plan).toEqual({ hang: false, problems: [], tokensPerSecond: 8, answerTokens: 9, firstTokenDelayMs: 0 });
+    expect(plan).toEqual({ hang: false, echo: false, problems: [], tokensPerSecond: 8, answerTokens: 9, firstTokenDelayMs: 0 });
   });
 
   it('reports items it cannot use instead of applying them', () => {

@@ -23,6 +23,8 @@ export interface FaultPlan {
   tokensPerSecond?: number;
   firstTokenDelayMs?: number;
   answerTokens?: number;
+  /** Answer with the user's message itself (directives removed): a test chooses the answer's text. */
+  echo: boolean;
   /** Items that were not understood; reported in logs rather than failing the request. */
   problems: string[];
 }
@@ -34,7 +36,7 @@ const DIRECTIVE = /\[\[sim:([^\]]*)\]\]/g;
 
 /** Parses every `[[sim:...]]` directive in `text`; later directives win over earlier ones. */
 export function parseFaults(text: string): FaultPlan {
-  const plan: FaultPlan = { hang: false, problems: [] };
+  const plan: FaultPlan = { hang: false, echo: false, problems: [] };
   for (const match of text.matchAll(DIRECTIVE)) {
     for (const item of (match[1] ?? '').split(',')) {
       const trimmed = item.trim();
@@ -53,8 +55,8 @@ function applyItem(plan: FaultPlan, item: string): void {
   const eq = item.indexOf('=');
   const key = (eq === -1 ? item : item.slice(0, eq)).trim().toLowerCase();
   const raw = eq === -1 ? undefined : item.slice(eq + 1).trim();
-  if (key === 'hang' && raw === undefined) {
-    plan.hang = true;
+  if ((key === 'hang' || key === 'echo') && raw === undefined) {
+    plan[key] = true;
     return;
   }
   if (key === 'finish' && raw !== undefined && (FINISH_REASONS as readonly string[]).includes(raw)) {
@@ -131,6 +133,6 @@ export function statusFaultFor(plan: FaultPlan, message: string, counter: FaultC
 export function effectivePlan(plan: FaultPlan, message: string, counter: FaultCounter): FaultPlan {
   if (plan.times === undefined) return plan;
   if (counter.hit(message) <= plan.times) return plan;
-  const { tokensPerSecond, firstTokenDelayMs, answerTokens, problems } = plan;
-  return { hang: false, problems, tokensPerSecond, firstTokenDelayMs, answerTokens };
+  const { tokensPerSecond, firstTokenDelayMs, answerTokens, echo, problems } = plan;
+  return { hang: false, echo, problems, tokensPerSecond, firstTokenDelayMs, answerTokens };
 }

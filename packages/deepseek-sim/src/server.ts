@@ -176,7 +176,7 @@ function startCompletion(
   transcript: Transcript,
 ): void {
   const { answerTokens, ...pace } = resolvePace(ctx.settings, req, plan);
-  const answer = simulatedAnswer(request.lastUserMessage, { thinking: request.thinking, answerTokens, headings: requestedHeadings(request.messages) });
+  const answer = simulatedAnswer(request.lastUserMessage, { thinking: request.thinking, answerTokens, headings: requestedHeadings(request.messages), echo: plan.echo });
   const limit = request.maxTokens;
   const truncated = limit !== null && limit < answer.content.length;
   const job = {

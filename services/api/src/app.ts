@@ -19,6 +19,7 @@ import { chatRoutes } from './routes/chat';
 import { registerRoutes } from './routes/register';
 import { reminderRoutes } from './routes/reminders';
 import { chatStreamRoutes } from './routes/chat-stream';
+import { conversationTitleRoutes } from './routes/conversation-title';
 import { familyRoutes } from './routes/family';
 import { familyDashboardRoutes } from './routes/family-dashboard';
 import { frontendAliasRoutes } from './routes/frontend-aliases';
@@ -51,6 +52,7 @@ export const apiRoutes = (deps: AppDeps, timings: RequestTimings = new RequestTi
   ...wsTicketRoutes(deps),
   ...chatRoutes(deps),
   ...chatStreamRoutes(deps),
+  ...conversationTitleRoutes(deps),
   ...userRoutes(deps),
   ...healthRoutes(deps),
   ...adviceRoutes(deps),

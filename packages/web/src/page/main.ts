@@ -1,15 +1,19 @@
 /// <reference lib="dom" />
 import { createAuraWellClient, type AuraWellClient, type Generation, type RemoteGeneration } from '@aurawell/client';
+import { conversationList } from './conversation-list';
 import { deviceId } from './device';
+import { newConversationId } from './ids';
 import { watchReminders, type Reminders } from './reminders';
 import * as rest from './rest';
-import { byId, CONNECTION_LABEL, conversationButton, followAnswer, liveAnswer, memberGroup, staticMessage } from './view';
+import { byId, CONNECTION_LABEL, followAnswer, liveAnswer, memberGroup, staticMessage } from './view';
 
 // The web chat page: log in, pick who the question is for, ask, watch the answer stream; see
 // reminders and the questions asked on the user's other devices. All state lives here; rest.ts
 // talks to the api, view.ts builds the DOM, reminders.ts keeps the reminders area.
 type Session = { token: string; userId: string; client: AuraWellClient; reminders: Reminders };
 
+/** Chosen on load, not at login: a tab opened from this one must see this one's id as taken. */
+const device = deviceId();
 let session: Session | null = null;
 let conversationId: string | null = null;
 let memberId: string | null = null;
@@ -40,6 +44,20 @@ const ui = {
   stop: byId<HTMLButtonElement>('stop'),
 };
 
+const conversations = conversationList({
+  list: ui.conversations,
+  afterDelete: ui.newConv,
+  token: () => session?.token ?? null,
+  openId: () => conversationId,
+  answering: () => current !== null,
+  open: (id) => void openConversation(id),
+  closeOpen: () => {
+    conversationId = null;
+    ui.messages.replaceChildren();
+  },
+});
+const refreshConversations = (): Promise<void> => conversations.refresh();
+
 const scrollDown = (): void => {
   ui.messages.scrollTop = ui.messages.scrollHeight;
 };
@@ -62,14 +80,6 @@ const watchConnection = (client: AuraWellClient): void => {
     show();
   });
   show();
-};
-
-const refreshConversations = async (): Promise<void> => {
-  if (!session) return;
-  const list = await rest.conversations(session.token);
-  ui.conversations.replaceChildren(
-    ...list.map((c) => conversationButton(c.title ?? c.last_message ?? '未命名对话', c.id === conversationId, () => void openConversation(c.id))),
-  );
 };
 
 /** Another device's question and its streaming answer, in the thread (the question once). */
@@ -165,7 +175,8 @@ const ask = (message: string): void => {
   const view = liveAnswer();
   ui.messages.append(view.item);
   scrollDown();
-  const gen = session.client.healthChat(message, { ...(conversationId ? { conversationId } : {}), ...(memberId ? { activeMemberId: memberId } : {}) });
+  conversationId ??= newConversationId();
+  const gen = session.client.healthChat(message, { conversationId, ...(memberId ? { activeMemberId: memberId } : {}) });
   current = gen;
   setBusy(true);
   void followAnswer(view, gen, scrollDown).then(async (result) => {
@@ -177,7 +188,7 @@ const ask = (message: string): void => {
 };
 
 const start = async (token: string, userId: string): Promise<void> => {
-  const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token }, deviceId: deviceId(), backoff: { initialMs: 250, maxMs: 5000 } });
+  const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token }, deviceId: device, backoff: { initialMs: 250, maxMs: 5000 } });
   const reminders = watchReminders(client, token, { list: ui.reminders, badge: ui.unread });
   session = { token, userId, client, reminders };
   watchConnection(client);

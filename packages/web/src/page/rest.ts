@@ -59,3 +59,13 @@ export const unreadReminders = async (token: string): Promise<Delivery[]> =>
 export const acknowledgeReminders = async (token: string, ids: string[]): Promise<void> => {
   await call('/api/v1/reminders/deliveries/acknowledge', token, { method: 'POST', body: JSON.stringify({ delivery_ids: ids }) });
 };
+
+const conversationPath = (id: string): string => `/api/v1/chat/conversation/${encodeURIComponent(id)}`;
+
+export const renameConversation = async (token: string, id: string, title: string): Promise<void> => {
+  await call(`${conversationPath(id)}/title`, token, { method: 'PUT', body: JSON.stringify({ title }) });
+};
+
+export const deleteConversation = async (token: string, id: string): Promise<void> => {
+  await call(conversationPath(id), token, { method: 'DELETE' });
+};

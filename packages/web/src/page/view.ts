@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { ConnectionState, Generation, GenerationResult, GenerationState } from '@aurawell/client';
+import { liveMarkdown, showMarkdown } from './markdown';
 
 export const CONNECTION_LABEL: Record<ConnectionState, string> = {
   connecting: '连接中…',
@@ -23,22 +24,30 @@ export const byId = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] => {
+export const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] => {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
 };
 
-/** A finished turn (the user's question or a stored answer); `who` overrides the sender's label. */
+/** Where an answer's Markdown is rendered. */
+const answerBody = (): HTMLDivElement => el('div', 'answer md');
+
+/**
+ * A finished turn; `who` overrides the sender's label. A question is shown as typed, an answer
+ * as the Markdown the model writes.
+ */
 export const staticMessage = (sender: 'user' | 'agent', text: string, who?: string): HTMLLIElement => {
   const li = el('li', `msg ${sender === 'user' ? 'user' : 'assistant'}`);
-  li.append(el('div', 'who', who ?? (sender === 'user' ? '我' : 'AuraWell')), el('p', 'answer', text));
+  const body = sender === 'user' ? el('p', 'answer', text) : answerBody();
+  if (sender === 'agent') showMarkdown(body, text);
+  li.append(el('div', 'who', who ?? (sender === 'user' ? '我' : 'AuraWell')), body);
   return li;
 };
 
 /** The parts of a streaming answer that change. */
-export type LiveAnswer = { item: HTMLLIElement; text: HTMLParagraphElement; setStatus(s: GenerationState): void; setReasoning(r: string): void; setFailure(m: string): void };
+export type LiveAnswer = { item: HTMLLIElement; text: HTMLDivElement; setStatus(s: GenerationState): void; setReasoning(r: string): void; setFailure(m: string): void };
 
 export const liveAnswer = (): LiveAnswer => {
   const item = el('li', 'msg assistant');
@@ -48,9 +57,9 @@ export const liveAnswer = (): LiveAnswer => {
   who.append(status);
   const details = el('details', 'reasoning');
   details.hidden = true;
-  const reasoning = el('pre');
+  const reasoning = el('pre'); // plain text: the model's thinking is not formatted
   details.append(el('summary', undefined, '思考过程'), reasoning);
-  const text = el('p', 'answer');
+  const text = answerBody();
   const failure = el('p', 'failure');
   failure.hidden = true;
   item.append(who, details, text, failure);
@@ -75,22 +84,24 @@ export const liveAnswer = (): LiveAnswer => {
   };
 };
 
-/** Shows a generation in a live answer from where it is now until it ends; `onText` after each change. */
+/**
+ * Shows a generation in a live answer from where it is now until it ends; `onText` after each
+ * change. The answer is rendered from its whole text so far, once per frame; the item is
+ * aria-busy meanwhile, so a screen reader reads it when it is complete, not token by token.
+ */
 export const followAnswer = (view: LiveAnswer, gen: Generation, onText: () => void): Promise<GenerationResult> => {
-  const showText = (t: string): void => {
-    view.text.textContent = t;
-    onText();
-  };
+  const text = liveMarkdown(view.text, onText);
   view.setStatus(gen.state);
   view.setReasoning(gen.reasoning);
-  showText(gen.text);
+  text.update(gen.text);
   gen.on('status', (s) => view.setStatus(s));
-  gen.on('text', showText);
+  gen.on('text', (t) => text.update(t));
   gen.on('reasoning', (r) => view.setReasoning(r));
   return gen.ended.then((result) => {
     if (gen.messageId) view.item.dataset.messageId = gen.messageId;
+    // The final text before aria-busy goes: it is what gets announced.
+    text.finish(result.text);
     view.setStatus(result.state);
-    view.text.textContent = result.text;
     if (result.error) view.setFailure(`${result.error.code}：${result.error.message}`);
     return result;
   });
@@ -115,17 +126,6 @@ export const reminderCard = (r: ReminderView, onAcknowledge: (button: HTMLButton
   button.addEventListener('click', () => onAcknowledge(button));
   card.append(head, el('p', 'r-msg', r.message), button);
   return card;
-};
-
-export const conversationButton = (title: string, current: boolean, onClick: () => void): HTMLLIElement => {
-  const li = el('li');
-  const button = el('button', undefined, title);
-  button.type = 'button';
-  button.title = title;
-  button.setAttribute('aria-current', String(current));
-  button.addEventListener('click', onClick);
-  li.append(button);
-  return li;
 };
 
 export const memberGroup = (label: string, options: { value: string; text: string }[]): HTMLOptGroupElement => {
