@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { freePort, REPO_ROOT } from '@aurawell/devstack';
+import { REPO_ROOT } from '@aurawell/devstack';
 import { markdownScript, type MarkdownWindow } from '../packages/web/src/testing';
 import { endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
@@ -37,15 +37,10 @@ const pageFrames: WsFrame[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`the web tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  // The gateways accept browser origins from a list: the edge's port is chosen first so its
-  // origin can be on it (the page and its WebSocket share that origin).
-  const edgePort = await freePort();
+  // The gateways accept browser origins from a list; the stack puts its edge's own origin on it,
+  // as `pnpm start` does, so the page's WebSocket (same origin) gets through with nothing set.
   // A thinking model, so every answer also streams reasoning (the page folds it away).
-  sys = await startTestSystem({
-    gateways: 2,
-    edgePort,
-    serviceEnv: { 'ws-gateway': { PRODUCTION_ORIGIN: `http://127.0.0.1:${edgePort}` }, 'advice-worker': { DEEPSEEK_THINKING: 'true' } },
-  });
+  sys = await startTestSystem({ gateways: 2, serviceEnv: { 'advice-worker': { DEEPSEEK_THINKING: 'true' } } });
   userDataDir = await mkdtemp(join(tmpdir(), 'aw-chromium-'));
   await mkdir(SHOTS, { recursive: true });
   context = await chromium.launchPersistentContext(userDataDir, {

@@ -210,12 +210,20 @@ describe('deploy/Dockerfile', () => {
     expect(lintDockerfile('deploy/Dockerfile')).toEqual([]);
   });
 
-  test('builds with the repo pnpm: fetch by lockfile, offline frozen install, deploy of one service', () => {
+  test('builds with the repo pnpm: fetch by lockfile, offline frozen install, the service bundled, deploy of one service', () => {
     const pnpm = (JSON.parse(read('package.json')) as { packageManager: string }).packageManager;
     expect(pnpm).toBe(`pnpm@${dockerfile.match(/^ARG PNPM_VERSION=(\S+)$/m)?.[1]}`);
     expect(dockerfile).toMatch(/^COPY pnpm-lock\.yaml pnpm-workspace\.yaml \.\/\nRUN pnpm fetch/m);
     expect(dockerfile).toMatch(/pnpm install --offline --frozen-lockfile/);
-    expect(dockerfile).toMatch(/pnpm --filter "@aurawell\/\$\{SERVICE\}" deploy --legacy --prod --offline \/out/);
+    // Built before the deploy, so /out holds the bundle the runtime stage runs.
+    const build = dockerfile.indexOf('pnpm --filter "@aurawell/${SERVICE}" run build');
+    expect(build).toBeGreaterThan(dockerfile.indexOf('pnpm install --offline --frozen-lockfile'));
+    expect(dockerfile.indexOf('pnpm --filter "@aurawell/${SERVICE}" deploy --legacy --prod --offline /out')).toBeGreaterThan(build);
+    expect(dockerfile).toMatch(/test -f \/out\/dist\/index\.js/);
+    for (const name of ['api', 'ws-gateway', 'advice-worker']) {
+      const scripts = (JSON.parse(read(`services/${name}/package.json`)) as { scripts: Record<string, string> }).scripts;
+      expect(scripts.build).toBe(`node --import tsx ../../packages/devstack/src/build-cli.ts ${name}`);
+    }
   });
 
   test('runs as a non-root numeric user in production, healthchecked on /healthz, stopped by SIGTERM', () => {
@@ -224,7 +232,7 @@ describe('deploy/Dockerfile', () => {
     expect(dockerfile.match(/^USER (.*)$/gm)).toEqual(['USER 1000:1000']);
     expect(stageEnv('runtime')).toMatchObject({ NODE_ENV: 'production', MIGRATE_ON_START: 'false' });
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "--import", "tsx", "src\/index\.ts"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/index\.js"\]$/m);
     const healthcheck = dockerfile.match(/^HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])$/m);
     expect(healthcheck).not.toBeNull();
     const [bin, flag, script] = JSON.parse(healthcheck![1] as string) as string[];

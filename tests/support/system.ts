@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startDeepSeekSimulator, type DeepSeekSimulator } from '@aurawell/deepseek-sim';
-import { REPO_ROOT, startStack, type Stack, type StackOptions } from '@aurawell/devstack';
+import { builtScript, REPO_ROOT, startStack, type Stack, type StackOptions } from '@aurawell/devstack';
 import { createLogger, createTokenService, type TokenService } from '@aurawell/platform';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
 
@@ -24,7 +23,8 @@ export type TestSystem = {
 /**
  * The real system for one test file: its own PostgreSQL database (left empty: the services
  * migrate it themselves at start), its own Redis prefix, the simulator, and the services as
- * separate processes behind the edge. The demo users are seeded with the real seed command.
+ * separate processes behind the edge. The demo users are seeded with the real seed command. Services
+ * and seed run as built (services/<name>/dist/, bundled once per run by the jest global setup).
  */
 export const startTestSystem = async (
   opts: {
@@ -63,7 +63,7 @@ export const startTestSystem = async (
     await database.drop();
     throw err;
   }
-  await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/seed-cli.ts')], { env, cwd: REPO_ROOT });
+  await run(process.execPath, builtScript('api', 'seed-cli'), { env, cwd: REPO_ROOT });
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   const tokens = createTokenService(secret, { allowDevToken: false });
   const wsBase = stack.edgeUrl.replace(/^http/, 'ws');

@@ -26,7 +26,10 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     return opts.gatewayUrls[next++ % n] as string;
   };
   proxy.on('error', (err, _req, res) => {
-    opts.logger.warn({ err: err.message }, 'edge proxy error');
+    // A client that goes without a close handshake (a closed tab, a killed process) resets its
+    // connection: routine, so only worth a debug line; anything else may be the stack's fault.
+    const level = (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'debug' : 'warn';
+    opts.logger[level]({ err: err.message }, 'edge proxy error');
     if (res && 'writeHead' in res && !res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
     else if (res && 'destroy' in res) res.destroy();
   });

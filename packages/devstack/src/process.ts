@@ -5,7 +5,14 @@ import { waitForHttp } from './ports';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
-export type ServiceName = 'api' | 'ws-gateway' | 'advice-worker';
+export const SERVICES = ['api', 'ws-gateway', 'advice-worker'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * Node's arguments to run a service's built file (`pnpm build`): `index` is the service, the api
+ * also has `seed-cli` and `migrate-cli`. Source maps on, so stacks point at the TypeScript.
+ */
+export const builtScript = (service: ServiceName, entry = 'index'): string[] => ['--enable-source-maps', join(REPO_ROOT, 'services', service, 'dist', `${entry}.js`)];
 
 /** One service running as its own OS process, exactly as `pnpm --dir services/<name> start` runs it. */
 export class ServiceProcess {
@@ -42,7 +49,7 @@ export class ServiceProcess {
     opsPort: number;
     onLine?: (name: string, line: string) => void;
   }): ServiceProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', opts.service, 'src', 'index.ts')], {
+    const child = spawn(process.execPath, builtScript(opts.service), {
       cwd: join(REPO_ROOT, 'services', opts.service),
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],

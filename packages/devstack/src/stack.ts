@@ -1,4 +1,5 @@
-import type { Logger } from '@aurawell/platform';
+import { DEFAULT_CORS_ORIGINS, envList, type Logger } from '@aurawell/platform';
+import { ensureBuilt } from './build';
 import { startEdge, type Edge } from './edge';
 import { freePort, waitForHttp } from './ports';
 import { ServiceProcess, type ServiceName } from './process';
@@ -33,14 +34,30 @@ export type Stack = {
 export const DEV_HOST = '127.0.0.1';
 
 /**
- * The environment of one service of the stack: the shared one, the kind's own, its ports, and
- * the interfaces to bind (loopback unless the caller's environment says otherwise; containers
- * keep the services' own default, all interfaces).
+ * The browser origins the api and the gateways allow in the stack: the ones the caller set (or
+ * the services' defaults) and the edge's own, under both loopback names, so the page the edge
+ * serves at /app may open its WebSocket. The services' defaults stay strict for production.
  */
-export const serviceEnvOf = (opts: Pick<StackOptions, 'env' | 'serviceEnv'>, service: ServiceName, port: number, opsPort: number): NodeJS.ProcessEnv => {
+export const stackOrigins = (env: NodeJS.ProcessEnv, edgePort: number): string => {
+  const allowed = envList(DEFAULT_CORS_ORIGINS).parse(env.CORS_ALLOWED_ORIGINS);
+  return [...new Set([...allowed, `http://localhost:${edgePort}`, `http://127.0.0.1:${edgePort}`])].join(',');
+};
+
+/**
+ * The environment of one service of the stack: the shared one, the kind's own, its ports, the
+ * interfaces to bind (loopback unless the caller's environment says otherwise; containers keep the
+ * services' own default, all interfaces) and the edge's origins for those that check origins.
+ */
+export const serviceEnvOf = (
+  opts: Pick<StackOptions, 'env' | 'serviceEnv'>,
+  service: ServiceName,
+  ports: { port: number; opsPort: number; edgePort: number },
+): NodeJS.ProcessEnv => {
   const env = { ...opts.env, ...opts.serviceEnv?.[service] };
   const host = env.HOST || DEV_HOST;
-  return { ...env, HOST: host, OPS_HOST: env.OPS_HOST || host, PORT: String(service === 'advice-worker' ? opsPort : port), OPS_PORT: String(opsPort) };
+  const origins = service === 'advice-worker' ? {} : { CORS_ALLOWED_ORIGINS: stackOrigins(env, ports.edgePort) };
+  const { port, opsPort } = ports;
+  return { ...env, ...origins, HOST: host, OPS_HOST: env.OPS_HOST || host, PORT: String(service === 'advice-worker' ? opsPort : port), OPS_PORT: String(opsPort) };
 };
 
 /**
@@ -48,11 +65,14 @@ export const serviceEnvOf = (opts: Pick<StackOptions, 'env' | 'serviceEnv'>, ser
  * edge that gives them one public origin. Used by `pnpm start` and by the end-to-end tests.
  */
 export const startStack = async (opts: StackOptions): Promise<Stack> => {
+  await ensureBuilt();
   const all: ServiceProcess[] = [];
   let count = 0;
+  // Known before the services start: the api and the gateways allow its origin.
+  const edgePort = opts.edgePort || (await freePort());
   const spawnService = async (service: ServiceName): Promise<{ proc: ServiceProcess; port: number }> => {
     const [port, opsPort] = await Promise.all([freePort(), freePort()]);
-    const env = serviceEnvOf(opts, service, port, opsPort);
+    const env = serviceEnvOf(opts, service, { port, opsPort, edgePort });
     const proc = ServiceProcess.spawn({ service, name: `${service}-${++count}`, env, opsPort, onLine: opts.onLine });
     all.push(proc);
     return { proc, port };
@@ -66,7 +86,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
     await Promise.all(all.map((p) => p.ready(60000)));
     const apiUrl = `http://127.0.0.1:${api.port}`;
     const gatewayUrls = gateways.map((g) => `http://127.0.0.1:${g.port}`);
-    edge = await startEdge({ port: opts.edgePort ?? 0, host: opts.env.HOST || DEV_HOST, apiUrl, gatewayUrls, logger: opts.logger });
+    edge = await startEdge({ port: edgePort, host: opts.env.HOST || DEV_HOST, apiUrl, gatewayUrls, logger: opts.logger });
     const edgeUrl = `http://127.0.0.1:${edge.port}`;
     await waitForHttp(`${edgeUrl}/api/v1/health`, 10000);
     const edgeRef = edge;

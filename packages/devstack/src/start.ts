@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createLogger } from '@aurawell/platform';
+import { buildServices } from './build';
 import { SHARED_IP_THROTTLE_ENV } from './harness-env';
-import { REPO_ROOT } from './process';
+import { builtScript, REPO_ROOT } from './process';
 import { startStack } from './stack';
 
 // `pnpm start`: the whole system in the foreground on one origin (edge on PORT, default 8000).
@@ -43,20 +43,33 @@ const developmentEnv = (): NodeJS.ProcessEnv => {
   return { ...SHARED_IP_THROTTLE_ENV, ...env };
 };
 
+/** Brings the schema up to date and loads the demo users and their data (the api's seed command). */
+const seed = async (env: NodeJS.ProcessEnv): Promise<void> => {
+  await run(process.execPath, builtScript('api', 'seed-cli'), { env, cwd: REPO_ROOT });
+  logger.info('database migrated and demo data seeded');
+};
+
 const main = async (): Promise<void> => {
   const env = developmentEnv();
   const port = Number(env.PORT ?? 8000);
+  // Always from the sources as they are now: a developer never runs stale code (about a second).
+  const built = Date.now();
+  await buildServices();
+  logger.info({ ms: Date.now() - built }, 'services built');
   await ensureDatabase(env.DATABASE_URL as string);
-  await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/seed-cli.ts')], { env, cwd: REPO_ROOT });
-  logger.info('database migrated and demo data seeded');
-  const stack = await startStack({
-    env,
-    edgePort: port,
-    logger,
-    onLine: (name, line) => process.stdout.write(`${name.padEnd(16)}| ${line}\n`),
-  });
+  // The seed runs while the services start: they migrate too, one after another (advisory lock).
+  const [started, seeded] = await Promise.allSettled([
+    startStack({ env, edgePort: port, logger, onLine: (name, line) => process.stdout.write(`${name.padEnd(16)}| ${line}\n`) }),
+    seed(env),
+  ]);
+  if (started.status === 'rejected') throw started.reason;
+  const stack = started.value;
+  if (seeded.status === 'rejected') {
+    await stack.stop();
+    throw seeded.reason;
+  }
   logger.info(
-    { http: `http://127.0.0.1:${port}`, websocket: `ws://127.0.0.1:${port}/ws/chat/{user_id}?token=…`, demoLogin: 'demo_user / demo_password' },
+    { http: `http://127.0.0.1:${port}`, websocket: `ws://127.0.0.1:${port}/ws/chat/{user_id}?token=…|ticket=…`, web: `http://localhost:${port}/app`, demoLogin: 'demo_user / demo_password' },
     'AuraWell is ready',
   );
   let stopping = false;

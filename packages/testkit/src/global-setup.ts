@@ -1,12 +1,25 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { StartedTestContainer } from 'testcontainers';
+import { REPO_ROOT } from './database';
 
 const started: StartedTestContainer[] = [];
+
+/**
+ * The services as the end-to-end tests run them: bundled into services/<name>/dist/ once for the
+ * whole run from the sources as they are (`pnpm build`), so no test file builds, or runs stale code.
+ */
+const buildServices = async (): Promise<void> => {
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'packages/devstack/src/build-cli.ts')], { cwd: REPO_ROOT });
+};
 
 /**
  * Tests use the Redis and PostgreSQL named by REDIS_URL / DATABASE_URL (CI and the dev machines
  * run both on localhost). Where they are unset, real ones are started in containers.
  */
 export const globalSetup = async (): Promise<void> => {
+  await buildServices();
   if (process.env.REDIS_URL && process.env.DATABASE_URL) return;
   // Loaded only when needed: testcontainers pulls in an HTTP client that needs a newer Node.
   const { GenericContainer } = await import('testcontainers');
