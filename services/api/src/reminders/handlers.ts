@@ -55,7 +55,12 @@ export const toFields = (b: ReminderBody): ReminderFields => ({
  */
 export const requireMember = async (db: Queryable, userId: string, memberId: string, access: 'view' | 'modify'): Promise<void> => {
   if (!(await canActForMember(db, userId, memberId))) throw new HttpError(403, 'You may not manage reminders for this family member');
-  if (access === 'modify' && !(await canActForMember(db, userId, memberId, { permission: 'modify_family_data' }))) {
+  if (access === 'modify') await requireModify(db, userId, memberId);
+};
+
+/** The caller, who may see the member's reminders, may also change them (else 403). */
+const requireModify = async (db: Queryable, userId: string, memberId: string): Promise<void> => {
+  if (!(await canActForMember(db, userId, memberId, { permission: 'modify_family_data' }))) {
     throw new HttpError(403, 'Your family role does not allow changing reminders of this family member');
   }
 };
@@ -76,7 +81,7 @@ export const visibleReminder = async (db: Queryable, userId: string, id: string,
 /** A reminder the caller may change: visible (else 404) and the caller's role allows writes for its person (else 403). */
 const editableReminder = async (db: Queryable, userId: string, id: string, forUpdate = false): Promise<Reminder> => {
   const r = await visibleReminder(db, userId, id, forUpdate);
-  await requireMember(db, userId, r.userId, 'modify');
+  await requireModify(db, userId, r.userId);
   return r;
 };
 
