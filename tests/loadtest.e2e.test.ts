@@ -46,7 +46,9 @@ test('pnpm loadtest --scenario chat --users 100 completes every chat with the ex
 }, 180000);
 
 test('reconnect storm: 40 users in 2 client processes, every socket dropped mid-answer, every answer exact', async () => {
-  const { report } = await loadtest(['--scenario', 'storm', '--users', '40', '--procs', '2', '--tps', '60', '--answer-tokens', '200', '--arm-tokens', '5', '--backoff-initial-ms', '100']);
+  // Answers of 10 s: on a loaded machine the last users arm seconds after the first, and every
+  // answer must still be under way when the sockets drop.
+  const { report } = await loadtest(['--scenario', 'storm', '--users', '40', '--procs', '2', '--tps', '60', '--answer-tokens', '600', '--arm-tokens', '5', '--backoff-initial-ms', '100']);
   expect(report.correctness).toEqual(exactly(40));
   expect(report.storm).toMatchObject({ users: 40, armed: 40, drop: 'sockets' });
   expect(report.counters).toMatchObject({ terminated_sockets: 40, drops: 40, reconnects: 40, interrupted_generations: 40, resumed_generations: 40 });

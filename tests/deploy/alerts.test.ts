@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMetricsRegistry, createRedisCommandHistogram, registerRedisUp } from '@aurawell/platform';
+import { createMetricsRegistry, registerRedisUp } from '@aurawell/platform';
+import { createRedisCommandHistogram } from '@aurawell/generation';
 import { stringify } from 'yaml';
 import { createHttpMetrics } from '../../services/api/src/http/middleware';
 import { createWorkerMetrics, registerQueueCounts } from '../../services/advice-worker/src/metrics';

@@ -1,4 +1,5 @@
 import type { ChatStreamFrame, ErrorFrame, GenerationStatus, ReasoningStreamFrame, StatusUpdateFrame } from '@aurawell/protocol';
+import { isTerminalStatus } from '@aurawell/protocol/plain';
 
 /** Frames that belong to one generation (those carrying its `message_id`). */
 export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStreamFrame | ErrorFrame;
@@ -6,10 +7,7 @@ export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStr
 /** What one `push` did: the frames applied, in seq order, and whether frames are still missing. */
 export type PushResult = { applied: GenerationFrame[]; gap: boolean };
 
-// The protocol's own set lives beside zod schemas; the SDK imports only types so browsers load no zod.
-const TERMINAL: ReadonlySet<GenerationStatus> = new Set(['done', 'error', 'cancelled']);
-
-const isTerminal = (f: GenerationFrame): f is StatusUpdateFrame => f.type === 'status_update' && TERMINAL.has(f.status);
+const isTerminal = (f: GenerationFrame): f is StatusUpdateFrame => f.type === 'status_update' && isTerminalStatus(f.status);
 
 /** The seqs a frame stands for: a merged delta (`seq_from`) counts for its whole range. */
 const range = (f: GenerationFrame): { start: number; end: number } | null => {

@@ -1,3 +1,4 @@
+import type { WsTicketResponse } from '@aurawell/protocol';
 import type { ResolvedOptions } from './options';
 import type { FetchLike } from './sse-chats';
 import { chatSocketUrl, pickUrl } from './urls';
@@ -15,7 +16,8 @@ export const fetchTicket = async (httpOrigin: string, token: string, fetchFn: Fe
   const res = await fetchFn(`${httpOrigin}/api/v1/ws/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   if (res.status === 401 || res.status === 403) throw new CredentialsRefused(res.status);
   if (!res.ok) throw new Error(`ticket refused: HTTP ${res.status}`);
-  const body = (await res.json()) as { data?: { ticket?: unknown } };
+  const body = (await res.json()) as WsTicketResponse;
+  // Checked all the same: a proxy in between may answer 200 with a body of its own.
   if (typeof body.data?.ticket !== 'string') throw new Error('ticket response without data.ticket');
   return body.data.ticket;
 };

@@ -1,4 +1,4 @@
-import type { ServerFrame } from '@aurawell/protocol';
+import type { ChatStreamRequestInput, ServerFrame } from '@aurawell/protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { readEventStream } from './event-stream';
 import type { Generation, GenerationError } from './generation';
@@ -14,15 +14,8 @@ export type SseChatsOptions = {
   onFrame: (frame: ServerFrame) => void;
 };
 
-/** The request body of `POST /api/v1/chat/stream` for a new question. */
-export type SseChatBody = {
-  type: 'health_chat' | 'general_chat';
-  message: string;
-  context?: Record<string, unknown>;
-  conversation_id?: string;
-  active_member_id?: string;
-  request_id: string;
-};
+/** The request body of `POST /api/v1/chat/stream` for a new question: always with its type, text and request id. */
+export type SseChatBody = ChatStreamRequestInput & Required<Pick<ChatStreamRequestInput, 'type' | 'message'>> & { request_id: string };
 
 /** HTTP refusals that a retry cannot fix, as the generation's error. */
 const refusal = (status: number, detail: string): GenerationError | null => {
@@ -75,9 +68,10 @@ export class SseChats {
         authorization: `Bearer ${this.opts.token}`,
       };
       // Once the message id is known this is a resume, never a second question.
-      const resume = gen.messageId !== null;
-      if (resume) headers['last-event-id'] = `${gen.messageId}:${gen.lastSeq}`;
-      const payload = resume ? { message_id: gen.messageId, last_seq: gen.lastSeq } : body;
+      const messageId = gen.messageId;
+      const resume = messageId !== null;
+      if (resume) headers['last-event-id'] = `${messageId}:${gen.lastSeq}`;
+      const payload: ChatStreamRequestInput = resume ? { message_id: messageId, last_seq: gen.lastSeq } : body;
       try {
         const res = await this.opts.fetch(`${this.opts.httpOrigin}/api/v1/chat/stream`, { method: 'POST', headers, body: JSON.stringify(payload), signal });
         if (!res.ok || !res.body) {

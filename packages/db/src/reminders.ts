@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ReminderSchedule } from '@aurawell/platform';
 import { isUuid, type Queryable } from './pool';
+
+/** When a reminder fires: once at a time, or on a cron pattern in a time zone. */
+export type ReminderSchedule = { type: 'once'; runAt: Date } | { type: 'cron'; cron: string; timezone: string };
 
 export type Reminder = {
   id: string;

@@ -5,6 +5,8 @@
  * whitespace-only tokens, leading spaces, newlines, markdown, quotes, backslashes and
  * emoji outside the BMP.
  */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { mersenne } from 'pure-rand/generator/mersenne';
 import { stripDirectives } from './faults';
 
 export const DEFAULT_ANSWER_TOKENS = 120;
@@ -257,16 +259,14 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+/**
+ * A seeded PRNG returning floats in [0, 1), the same for a seed on every Node: pure-rand's Mersenne
+ * Twister, whose seeding mixes a 32-bit seed (its xoroshiro128+ puts the seed straight into the
+ * state, so the first values follow the seed: near 0 or 1 for every one).
+ */
 export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = mersenne(seed);
+  return () => uniformFloat64(rng);
 }
 
 function pick<T>(items: readonly T[], rng: () => number): T {

@@ -39,6 +39,13 @@ exports.packageRequire = (name) => createRequire(require.resolve(name));
 exports.packageDir = (name) => dirname(require.resolve(name));
 `;
 
+/** Throws unless the service lists `owner` (a workspace package inlined into it) among its dependencies. */
+const checkInlined = (service: Pkg, owner: Pkg): void => {
+  if (owner.dir !== service.dir && !(owner.name in service.dependencies)) {
+    throw new Error(`${owner.name} is inlined into ${service.name}, which must list it in its dependencies (the bundle finds its files through it)`);
+  }
+};
+
 /**
  * Bundles one service for `node dist/<entry>.js`: the workspace's own packages (TypeScript with no
  * build of their own) are inlined; every other package stays a `require` that node resolves at run
@@ -52,11 +59,7 @@ export const workspaceBundling = (serviceDir: string, outdir: string): Plugin =>
   name: 'aurawell-workspace',
   setup(build) {
     const service = packageOf(serviceDir);
-    const inlinedDependency = (owner: Pkg): void => {
-      if (owner.dir !== serviceDir && !(owner.name in service.dependencies)) {
-        throw new Error(`${owner.name} is inlined into ${service.name}, which must list it in its dependencies (the bundle finds its files through it)`);
-      }
-    };
+    const inlinedDependency = (owner: Pkg): void => checkInlined(service, owner);
 
     // Virtual modules first: their names would otherwise pass for packages.
     build.onResolve({ filter: /^aw-(runtime|dirname:)/ }, (args) =>

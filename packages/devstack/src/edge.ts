@@ -7,24 +7,33 @@ import type { Logger } from '@aurawell/platform';
 export type Edge = { port: number; close(): Promise<void> };
 
 /**
+ * Round robin over the gateways with a passive health check, as nginx's max_fails/fail_timeout:
+ * a gateway that refused a connection (`markDown`) is skipped for a few seconds; the client whose
+ * attempt failed simply reconnects. With every gateway down it takes the next one anyway.
+ */
+const gatewayPicker = (urls: string[]): { next(): string; markDown(url: string): void } => {
+  const downUntil = new Map<string, number>();
+  let next = 0;
+  return {
+    next: () => {
+      for (let i = 0; i < urls.length; i += 1) {
+        const url = urls[next++ % urls.length] as string;
+        if ((downUntil.get(url) ?? 0) <= Date.now()) return url;
+      }
+      return urls[next++ % urls.length] as string;
+    },
+    markDown: (url) => void downUntil.set(url, Date.now() + 5000),
+  };
+};
+
+/**
  * The development stand-in for the load balancer: one public origin where `/ws/*` goes to a
  * gateway (round robin) and everything else to the api, as the original single service did.
  * docker-compose and Kubernetes use nginx / an Ingress instead. Loopback only unless `host` says otherwise.
  */
 export const startEdge = async (opts: { port: number; host?: string; apiUrl: string; gatewayUrls: string[]; logger: Logger }): Promise<Edge> => {
   const proxy = createProxyServer({ xfwd: true });
-  // Passive health check, as nginx's max_fails/fail_timeout: a gateway that refused a connection
-  // is skipped for a few seconds; the client whose attempt failed simply reconnects.
-  const downUntil = new Map<string, number>();
-  let next = 0;
-  const gateway = (): string => {
-    const n = opts.gatewayUrls.length;
-    for (let i = 0; i < n; i += 1) {
-      const url = opts.gatewayUrls[next++ % n] as string;
-      if ((downUntil.get(url) ?? 0) <= Date.now()) return url;
-    }
-    return opts.gatewayUrls[next++ % n] as string;
-  };
+  const gateways = gatewayPicker(opts.gatewayUrls);
   proxy.on('error', (err, _req, res) => {
     // A client that goes without a close handshake (a closed tab, a killed process) resets its
     // connection: routine, so only worth a debug line; anything else may be the stack's fault.
@@ -34,7 +43,7 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     else if (res && 'destroy' in res) res.destroy();
   });
   const server: Server = createServer((req, res) =>
-    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateway() : opts.apiUrl }),
+    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateways.next() : opts.apiUrl }),
   );
   // Upgraded sockets are not closed by server.close(); track them so close() does not wait forever.
   const upgraded = new Set<Duplex>();
@@ -42,9 +51,9 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     if (!(req.url ?? '').startsWith('/ws/')) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-    const target = gateway();
+    const target = gateways.next();
     proxy.ws(req, socket, head, { target }, (err) => {
-      if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') downUntil.set(target, Date.now() + 5000);
+      if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') gateways.markDown(target);
       socket.destroy();
     });
   });

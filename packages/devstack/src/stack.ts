@@ -60,6 +60,44 @@ export const serviceEnvOf = (
   return { ...env, ...origins, HOST: host, OPS_HOST: env.OPS_HOST || host, PORT: String(service === 'advice-worker' ? opsPort : port), OPS_PORT: String(opsPort) };
 };
 
+type Spawned = { proc: ServiceProcess; port: number };
+
+/** Starts services on free ports, named in order (`api-1`, `ws-gateway-2`, …), each kept in `all`. */
+const serviceSpawner = (opts: StackOptions, edgePort: number, all: ServiceProcess[]): ((service: ServiceName) => Promise<Spawned>) => {
+  let count = 0;
+  return async (service) => {
+    const [port, opsPort] = await Promise.all([freePort(), freePort()]);
+    const env = serviceEnvOf(opts, service, { port, opsPort, edgePort });
+    const proc = ServiceProcess.spawn({ service, name: `${service}-${++count}`, env, opsPort, onLine: opts.onLine });
+    all.push(proc);
+    return { proc, port };
+  };
+};
+
+/** The running stack's handle: one more process on demand, and a stop that ends services, then the edge. */
+const stackHandle = (
+  urls: Pick<Stack, 'edgeUrl' | 'apiUrl' | 'gatewayUrls'>,
+  procs: Pick<Stack, 'api' | 'gateways' | 'workers'>,
+  edge: Edge,
+  all: ServiceProcess[],
+  spawnService: (service: ServiceName) => Promise<Spawned>,
+): Stack => ({
+  ...urls,
+  ...procs,
+  spawn: async (service) => {
+    const { proc } = await spawnService(service);
+    await proc.ready(60000);
+    if (service === 'advice-worker') procs.workers.push(proc);
+    if (service === 'ws-gateway') procs.gateways.push(proc);
+    return proc;
+  },
+  stop: async () => {
+    // Services first, so gateways drain their clients (1012) through the edge; then the edge.
+    await Promise.all(all.map((p) => p.stop()));
+    await edge.close();
+  },
+});
+
 /**
  * The whole system on one machine: api, gateways and workers as separate processes, and the
  * edge that gives them one public origin. Used by `pnpm start` and by the end-to-end tests.
@@ -67,16 +105,9 @@ export const serviceEnvOf = (
 export const startStack = async (opts: StackOptions): Promise<Stack> => {
   await ensureBuilt();
   const all: ServiceProcess[] = [];
-  let count = 0;
   // Known before the services start: the api and the gateways allow its origin.
   const edgePort = opts.edgePort || (await freePort());
-  const spawnService = async (service: ServiceName): Promise<{ proc: ServiceProcess; port: number }> => {
-    const [port, opsPort] = await Promise.all([freePort(), freePort()]);
-    const env = serviceEnvOf(opts, service, { port, opsPort, edgePort });
-    const proc = ServiceProcess.spawn({ service, name: `${service}-${++count}`, env, opsPort, onLine: opts.onLine });
-    all.push(proc);
-    return { proc, port };
-  };
+  const spawnService = serviceSpawner(opts, edgePort, all);
 
   let edge: Edge | undefined;
   try {
@@ -89,29 +120,8 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
     edge = await startEdge({ port: edgePort, host: opts.env.HOST || DEV_HOST, apiUrl, gatewayUrls, logger: opts.logger });
     const edgeUrl = `http://127.0.0.1:${edge.port}`;
     await waitForHttp(`${edgeUrl}/api/v1/health`, 10000);
-    const edgeRef = edge;
-    const gatewayProcs = gateways.map((g) => g.proc);
-    const workerProcs = workers.map((w) => w.proc);
-    return {
-      edgeUrl,
-      apiUrl,
-      gatewayUrls,
-      api: api.proc,
-      gateways: gatewayProcs,
-      workers: workerProcs,
-      spawn: async (service) => {
-        const { proc } = await spawnService(service);
-        await proc.ready(60000);
-        if (service === 'advice-worker') workerProcs.push(proc);
-        if (service === 'ws-gateway') gatewayProcs.push(proc);
-        return proc;
-      },
-      stop: async () => {
-        // Services first, so gateways drain their clients (1012) through the edge; then the edge.
-        await Promise.all(all.map((p) => p.stop()));
-        await edgeRef.close();
-      },
-    };
+    const procs = { api: api.proc, gateways: gateways.map((g) => g.proc), workers: workers.map((w) => w.proc) };
+    return stackHandle({ edgeUrl, apiUrl, gatewayUrls }, procs, edge, all, spawnService);
   } catch (err) {
     await edge?.close();
     await Promise.all(all.map((p) => p.stop(2000)));

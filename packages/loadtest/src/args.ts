@@ -85,20 +85,44 @@ const checkCombination = (o: LoadOptions): LoadOptions => {
   return o;
 };
 
-/** Parses `pnpm loadtest` arguments; null when `--help` was asked for. Throws UsageError on bad input. */
-export const parseLoadArgs = (argv: string[]): LoadOptions | null => {
-  let given: Record<string, string | boolean | undefined>;
+type ScenarioFields = Pick<
+  LoadOptions,
+  'clients' | 'rampPerSecond' | 'chats' | 'holdSeconds' | 'warmup' | 'durationSeconds' | 'restRate' | 'armTokens' | 'armTimeoutMs'
+>;
+
+/** The options only some scenarios read; the others get their neutral value. */
+const scenarioFields = (scenario: ScenarioName, num: (name: string, min?: number) => number): ScenarioFields => {
+  const holding = scenario === 'connect' || scenario === 'idle';
+  return {
+    clients: holding ? num('connections', 1) : num('users', 1),
+    rampPerSecond: holding ? num('rate') : num('ramp'),
+    chats: scenario === 'chat' ? num('chats', 1) : 1,
+    holdSeconds: holding ? num('hold') : 0,
+    warmup: holding ? num('warmup') : 0,
+    durationSeconds: scenario === 'mixed' ? num('duration', 1) : 0,
+    restRate: scenario === 'mixed' ? num('rest-rate') : 0,
+    armTokens: scenario === 'storm' ? num('arm-tokens', 1) : 0,
+    armTimeoutMs: scenario === 'storm' ? num('arm-timeout-s', 1) * 1000 : 0,
+  };
+};
+
+/** The flags as given (unknown ones and missing values are a UsageError). */
+const givenFlags = (argv: string[]): Record<string, string | boolean | undefined> => {
   try {
-    given = parseArgs({ args: argv, options: Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.boolean ? 'boolean' : 'string' }])) }).values;
+    return parseArgs({ args: argv, options: Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.boolean ? 'boolean' : 'string' }])) }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+};
+
+/** Parses `pnpm loadtest` arguments; null when `--help` was asked for. Throws UsageError on bad input. */
+export const parseLoadArgs = (argv: string[]): LoadOptions | null => {
+  const given = givenFlags(argv);
   if (given.help) return null;
   const scenario = scenarioOf(given.scenario);
   checkApplicable(given, scenario);
   const v = (name: string) => flagValue(given, name, scenario);
   const num = (name: string, min = 0) => numberOf(name, v(name), min);
-  const holding = scenario === 'connect' || scenario === 'idle';
   const edge = v('edge') as EdgeChoice;
   if (!['auto', 'dev', 'nginx', 'none'].includes(edge)) throw new UsageError(`--edge must be auto, dev, nginx or none (got ${edge})`);
   return checkCombination({
@@ -120,19 +144,11 @@ export const parseLoadArgs = (argv: string[]): LoadOptions | null => {
     timeoutMs: num('timeout-s', 1) * 1000,
     backoff: { initialMs: num('backoff-initial-ms', 1), maxMs: num('backoff-max-ms', 1) },
     out: v('out') ?? null,
-    clients: holding ? num('connections', 1) : num('users', 1),
-    rampPerSecond: holding ? num('rate') : num('ramp'),
-    chats: scenario === 'chat' ? num('chats', 1) : 1,
+    ...scenarioFields(scenario, num),
     thinkMs: v('think-ms') === undefined ? 0 : num('think-ms'),
-    holdSeconds: holding ? num('hold') : 0,
-    warmup: holding ? num('warmup') : 0,
     heartbeatMs: v('heartbeat-ms') === undefined ? null : num('heartbeat-ms', 100),
-    durationSeconds: scenario === 'mixed' ? num('duration', 1) : 0,
-    restRate: scenario === 'mixed' ? num('rest-rate') : 0,
     routes: list(v('routes')),
     restLogin: list(v('rest-login')),
-    armTokens: scenario === 'storm' ? num('arm-tokens', 1) : 0,
-    armTimeoutMs: scenario === 'storm' ? num('arm-timeout-s', 1) * 1000 : 0,
     killGateway: given['kill-gateway'] === true,
   });
 };

@@ -1,6 +1,6 @@
 import type { ServiceProcess } from '@aurawell/devstack';
 import { loginOrRegister, mapLimit } from './login';
-import type { Credential } from './sdk-client';
+import type { Credential } from './shard-protocol';
 import type { LocalTarget } from './topology';
 
 /** The system under load as the harness sees it, whether it started it or was given a URL. */

@@ -1,4 +1,4 @@
-import type { Credential } from './sdk-client';
+import type { Credential } from './shard-protocol';
 
 const post = (url: string, body: unknown): Promise<Response> =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

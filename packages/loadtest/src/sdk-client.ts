@@ -2,10 +2,7 @@ import { createAuraWellClient, type AuraWellClient, type BackoffOptions, type We
 import { WebSocket } from 'ws';
 import { now } from './clock';
 import type { Recorders } from './histogram';
-import type { ScenarioName } from './shard-protocol';
-
-/** A user the harness acts as: the id in the chat path and a token the api issued (or the harness minted) for it. */
-export type Credential = { userId: string; token: string };
+import type { Credential, ScenarioName } from './shard-protocol';
 
 /**
  * The sockets a set of SDK clients opened, so a reconnect storm can drop every one at once

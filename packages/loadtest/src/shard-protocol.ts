@@ -1,6 +1,8 @@
 import type { Counters } from './counters';
 import type { EncodedRecorders } from './histogram';
-import type { Credential } from './sdk-client';
+
+/** A user the harness acts as: the id in the chat path and a token the api issued (or the harness minted) for it. */
+export type Credential = { userId: string; token: string };
 
 export const SCENARIOS = ['chat', 'connect', 'idle', 'mixed', 'storm'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];

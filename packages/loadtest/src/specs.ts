@@ -1,6 +1,5 @@
 import type { LoadOptions } from './args';
-import type { Credential } from './sdk-client';
-import type { ShardSpec } from './shard-protocol';
+import type { Credential, ShardSpec } from './shard-protocol';
 
 /** Where the shards connect and what they check against (from the fleet). */
 export type SpecTarget = { wsUrls: string[]; httpBase: string; simUrl: string | null };

@@ -1,3 +1,4 @@
+// Infrastructure only: configuration, logging, metrics, Redis, keys, queues, auth, shutdown.
 export * from './config';
 export * from './logger';
 export * from './metrics';
@@ -6,12 +7,6 @@ export * from './redis';
 export * from './shutdown';
 export * from './ops-server';
 export * from './auth';
-export * from './generations';
 export * from './queues';
 export * from './service';
-export * from './start-generation';
-export * from './fanout';
 export * from './redis-metrics';
-export * from './reminder-queue';
-export * from './user-events';
-export * from './reminder-schedule';

@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { GENERATION_STATUSES } from './plain';
 
-export const GenerationStatus = z.enum(['sending', 'streaming', 'done', 'error', 'cancelled']);
+export const GenerationStatus = z.enum(GENERATION_STATUSES);
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
 export const nowIso = (): string => new Date().toISOString();
 
-export const terminalStatuses: ReadonlySet<GenerationStatus> = new Set(['done', 'error', 'cancelled']);
-
-/** Does `status` end a generation? (Accepts anything read off the wire.) */
-export const isTerminalStatus = (status: unknown): status is 'done' | 'error' | 'cancelled' =>
-  typeof status === 'string' && terminalStatuses.has(status as GenerationStatus);
+export { isTerminalStatus, terminalStatuses } from './plain';

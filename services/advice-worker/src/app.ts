@@ -1,7 +1,9 @@
 import { DelayedError, type Job } from 'bullmq';
 import { ChatJob } from '@aurawell/protocol';
+import { listenForCancels } from '@aurawell/generation';
 import { createChatWorker, type Keys, type Redis } from '@aurawell/platform';
-import { runGeneration, type GenerationDeps, type Outcome } from './generation';
+import { runGeneration, type Outcome } from './generation';
+import type { GenerationDeps } from './generation-deps';
 
 export type AdviceWorkerDeps = GenerationDeps & {
   blocking: Redis;
@@ -25,16 +27,6 @@ const handedOff = (): Promise<never> => new Promise<never>(() => {});
  */
 export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
   const running = new Map<string, Running>();
-  deps.subscriber.on('message', (channel: string, message: string) => {
-    if (channel !== deps.keys.cancelChannel) return;
-    try {
-      const { messageId } = JSON.parse(message) as { messageId?: string };
-      if (messageId) running.get(messageId)?.cancel.abort();
-    } catch {
-      deps.logger.warn('malformed cancel message ignored');
-    }
-  });
-
   /**
    * A question asked while an earlier one of its conversation is still answered goes back to the
    * queue, delayed: the answer that ends first promotes it at once (the store's `nextTurn`); the
@@ -75,7 +67,7 @@ export const createAdviceWorker = (deps: AdviceWorkerDeps) => {
   return {
     worker,
     async start() {
-      await deps.subscriber.subscribe(deps.keys.cancelChannel);
+      await listenForCancels(deps.subscriber, deps.keys, deps.logger, (messageId) => running.get(messageId)?.cancel.abort());
       void worker.run();
     },
     runningCount: () => running.size,

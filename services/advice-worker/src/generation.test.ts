@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createPool, newConversationId, newMessageId, type Pool } from '@aurawell/db';
 import { startDeepSeekSimulator, type DeepSeekSimulator, type Transcript } from '@aurawell/deepseek-sim';
-import { createGenerationStore, createKeys, Registry, type GenerationStore, type Logger, type Keys } from '@aurawell/platform';
+import { createKeys, Registry, type Logger, type Keys } from '@aurawell/platform';
+import { createGenerationStore, type GenerationStore } from '@aurawell/generation';
 import { chatStreamFrame, ServerFrame, statusUpdateFrame, terminalStatuses, ChatJob, type GenerationStatus } from '@aurawell/protocol';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
-import { runGeneration, type GenerationDeps, type Outcome } from './generation';
+import { runGeneration, type Outcome } from './generation';
+import type { GenerationDeps } from './generation-deps';
 import { createLlmStream, type LlmSettings } from './llm';
 import { createWorkerMetrics } from './metrics';
 

@@ -1,35 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
-import type { GenerationStore, Logger } from '@aurawell/platform';
-import { type Queryable } from '@aurawell/db';
-import type { LlmStream } from './llm';
+import type { ChatJob, ErrorCode } from '@aurawell/protocol';
+import { GenerationPublisher } from '@aurawell/generation';
+import type { GenerationDeps } from './generation-deps';
 import { streamAnswer, type Answer } from './stream-answer';
-import { GenerationPublisher } from './publisher';
 import { gatherPrompt, saveAnswer } from './persistence';
-import type { WorkerMetrics } from './metrics';
-
-export type GenerationDeps = {
-  store: GenerationStore;
-  db: Queryable;
-  llm: LlmStream;
-  logger: Logger;
-  metrics: WorkerMetrics;
-  limits: {
-    historyTurns: number;
-    firstTokenDeadlineMs: number;
-    /** Counted from the moment the chat was accepted, not from when this worker took it. */
-    generationDeadlineMs: number;
-    /** Attempts at the provider before the first token (each with the SDK's own HTTP retries). */
-    streamAttempts?: number;
-    /** How long a frame write keeps retrying while Redis is unreachable. */
-    redisOutageToleranceMs?: number;
-  };
-};
 
 export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped' | 'handed_off' | 'waiting';
-
-const codePoints = (s: string): number => [...s].length;
 
 /** A signal that never fires, for callers without a shutdown to hand off on. */
 const NEVER = new AbortController().signal;
@@ -54,23 +30,13 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq, deps.limits.redisOutageToleranceMs);
   // Stopped before anything was asked of the model or stored: nothing to store (the conversation may not exist yet).
   if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, null, deps);
-  if (!(await announceStart(pub, lastSeq))) return 'fenced';
+  // An earlier attempt already streamed (its worker died and this one took the job over).
+  if (!(await pub.streaming(lastSeq >= 2))) return 'fenced';
   const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
   if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
   const answer = await streamAnswer(pub, job, prompt.messages, deps, { cancel, handoff });
   return finish(pub, job, answer, deps);
 };
-
-/** Text of the restart notice (the default locale is Chinese, as every status text). */
-export const RESTART_TEXT = '处理回复的服务已重启，正在重新生成回复...';
-
-/**
- * `streaming`. When an earlier attempt already streamed (its worker died and this one took the
- * job over), the status says so with `data.restart`: clients drop the deltas they have of this
- * message and show the new answer from here; `full_response` is this attempt's text alone.
- */
-const announceStart = (pub: GenerationPublisher, lastSeq: number): Promise<boolean> =>
-  lastSeq >= 2 ? pub.status('streaming', { restart: true, reason: 'worker_restarted' }, RESTART_TEXT) : pub.status('streaming');
 
 /** Stores the answer and publishes the one terminal status it deserves. */
 const finish = async (pub: GenerationPublisher, job: ChatJob, answer: Answer, deps: GenerationDeps): Promise<Outcome> => {
@@ -83,14 +49,7 @@ const finish = async (pub: GenerationPublisher, job: ChatJob, answer: Answer, de
     deps.metrics.tokens.inc({ direction: 'in' }, answer.usage.prompt_tokens);
     deps.metrics.tokens.inc({ direction: 'out' }, answer.usage.completion_tokens);
   }
-  await pub.status('done', {
-    full_response: answer.text,
-    conversation_id: job.conversationId,
-    message_id: job.messageId,
-    response_length: codePoints(answer.text),
-    usage: answer.usage,
-    finish_reason: answer.finishReason,
-  });
+  await pub.done(answer);
   deps.metrics.generations.inc({ status: 'done' });
   deps.logger.info({ messageId: job.messageId, length: answer.text.length, finishReason: answer.finishReason }, 'generation done');
   return 'done';
@@ -100,7 +59,7 @@ const finish = async (pub: GenerationPublisher, job: ChatJob, answer: Answer, de
 const finishCancelled = async (pub: GenerationPublisher, job: ChatJob, partial: string | null, deps: GenerationDeps): Promise<Outcome> => {
   if (partial !== null) await saveAnswer(deps.db, job, partial, 'cancelled', null, deps.logger);
   partial ??= '';
-  await pub.status('cancelled', { partial_response: partial, response_length: codePoints(partial) });
+  await pub.cancelled(partial);
   deps.metrics.generations.inc({ status: 'cancelled' });
   deps.logger.info({ messageId: job.messageId, length: partial.length }, 'generation cancelled');
   return 'cancelled';
@@ -114,7 +73,7 @@ const finishWithError = async (
 ): Promise<Outcome> => {
   deps.metrics.generations.inc({ status: 'error' });
   deps.metrics.llmErrors.inc({ code: failure.code });
-  await pub.fail(failure.code, failure.message, { partial_response: partial });
+  await pub.fail(failure.code, failure.message, partial);
   deps.logger.warn({ messageId: pub.ref.messageId, code: failure.code }, 'generation failed');
   return 'error';
 };

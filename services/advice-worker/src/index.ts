@@ -1,20 +1,18 @@
 import {
   createChatQueue,
-  createGenerationStore,
   promoteChatJob,
   createKeys,
   createLogger,
   createMetricsRegistry,
   createRedis,
-  createRedisCommandHistogram,
-  createReminderQueue,
   registerRedisUp,
-  timedGenerationStore,
   createShutdown,
   exitOnSignals,
   runService,
   startOpsServer,
 } from '@aurawell/platform';
+import { createGenerationStore, createRedisCommandHistogram, startReaper, timedGenerationStore } from '@aurawell/generation';
+import { createReminderQueue } from '@aurawell/reminders';
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
 import { loadWorkerConfig, type WorkerConfig } from './config';
@@ -22,7 +20,6 @@ import { createAdviceWorker } from './app';
 import { createLlmStream } from './llm';
 import { createWorkerMetrics, registerQueueCounts } from './metrics';
 import { providerFor } from './provider';
-import { startReaper } from './reaper';
 import { createReminderConsumer } from './reminders';
 
 const main = async (config: WorkerConfig): Promise<void> => {

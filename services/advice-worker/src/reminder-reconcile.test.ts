@@ -1,5 +1,6 @@
 import { createPool, createReminder, recordDelivery, type Pool } from '@aurawell/db';
-import { createKeys, createLogger, createRedis, createReminderQueue, scheduleReminder } from '@aurawell/platform';
+import { createKeys, createLogger, createRedis } from '@aurawell/platform';
+import { createReminderQueue, scheduleReminder } from '@aurawell/reminders';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import { reconcileReminders } from './reminder-reconcile';
 

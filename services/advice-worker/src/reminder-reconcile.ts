@@ -1,5 +1,6 @@
 import { enabledReminders, findDelivery, type Queryable, type Reminder } from '@aurawell/db';
-import { reminderOnceJobId, reminderSchedulerId, scheduleReminder, type Keys, type Logger, type Redis, type ReminderQueue } from '@aurawell/platform';
+import { type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { reminderOnceJobId, reminderSchedulerId, scheduleReminder, type ReminderQueue } from '@aurawell/reminders';
 
 const PAGE = 500;
 /** One worker of the fleet reconciles at a time; the lock outlives a slow run's page or two. */

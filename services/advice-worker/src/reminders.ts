@@ -1,17 +1,9 @@
 import type { Job } from 'bullmq';
 import { findDelivery, getReminder, recordDelivery, type Pool } from '@aurawell/db';
 import { reminderFrame, type ReminderJob } from '@aurawell/protocol';
-import {
-  createReminderWorker,
-  occurrenceOf,
-  UNREAD_ON_CONNECT_MS,
-  publishUserEvent,
-  unscheduleReminder,
-  type Keys,
-  type Logger,
-  type Redis,
-  type ReminderQueue,
-} from '@aurawell/platform';
+import { type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { publishUserEvent } from '@aurawell/generation';
+import { createReminderWorker, occurrenceOf, UNREAD_ON_CONNECT_MS, unscheduleReminder, type ReminderQueue } from '@aurawell/reminders';
 import { reconcileReminders } from './reminder-reconcile';
 import { reminderText, type ReminderTextDeps } from './reminder-text';
 

@@ -1,10 +1,10 @@
 import { APIError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ChatJob, ErrorCode, Usage } from '@aurawell/protocol';
-import type { GenerationDeps } from './generation';
+import type { GenerationPublisher } from '@aurawell/generation';
+import type { GenerationDeps } from './generation-deps';
 import { classifyLlmFailure, type FailureCause, type LlmPiece } from './llm';
 import { httpStatusLabel } from './metrics';
-import type { GenerationPublisher } from './publisher';
 
 export type Answer = {
   text: string;
@@ -146,7 +146,7 @@ export const streamAnswer = async (
       const complete = error === null && answer.finishReason !== null;
       if (complete || state.streamed || bounds.cause() !== null || !retryable(error) || n >= attempts) break;
       deps.metrics.llmRetries.inc();
-      deps.logger.warn({ messageId: job.messageId, attempt: n, err: error instanceof Error ? error.message : null }, 'provider failed before the first token; retrying');
+      deps.logger.warn({ messageId: job.messageId, attempt: n, err: error }, 'provider failed before the first token; retrying');
       await backoff(n, bounds.signal);
     }
   } finally {

@@ -1,4 +1,5 @@
-import type { Keys, Logger, Redis, Registry, ReminderQueue, TicketStore, TokenService } from '@aurawell/platform';
+import type { Keys, Logger, Redis, Registry, TicketStore, TokenService } from '@aurawell/platform';
+import type { ReminderQueue } from '@aurawell/reminders';
 import type { Pool } from '@aurawell/db';
 import express from 'express';
 import type { GenerationClient } from './chat/generations';

@@ -5,7 +5,6 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  createReminderQueue,
   createShutdown,
   createTicketStore,
   createTokenService,
@@ -13,6 +12,7 @@ import {
   runService,
   startOpsServer,
 } from '@aurawell/platform';
+import { createReminderQueue } from '@aurawell/reminders';
 import { createApp } from './app';
 import { connectGenerations, generationSettingsOf } from './chat/wiring';
 import { loadApiConfig, type ApiConfig } from './config';
@@ -30,7 +30,7 @@ const main = async (config: ApiConfig): Promise<void> => {
   const keys = createKeys(config.REDIS_KEY_PREFIX);
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, keys);
-  const generations = connectGenerations(config.REDIS_URL, redis, keys, logger, generationSettingsOf(config));
+  const generations = connectGenerations({ redisUrl: config.REDIS_URL, redis, db: pool, keys, logger }, generationSettingsOf(config));
   registerApiRedisUp(registry, redis, generations);
   const reminders = createReminderQueue(redis, keys);
   const app = createApp({ config, logger, registry, pool, redis, keys, tokens, tickets, generations: generations.generations, reminders });

@@ -1,4 +1,5 @@
 import { createKeys, createLogger, createMetricsRegistry, createRedis, waitForRedis, type Redis } from '@aurawell/platform';
+import { createPool } from '@aurawell/db';
 import { testPrefix, testRedisUrl } from '@aurawell/testkit';
 import { connectGenerations, type ConnectedGenerations } from './chat/wiring';
 import { registerApiRedisUp } from './redis-up';
@@ -6,10 +7,12 @@ import { registerApiRedisUp } from './redis-up';
 const logger = createLogger('api-test', 'silent');
 let redis: Redis;
 let generations: ConnectedGenerations;
+// Never queried here (only a resume reads it), so it opens no connection.
+const pool = createPool(process.env.DATABASE_URL ?? 'postgres://localhost/unused', logger);
 
 beforeAll(async () => {
   redis = createRedis(testRedisUrl(), { name: 'api-test', role: 'command', logger });
-  generations = connectGenerations(testRedisUrl(), redis, createKeys(testPrefix()), logger, {
+  generations = connectGenerations({ redisUrl: testRedisUrl(), redis, db: pool, keys: createKeys(testPrefix()), logger }, {
     maxGenerationsPerUser: 2,
     generationDeadlineMs: 60000,
     retentionMs: 60000,
@@ -20,6 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await generations.close();
+  await pool.end();
   if (redis.status !== 'end') await redis.quit();
 });
 

@@ -1,4 +1,6 @@
 import { upsertUser, withTransaction, type Pool, type Queryable } from '@aurawell/db';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { mersenne } from 'pure-rand/generator/mersenne';
 import { addDays } from './dates';
 import { seedFamilyExtras } from './seed-family';
 import { seedHealthExtras } from './seed-health';
@@ -20,16 +22,10 @@ export const DEMO_FAMILY_ID = '6d1f0a52-3c7e-4b8a-9e21-5f4c8d2b7a10';
 export const DEMO_FAMILY_NAME = '演示家庭';
 export const SEED_DAYS = 21;
 
-/** A small deterministic generator (mulberry32) seeded from a string, so a day always gets the same values. */
+/** A deterministic generator (pure-rand's Mersenne Twister) seeded from a string, so a day always gets the same values. */
 export const randomFor = (seed: string): (() => number) => {
-  let a = [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 2166136261);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = mersenne([...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 2166136261));
+  return () => uniformFloat64(rng);
 };
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -4,7 +4,6 @@ import {
   createKeys,
   createLogger,
   createMetricsRegistry,
-  createReminderQueue,
   createRedis,
   createTicketStore,
   createTokenService,
@@ -15,6 +14,7 @@ import {
   type TicketStore,
   type TokenService,
 } from '@aurawell/platform';
+import { createReminderQueue } from '@aurawell/reminders';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from './app';
@@ -71,7 +71,7 @@ export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over:
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, t.keys);
   const registry = createMetricsRegistry('api');
-  const generations = connectGenerations(testRedisUrl(), redis, t.keys, t.logger, generationSettingsOf(config));
+  const generations = connectGenerations({ redisUrl: testRedisUrl(), redis, db: pool, keys: t.keys, logger: t.logger }, generationSettingsOf(config));
   t.closers.push(generations.close);
   const reminders = createReminderQueue(redis, t.keys);
   t.closers.push(() => reminders.close());

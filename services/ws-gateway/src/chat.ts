@@ -1,4 +1,4 @@
-import { startGeneration, type StartGenerationDeps } from '@aurawell/platform';
+import { startGeneration, type StartGenerationDeps } from '@aurawell/generation';
 import { newConversationId } from '@aurawell/db';
 import { errorFrame, type ChatFrame } from '@aurawell/protocol';
 import type { ClientConnection } from './connection';

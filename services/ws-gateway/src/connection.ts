@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import { FrameSequencer, type BusFrame, type FrameSink, type GapFiller, type UserEvent } from '@aurawell/platform';
-import { CloseCode, isRefusal, refusalStatusFrame } from '@aurawell/protocol';
+import { FrameSequencer, type BusFrame, type FrameSink, type GapFiller, type UserEvent } from '@aurawell/generation';
+import { CloseCode, isRefusal, refusalStatusFrame, type ServerFrame } from '@aurawell/protocol';
 import { Outbox } from './outbox';
 
 export type SendLimits = {
@@ -96,8 +96,8 @@ export class ClientConnection implements FrameSink {
   }
 
   /** A frame outside any generation (pong, error, session status): never merged, keeps its place. */
-  send(frame: object): void {
-    this.limits.onFrameOut?.((frame as { type?: unknown }).type);
+  send(frame: ServerFrame): void {
+    this.limits.onFrameOut?.(frame.type);
     this.sendRaw(JSON.stringify(frame));
     // The original's clients watch only `status_update`, so a refused frame also comes as one.
     if (isRefusal(frame)) this.send(refusalStatusFrame(frame));

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { canActForMember, storedAnswer, type Queryable } from '@aurawell/db';
+import { canActForMember, type Queryable } from '@aurawell/db';
 import {
   errorFrame,
   nowIso,
   parseClientFrame,
   statusText,
-  statusUpdateFrame,
-  terminalStatuses,
   type ClientFrame,
   type ErrorCode,
-  type GenerationStatus,
+  type StatusUpdateFrame,
 } from '@aurawell/protocol';
-import { toBusFrame, type UserFanout } from '@aurawell/platform';
+import { cancelGeneration, resumeGeneration, type UserFanout } from '@aurawell/generation';
 import { startChat, type ChatDeps } from './chat';
 import type { ClientConnection } from './connection';
 import type { RateLimiter } from './rate-limit';
@@ -101,7 +98,7 @@ const switchMember = async (conn: ClientConnection, frame: FrameOf<'switch_membe
  * The original's `get_status` answer. Its `connected_users` counts this gateway's users (the
  * fleet's would cost a scan of the registry); the original's list of their ids is not given.
  */
-const sessionStatus = (conn: ClientConnection, requestId: string | undefined, deps: HandlerDeps) => ({
+const sessionStatus = (conn: ClientConnection, requestId: string | undefined, deps: HandlerDeps): StatusUpdateFrame => ({
   type: 'status_update',
   status: 'done',
   message: statusText.status,
@@ -132,55 +129,16 @@ const notFound = (conn: ClientConnection, messageId: string, requestId: string |
 
 /** Replays what the client missed, then lets the live frames continue, without gap or repeat. */
 const resume = async (conn: ClientConnection, frame: FrameOf<'resume'>, deps: HandlerDeps) => {
-  const { message_id: messageId, last_seq: lastSeq } = frame.data;
+  const { message_id: messageId, last_seq: afterSeq } = frame.data;
   deps.metrics.resumeRequests.inc();
-  conn.beginReplay(messageId, lastSeq);
-  const stored = await deps.store.framesAfter(conn.userId, messageId, lastSeq).catch((err: unknown) => {
-    conn.endReplay(messageId, []);
-    throw err;
-  });
-  deps.metrics.replayedFrames.inc(stored.length);
-  const meta = stored.length > 0 ? true : await deps.store.meta(conn.userId, messageId);
-  conn.endReplay(messageId, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
-  if (!meta) await resumeFromStore(conn, messageId, frame.request_id, deps);
+  const outcome = await resumeGeneration(deps, conn, { userId: conn.userId, messageId, afterSeq });
+  if (outcome.found === 'stream') deps.metrics.replayedFrames.inc(outcome.replayed);
+  else if (outcome.found === 'stored') conn.send(outcome.frame);
+  else notFound(conn, messageId, frame.request_id, deps);
 };
 
-const STORED_STATUS = { complete: 'done', cancelled: 'cancelled', error: 'error' } as const;
-
-/**
- * Past the replay window only the stored answer is left: the client gets its terminal status
- * with the whole text (`data.from_store`, no `seq`: the frame-by-frame history is gone).
- */
-const resumeFromStore = async (conn: ClientConnection, messageId: string, requestId: string | undefined, deps: HandlerDeps) => {
-  const answer = await storedAnswer(deps.db, conn.userId, messageId);
-  if (!answer) return notFound(conn, messageId, requestId, deps);
-  const status = STORED_STATUS[answer.status];
-  const ref = { messageId, conversationId: answer.conversationId };
-  const data = { full_response: answer.content, conversation_id: answer.conversationId, message_id: messageId, response_length: [...answer.content].length, from_store: true };
-  const { seq: _seq, ...terminal } = statusUpdateFrame(ref, 1, status, status === 'error' ? { ...data, partial_response: answer.content } : data);
-  conn.send(terminal);
-};
-
-/**
- * Stops a generation from any device. A generation no worker has taken yet is ended here
- * (the claim only succeeds while the gateway still owns it); a running one is stopped by its worker.
- */
+/** Stops a generation from any device (its end reaches every device as `cancelled`). */
 const cancel = async (conn: ClientConnection, frame: FrameOf<'cancel'>, deps: HandlerDeps) => {
   const messageId = frame.data.message_id;
-  const meta = await deps.store.meta(conn.userId, messageId);
-  if (!meta) return notFound(conn, messageId, frame.request_id, deps);
-  if (terminalStatuses.has(meta.status as GenerationStatus)) return;
-  await deps.store.requestCancel(conn.userId, messageId);
-  const owner = `gateway-cancel:${randomUUID()}`;
-  const seq = await deps.store.claim(conn.userId, messageId, owner, 'queued');
-  if (seq === null) return;
-  const ref = { messageId, conversationId: meta.conversationId };
-  await deps.store.append({
-    userId: conn.userId,
-    messageId,
-    owner,
-    seq: seq + 1,
-    status: 'cancelled',
-    frame: JSON.stringify(statusUpdateFrame(ref, seq + 1, 'cancelled', { partial_response: '' })),
-  });
+  if ((await cancelGeneration(deps.store, conn.userId, messageId)) === 'not_found') notFound(conn, messageId, frame.request_id, deps);
 };

@@ -9,10 +9,10 @@ import {
   createShutdown,
   exitOnSignals,
   runService,
-  UserFanout,
   startOpsServer,
   waitForRedis,
 } from '@aurawell/platform';
+import { UserFanout } from '@aurawell/generation';
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
 import type { ClientConnection } from './connection';

@@ -1,5 +1,6 @@
 import { CloseCode } from '@aurawell/protocol';
-import type { Logger, UserFanout } from '@aurawell/platform';
+import type { Logger } from '@aurawell/platform';
+import type { UserFanout } from '@aurawell/generation';
 import type { ClientConnection } from './connection';
 import type { ConnectionRegistry, RegisteredConnection } from './registry';
 

@@ -1,4 +1,5 @@
-import { Registry, toBusFrame } from '@aurawell/platform';
+import { Registry } from '@aurawell/platform';
+import { toBusFrame } from '@aurawell/generation';
 import { createGatewayMetrics, frameTypeLabel, GenerationTimings } from './metrics';
 
 const frame = (messageId: string, seq: number, type: string, status?: string) =>

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, latencyBuckets, type BusFrame, type Registry } from '@aurawell/platform';
+import { Counter, Gauge, Histogram, latencyBuckets, type Registry } from '@aurawell/platform';
+import { type BusFrame } from '@aurawell/generation';
 import { isTerminalStatus, ServerFrame } from '@aurawell/protocol';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

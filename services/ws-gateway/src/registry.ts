@@ -99,16 +99,15 @@ export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatew
   };
 
   /**
-   * Drops the user's registrations held by gateways no longer connected to Redis; how many it
-   * found (a concurrent connect of the same user may have removed them first: both try again).
+   * Drops the user's registrations held by gateways no longer connected to Redis (a concurrent
+   * connect of the same user may have removed them first).
    */
-  const dropDeadGateways = async (userId: string): Promise<number> => {
+  const dropDeadGateways = async (userId: string): Promise<void> => {
     const gateways = await liveGateways();
-    if (!gateways) return 0;
+    if (!gateways) return;
     const members = await redis.zrange(keys.userConnections(userId), '0', '-1');
     const dead = members.filter((m) => !gateways.has(m.slice(0, m.lastIndexOf(':'))));
     if (dead.length > 0) await redis.zrem(keys.userConnections(userId), ...dead);
-    return dead.length;
   };
 
   const tryRegister = async (c: RegisteredConnection, limit: number): Promise<boolean> => {
@@ -125,7 +124,10 @@ export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatew
      */
     async register(c: RegisteredConnection, limit: number): Promise<boolean> {
       if (await tryRegister(c, limit)) return true;
-      return (await dropDeadGateways(c.userId)) > 0 && tryRegister(c, limit);
+      // Tried again even when a concurrent connect of the same user dropped the dead ones first
+      // (this one then finds none): the devices of a crashed gateway all come back at once.
+      await dropDeadGateways(c.userId);
+      return tryRegister(c, limit);
     },
 
     async unregister(c: RegisteredConnection): Promise<void> {

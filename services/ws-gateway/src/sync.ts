@@ -1,10 +1,10 @@
 import { countUnread, markDeliveriesRead, recentConversationTurns, type SyncConversation } from '@aurawell/db';
-import { nowIso, terminalStatuses, type ClientFrame, type GenerationStatus, type SyncFrame } from '@aurawell/protocol';
-import { announceRemindersRead, type GenerationStore } from '@aurawell/platform';
+import { nowIso, type ClientFrame, type SyncFrame } from '@aurawell/protocol';
+import { announceRemindersRead, type GenerationStore } from '@aurawell/generation';
 import type { ClientConnection } from './connection';
 import type { UserEventDeps } from './user-events';
 
-export type SyncDeps = UserEventDeps & { store: Pick<GenerationStore, 'meta'> };
+export type SyncDeps = UserEventDeps & { store: Pick<GenerationStore, 'running'> };
 
 type FrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
@@ -26,15 +26,14 @@ const toSyncConversations = (convs: SyncConversation[], since: number | null): S
     .filter((c) => since === null || c.turns.length > 0);
 
 /** The user's generations that have not ended, with how far each has got (to `resume` from 0). */
-const runningGenerations = async (userId: string, deps: SyncDeps): Promise<SyncFrame['running']> => {
-  const ids = await deps.redis.zrange(deps.keys.userGenerations(userId), '0', String(MAX_RUNNING - 1));
-  const metas = await Promise.all(ids.map(async (id) => ({ id, meta: await deps.store.meta(userId, id) })));
-  return metas.flatMap(({ id, meta }) =>
-    meta && !terminalStatuses.has(meta.status as GenerationStatus)
-      ? [{ message_id: id, conversation_id: meta.conversationId, status: meta.status as GenerationStatus, seq: meta.seq, message: meta.question }]
-      : [],
-  );
-};
+const runningGenerations = async (userId: string, deps: SyncDeps): Promise<SyncFrame['running']> =>
+  (await deps.store.running(userId, MAX_RUNNING)).map(({ messageId, meta }) => ({
+    message_id: messageId,
+    conversation_id: meta.conversationId,
+    status: meta.status,
+    seq: meta.seq,
+    message: meta.question,
+  }));
 
 /** `sync`: what happened while this device was away (turns after `since`, running answers, unread reminders). */
 export const handleSync = async (conn: ClientConnection, frame: FrameOf<'sync'>, deps: SyncDeps): Promise<void> => {

@@ -1,6 +1,8 @@
 import { listDeliveries, type Queryable } from '@aurawell/db';
 import { reminderFrame } from '@aurawell/protocol';
-import { UNREAD_ON_CONNECT_MS, type Keys, type Logger, type Redis, type UserEvent } from '@aurawell/platform';
+import { type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { type UserEvent } from '@aurawell/generation';
+import { UNREAD_ON_CONNECT_MS } from '@aurawell/reminders';
 import type { ClientConnection } from './connection';
 import type { GatewayMetrics } from './metrics';
 

@@ -1,18 +1,14 @@
 import {
-  createGenerationStore,
   promoteChatJob,
-  createRedisCommandHistogram,
   createTicketStore,
   createTokenService,
-  publishUserEvent,
-  timedGenerationStore,
   type ChatQueue,
   type Keys,
   type Logger,
   type Redis,
   type Registry,
-  type UserFanout,
 } from '@aurawell/platform';
+import { createGenerationStore, createRedisCommandHistogram, publishUserEvent, timedGenerationStore, type UserFanout } from '@aurawell/generation';
 import type { Pool } from '@aurawell/db';
 import type { GatewayConfig } from './config';
 import type { ClientConnection } from './connection';

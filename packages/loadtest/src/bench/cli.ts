@@ -37,18 +37,56 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const brief = (s: StepReport) =>
   `${s.streams} streams: ${s.correctness.exact}/${s.correctness.chats} exact, added p50 ${s.latenciesMs.added_latency?.p50.toFixed(1)} / p99 ${s.latenciesMs.added_latency?.p99.toFixed(1)} ms, first token p99 ${s.latenciesMs.first_token?.p99.toFixed(0)} ms (${s.durationSeconds.toFixed(1)} s)`;
 
+const optionsOf = (): BenchOptions => ({
+  tokensPerSecond: Number(values.tps),
+  firstTokenDelayMs: Number(values['first-token-ms']),
+  answerTokens: Number(values['answer-tokens']),
+  headlineStreams: Number(values.streams),
+  kneeSteps: String(values.steps).split(',').map(Number),
+  kneeLimitMs: Number(values['limit-ms']),
+  kneeBudgetSeconds: Number(values['knee-budget-s']),
+  systemVia: systemVia(String(values['system-via'])),
+});
+
+/** The machine the report was taken on, and what shared it. */
+const machineOf = () => {
+  const cpu = cpus();
+  return {
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    os: `${type()} ${release()}`,
+    hostname: hostname(),
+    sharing: String(values.sharing),
+  };
+};
+
+/** One contender's warm-up (not recorded), headline step and knee search; `key` tags its users. */
+const benchContender = async (contender: Contender, key: string, target: Target, options: BenchOptions): Promise<ContenderResult> => {
+  const step = async (streams: number, tag: string) => {
+    target.sim!.clearTranscripts();
+    await sleep(2000); // let the previous step's sockets close
+    return runStep(streams, `b${key}_${tag}${streams}`, contender.runUser, () => contender.serverCpu());
+  };
+  log(`\n== ${contender.name}`);
+  // Warm-up (JIT, connection pools, BullMQ and Redis clients) at half the headline, not recorded.
+  log(`warm-up: ${brief(await step(Math.max(20, Math.floor(options.headlineStreams / 2)), 'w'))}`);
+  const headline = await step(options.headlineStreams, 'h');
+  log(`headline: ${brief(headline)}`);
+  const stepReports: StepReport[] = [];
+  const knee = await searchKnee(options.kneeSteps, options.kneeLimitMs, options.kneeBudgetSeconds * 1000, async (streams) => {
+    const s = await step(streams, 'k');
+    stepReports.push(s);
+    log(`knee step: ${brief(s)}`);
+    return { streams, addedLatencyP99Ms: s.latenciesMs.added_latency?.p99 ?? Infinity, complete: s.correctness.chats === streams && s.correctness.exact === streams };
+  });
+  return { name: contender.name, headline, knee: { ...knee, stepReports } };
+};
+
 const main = async (): Promise<void> => {
   const started = Date.now();
-  const options: BenchOptions = {
-    tokensPerSecond: Number(values.tps),
-    firstTokenDelayMs: Number(values['first-token-ms']),
-    answerTokens: Number(values['answer-tokens']),
-    headlineStreams: Number(values.streams),
-    kneeSteps: String(values.steps).split(',').map(Number),
-    kneeLimitMs: Number(values['limit-ms']),
-    kneeBudgetSeconds: Number(values['knee-budget-s']),
-    systemVia: systemVia(String(values['system-via'])),
-  };
+  const options = optionsOf();
   // Same defaults as `pnpm start` on a machine of the README's kind; the topology makes its own database and prefix.
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
@@ -67,26 +105,8 @@ const main = async (): Promise<void> => {
     ];
     for (const [index, start] of starters.entries()) {
       const contender = await start();
-      const key = ['sys', 'dir', 'sio'][index]!;
-      const step = async (streams: number, tag: string) => {
-        target.sim!.clearTranscripts();
-        await sleep(2000); // let the previous step's sockets close
-        return runStep(streams, `b${key}_${tag}${streams}`, contender.runUser, () => contender.serverCpu());
-      };
       try {
-        log(`\n== ${contender.name}`);
-        // Warm-up (JIT, connection pools, BullMQ and Redis clients) at half the headline, not recorded.
-        log(`warm-up: ${brief(await step(Math.max(20, Math.floor(options.headlineStreams / 2)), 'w'))}`);
-        const headline = await step(options.headlineStreams, 'h');
-        log(`headline: ${brief(headline)}`);
-        const stepReports: StepReport[] = [];
-        const knee = await searchKnee(options.kneeSteps, options.kneeLimitMs, options.kneeBudgetSeconds * 1000, async (streams) => {
-          const s = await step(streams, 'k');
-          stepReports.push(s);
-          log(`knee step: ${brief(s)}`);
-          return { streams, addedLatencyP99Ms: s.latenciesMs.added_latency?.p99 ?? Infinity, complete: s.correctness.chats === streams && s.correctness.exact === streams };
-        });
-        results.push({ name: contender.name, headline, knee: { ...knee, stepReports } });
+        results.push(await benchContender(contender, ['sys', 'dir', 'sio'][index]!, target, options));
       } finally {
         await contender.stop();
       }
@@ -94,16 +114,7 @@ const main = async (): Promise<void> => {
   } finally {
     await target.stop();
   }
-  const cpu = cpus();
-  const report = buildReport(started, {
-    cpus: cpu.length,
-    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.versions.node,
-    os: `${type()} ${release()}`,
-    hostname: hostname(),
-    sharing: String(values.sharing),
-  }, options, results);
+  const report = buildReport(started, machineOf(), options, results);
   log(`\n${comparisonTable(report)}\n`);
   for (const t of report.targets) log(`${t.verdict.padEnd(9)} ${t.target}: ${t.detail}`);
   const date = `${report.startedAt.slice(0, 10)}T${report.startedAt.slice(11, 16).replace(':', '')}`;

@@ -61,22 +61,69 @@ const processCpu = (target: Target, redisPid: number): Map<string, number> =>
 const cpuDelta = (a: Map<string, number>, b: Map<string, number>): string =>
   [...b].map(([name, s]) => `${name} ${(s - (a.get(name) ?? 0)).toFixed(2)}`).join(', ');
 
-const main = async (): Promise<void> => {
-  const out = String(values.out);
-  mkdirSync(out, { recursive: true });
-  const redis = await startScratchRedis();
-  process.env.REDIS_URL = redis.url;
+/** The topology on the scratch Redis, its services CPU-profiled into `out` unless --no-cpu-prof. */
+const startProfiledTopology = async (out: string, redisUrl: string, answerTokens: number): Promise<Target> => {
+  process.env.REDIS_URL = redisUrl;
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   // Every service of the topology (and the seed script) inherits these; only gateways and workers are read.
   if (!values['no-cpu-prof']) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(__dirname, 'cpu-profile-preload.mjs')).href}`.trim();
   process.env.AURAWELL_CPU_PROF_DIR = out;
-  const answerTokens = Number(values['answer-tokens']);
-  const target: Target = await startLocalTopology({ gateways: 2, workers: 2, tokensPerSecond: Number(values.tps), firstTokenDelayMs: 200, answerTokens });
+  const target = await startLocalTopology({ gateways: 2, workers: 2, tokensPerSecond: Number(values.tps), firstTokenDelayMs: 200, answerTokens });
   delete process.env.NODE_OPTIONS;
   delete process.env.AURAWELL_CPU_PROF_DIR;
+  return target;
+};
+
+/** The top self-time functions of each gateway's and worker's profile, within the measured window. */
+const profileSummaries = (out: string, pids: Map<number | undefined, string>, window: Window): string[] =>
+  readdirSync(out)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .flatMap((file) => {
+      const name = pids.get(Number(file.split('.')[3]));
+      return name && /gateway|worker/.test(name) ? [`\n${formatSelfTimes(`${name} (${file})`, readCpuProfile(join(out, file)), 25, window)}`] : [];
+    });
+
+type Step = (streams: number, tag: string) => Promise<StepReport>;
+type Say = (line: string) => void;
+
+/** The measured step: CPU seconds, system calls and Redis commands per delivered token. Returns its time window. */
+const measure = async (target: Target, redis: { url: string; pid: number }, step: Step, answerTokens: number, say: Say): Promise<Window> => {
+  const before = await commandStats(redis.url);
+  const cpuBefore = processCpu(target, redis.pid);
+  const ioBefore = new Map(target.processes.map((p) => [p.name, syscalls(p.pid ?? 0)]));
+  const fromUs = monotonicUs();
+  const measured = await step(Number(values.streams), 'm');
+  const window = { fromUs, toUs: monotonicUs() };
+  say(`CPU seconds in the measured step: ${cpuDelta(cpuBefore, processCpu(target, redis.pid))}`);
+  const delta = statsDelta(before, await commandStats(redis.url));
+  const tokens = measured.correctness.exact * answerTokens;
+  say(`measured: ${brief(measured)}`);
+  say(`system calls per delivered token (every socket of the process; a worker's writes bound its Redis round trips): ${syscallsPerToken(target, ioBefore, tokens)}`);
+  say(`redis commands during the measured step (${tokens} tokens delivered):`);
+  for (const l of perToken(delta, tokens)) say(l);
+  return window;
+};
+
+/** A smaller run under MONITOR: which connection sent the commands. */
+const monitorRun = async (redisUrl: string, step: Step, answerTokens: number, say: Say): Promise<void> => {
+  const mStreams = Number(values['monitor-streams']);
+  const byClient = await commandsByClient(redisUrl, async () => void (await step(mStreams, 'mon')));
+  say(`by connection, MONITOR run of ${mStreams} streams (${mStreams * answerTokens} tokens):`);
+  for (const l of perToken([...byClient].sort((a, b) => b[1] - a[1]), mStreams * answerTokens)) say(l);
+};
+
+const main = async (): Promise<void> => {
+  const out = String(values.out);
+  mkdirSync(out, { recursive: true });
+  const redis = await startScratchRedis();
+  const answerTokens = Number(values['answer-tokens']);
+  const target = await startProfiledTopology(out, redis.url, answerTokens);
   const contender = systemContender(target, 120_000);
   const lines: string[] = [];
-  const say = (line: string) => (log(line), lines.push(line));
+  const say = (line: string) => {
+    log(line);
+    lines.push(line);
+  };
   let window: Window = { fromUs: 0, toUs: 0 };
   const pids = new Map(target.processes.map((p) => [p.pid, p.name]));
   try {
@@ -86,32 +133,13 @@ const main = async (): Promise<void> => {
       return runStep(streams, `prof_${tag}${streams}`, contender.runUser, contender.serverCpu);
     };
     say(`warm-up: ${brief(await step(100, 'w'))}`);
-    const before = await commandStats(redis.url);
-    const cpuBefore = processCpu(target, redis.pid);
-    const ioBefore = new Map(target.processes.map((p) => [p.name, syscalls(p.pid ?? 0)]));
-    const fromUs = monotonicUs();
-    const measured = await step(Number(values.streams), 'm');
-    window = { fromUs, toUs: monotonicUs() };
-    say(`CPU seconds in the measured step: ${cpuDelta(cpuBefore, processCpu(target, redis.pid))}`);
-    const delta = statsDelta(before, await commandStats(redis.url));
-    const tokens = measured.correctness.exact * answerTokens;
-    say(`measured: ${brief(measured)}`);
-    say(`system calls per delivered token (every socket of the process; a worker's writes bound its Redis round trips): ${syscallsPerToken(target, ioBefore, tokens)}`);
-    say(`redis commands during the measured step (${tokens} tokens delivered):`);
-    for (const l of perToken(delta, tokens)) say(l);
-    const mStreams = Number(values['monitor-streams']);
-    const byClient = await commandsByClient(redis.url, async () => void (await step(mStreams, 'mon')));
-    say(`by connection, MONITOR run of ${mStreams} streams (${mStreams * answerTokens} tokens):`);
-    for (const l of perToken([...byClient].sort((a, b) => b[1] - a[1]), mStreams * answerTokens)) say(l);
+    window = await measure(target, redis, step, answerTokens, say);
+    await monitorRun(redis.url, step, answerTokens, say);
   } finally {
     await target.stop();
     await redis.stop();
   }
-  for (const file of readdirSync(out).filter((f) => f.endsWith('.cpuprofile'))) {
-    const pid = Number(file.split('.')[3]);
-    const name = pids.get(pid);
-    if (name && /gateway|worker/.test(name)) say(`\n${formatSelfTimes(`${name} (${file})`, readCpuProfile(join(out, file)), 25, window)}`);
-  }
+  for (const summary of profileSummaries(out, pids, window)) say(summary);
   writeFileSync(join(out, 'summary.txt'), `${lines.join('\n')}\n`);
   writeFileSync(join(out, 'window.json'), JSON.stringify(window));
   log(`\nprofiles and summary.txt in ${out}`);

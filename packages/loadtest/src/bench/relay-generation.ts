@@ -11,25 +11,33 @@ export const createRelay = (simUrl: string): Relay => ({ client: new OpenAI({ ap
 
 const timestamp = () => new Date().toISOString();
 
+/** The frames of one generation, numbered from seq 1 in the order they are made. */
+const generationFrames = () => {
+  const ids = { conversation_id: randomUUID(), message_id: randomUUID() };
+  let seq = 0;
+  return {
+    ids,
+    status: (status: string, message: string, data: Record<string, unknown>): RelayFrame => ({
+      type: 'status_update',
+      status,
+      message,
+      data,
+      ...ids,
+      seq: (seq += 1),
+      timestamp: timestamp(),
+    }),
+    delta: (delta: string): RelayFrame => ({ type: 'chat_stream', status: 'streaming', delta, ...ids, seq: (seq += 1), timestamp: timestamp() }),
+  };
+};
+
 /**
  * One generation, relayed straight from the simulator to `emit`: `sending` (seq 1), `streaming`
  * (seq 2), one `chat_stream` per delta, then `done` with the full response, or `error`.
  * No queue, no Redis, no database: the frames the gateway would send, and nothing else.
  */
 export const relayGeneration = async (relay: Relay, message: string, emit: (frame: RelayFrame) => void, requestId?: string): Promise<void> => {
-  const messageId = randomUUID();
-  const conversationId = randomUUID();
-  let seq = 0;
-  const status = (s: string, text: string, data: Record<string, unknown>): RelayFrame => ({
-    type: 'status_update',
-    status: s,
-    message: text,
-    data,
-    conversation_id: conversationId,
-    message_id: messageId,
-    seq: (seq += 1),
-    timestamp: timestamp(),
-  });
+  const frames = generationFrames();
+  const { status } = frames;
   // As the gateway does: `sending` names the chat's request_id, which is how the client SDK binds the generation.
   emit(status('sending', '正在处理您的消息...', requestId ? { request_id: requestId } : {}));
   let full = '';
@@ -52,12 +60,11 @@ export const relayGeneration = async (relay: Relay, message: string, emit: (fram
       const delta = choice?.delta.content;
       if (delta) {
         full += delta;
-        seq += 1;
-        emit({ type: 'chat_stream', status: 'streaming', delta, conversation_id: conversationId, message_id: messageId, seq, timestamp: timestamp() });
+        emit(frames.delta(delta));
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
     }
-    emit(status('done', '回复完成', { full_response: full, conversation_id: conversationId, message_id: messageId, response_length: full.length, usage, finish_reason: finish }));
+    emit(status('done', '回复完成', { full_response: full, ...frames.ids, response_length: full.length, usage, finish_reason: finish }));
   } catch (err) {
     emit(status('error', (err as Error).message, { error_code: 'UPSTREAM_UNAVAILABLE', partial_response: full }));
   }

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
+import { MAX_TITLE_CHARS } from '@aurawell/protocol/plain';
 import { el } from './view';
-
-export const MAX_TITLE_CHARS = 100;
 
 export type ConversationEntry = {
   id: string;

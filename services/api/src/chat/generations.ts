@@ -1,18 +1,19 @@
+import type { Queryable } from '@aurawell/db';
 import {
   FrameSequencer,
+  resumeGeneration,
   startGeneration,
   storeGapFiller,
-  toBusFrame,
   type BusFrame,
   type FrameSink,
   type GapFiller,
   type GenerationRequest,
   type GenerationStore,
+  type ResumeOutcome,
   type StartGenerationDeps,
   type UserFanout,
-} from '@aurawell/platform';
+} from '@aurawell/generation';
 import { isTerminalStatus, type GenerationRef } from '@aurawell/protocol';
-
 
 /** The end of a generation as the REST routes see it. */
 export type GenerationResult =
@@ -60,7 +61,7 @@ const resultOf = (frames: BusFrame[], ref: GenerationRef, timedOut: boolean): Ge
  * Starts generations on the same queue and worker as the WebSocket and follows their frames:
  * to the end (the blocking REST chat routes) or frame by frame (the SSE fallback).
  */
-export const createGenerationClient = (deps: StartGenerationDeps & { fanout: UserFanout; store: GenerationStore }) => {
+export const createGenerationClient = (deps: StartGenerationDeps & { fanout: UserFanout; store: GenerationStore; db: Queryable }) => {
   /**
    * Subscribes to the user's frames first, then starts the generation, so not one frame is
    * missed; calls `onFrame` for each frame of it in order; resolves at its terminal frame.
@@ -100,38 +101,36 @@ export const createGenerationClient = (deps: StartGenerationDeps & { fanout: Use
 
   /**
    * Follows an existing generation of the user from after `afterSeq`: the stored frames first,
-   * then live ones, without gap or repeat. False when the generation does not exist (for them).
+   * then live ones, without gap or repeat. Past the replay window: the stored answer's terminal
+   * frame alone ('stored'); 'none' when the generation does not exist (for them).
    */
   const resume = async (
-    userId: string,
-    messageId: string,
-    afterSeq: number,
+    ids: { userId: string; messageId: string; afterSeq: number },
     onFrame: (frame: BusFrame) => void,
     signal: AbortSignal,
-  ): Promise<boolean> => {
+  ): Promise<ResumeOutcome> => {
     let finish: () => void = () => {};
     const ended = new Promise<void>((resolve) => (finish = resolve));
     const sink = new RequestSink(
-      userId,
+      ids.userId,
       (f) => {
-        if (f.messageId !== messageId) return;
+        if (f.messageId !== ids.messageId) return;
         onFrame(f);
         if (f.terminal) finish();
       },
-      storeGapFiller(deps.store, userId),
+      storeGapFiller(deps.store, ids.userId),
     );
-    sink.beginReplay(messageId, afterSeq);
+    // Held from the subscription on (resumeGeneration begins the replay again, harmlessly), so a
+    // live frame arriving before the stored ones are read cannot go out first.
+    sink.beginReplay(ids.messageId, ids.afterSeq);
     await deps.fanout.add(sink);
     try {
-      const meta = await deps.store.meta(userId, messageId);
-      if (!meta) return false;
-      const stored = await deps.store.framesAfter(userId, messageId, afterSeq);
-      sink.endReplay(messageId, stored.map((s) => toBusFrame(s.frame)).filter((f) => f !== null));
+      const outcome = await resumeGeneration(deps, sink, ids);
       // Over already, and the client has seen the end: nothing more will come.
-      if (isTerminalStatus(meta.status) && meta.seq <= afterSeq) finish();
+      if (outcome.found !== 'stream' || outcome.over) return outcome;
       signal.addEventListener('abort', finish, { once: true });
       await ended;
-      return true;
+      return outcome;
     } finally {
       deps.fanout.remove(sink);
     }

@@ -1,15 +1,6 @@
-import {
-  createChatQueue,
-  createGenerationStore,
-  promoteChatJob,
-  createRedis,
-  publishUserEvent,
-  UserFanout,
-  type GenerationLimits,
-  type Keys,
-  type Logger,
-  type Redis,
-} from '@aurawell/platform';
+import { createChatQueue, promoteChatJob, createRedis, type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { createGenerationStore, publishUserEvent, UserFanout, type GenerationLimits } from '@aurawell/generation';
+import type { Queryable } from '@aurawell/db';
 import { createGenerationClient, type GenerationClient } from './generations';
 
 export type GenerationSettings = GenerationLimits & { retentionMs: number; maxFrames: number };
@@ -26,12 +17,10 @@ export type ConnectedGenerations = {
  * channels and a queue connection, besides the command connection it already has.
  */
 export const connectGenerations = (
-  redisUrl: string,
-  redis: Redis,
-  keys: Keys,
-  logger: Logger,
+  c: { redisUrl: string; redis: Redis; db: Queryable; keys: Keys; logger: Logger },
   settings: GenerationSettings,
 ): ConnectedGenerations => {
+  const { redisUrl, redis, keys, logger } = c;
   const subscriber = createRedis(redisUrl, { name: 'api-sub', role: 'subscriber', logger });
   const queueConnection = createRedis(redisUrl, { name: 'api-queue', role: 'command', logger });
   const queue = createChatQueue(queueConnection, keys);
@@ -41,6 +30,7 @@ export const connectGenerations = (
     store,
     queue,
     fanout,
+    db: c.db,
     logger,
     limits: settings,
     publishEvent: (userId, frame) => publishUserEvent(redis, keys, userId, frame),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime } from '../http/schemas';
+import { isoDateTime } from '@aurawell/protocol';
 import { parseIsoDay } from '../dates';
 
 /** Request and response shapes of routes 47–48 (contract §2.10). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isoDateTime } from '../http/schemas';
+import { isoDate, isoDateTime } from '@aurawell/protocol';
 
 /** Request and response shapes of routes 45–48 (contract §2.10). */
 

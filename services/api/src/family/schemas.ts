@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FamilyRole, InviteInfo, isoDateTime } from '../http/schemas';
+import { FamilyRole, isoDateTime } from '@aurawell/protocol';
+import { InviteInfo } from '../http/schemas';
 
 /** Request and response shapes of routes 36–44 (contract §2.9). */
 

@@ -1,3 +1,4 @@
+import type { ErrorEnvelope } from '@aurawell/protocol';
 import type { Response } from 'express';
 
 /** Contract §1.2: every success body of style E (and, with extra fields, styles F and P). */
@@ -6,18 +7,6 @@ export type SuccessEnvelope<T> = {
   status: 'success';
   message: string;
   data: T | null;
-  timestamp: string;
-  request_id: string;
-};
-
-/** Contract §1.3: the error body of HTTP and domain errors. */
-export type ErrorEnvelope = {
-  success: false;
-  status: 'error';
-  message: string;
-  data: null;
-  error_code: string | null;
-  details: Record<string, unknown> | null;
   timestamp: string;
   request_id: string;
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { ErrorEnvelope, ValidationErrorBody } from '@aurawell/protocol';
 import type { Endpoint, EndpointDoc } from './endpoint';
-import { ErrorEnvelope, ValidationErrorBody } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
 type Parameter = { name: string; in: 'path' | 'query'; required: boolean; schema: JsonSchema; description?: string };

@@ -1,64 +1,7 @@
+import { FamilyRole, isoDate, isoDateTime } from '@aurawell/protocol';
 import { z } from 'zod';
 
-/** The response shapes of contract §1.2, as zod schemas for the OpenAPI document. */
-
-const envelopeFields = {
-  success: z.literal(true),
-  status: z.literal('success'),
-  message: z.string(),
-  timestamp: z.string().describe('UTC, ISO 8601'),
-  request_id: z.string().describe('UUID v4, also in X-Request-ID'),
-};
-
-/** Style E: the payload in `data`. */
-export const envelopeOf = <T extends z.ZodType>(data: T) => z.object({ ...envelopeFields, data });
-
-/** Style F: envelope with `data: null` (or a list) and extra top-level fields. */
-export const flatOf = <S extends z.ZodRawShape>(fields: S, data: z.ZodType = z.null()) => z.object({ ...envelopeFields, data, ...fields });
-
-export const PaginationMeta = z.object({
-  page: z.int(),
-  page_size: z.int(),
-  total_items: z.int(),
-  total_pages: z.int(),
-  has_next: z.boolean(),
-  has_previous: z.boolean(),
-});
-
-/** Style P: a page of items plus `pagination`. */
-export const paginatedOf = <T extends z.ZodType>(item: T) =>
-  z.object({ ...envelopeFields, data: z.array(item), pagination: PaginationMeta });
-
-/** Style M. */
-export const Minimal = z.object({ success: z.literal(true), message: z.string() });
-
-export const ErrorEnvelope = z.object({
-  success: z.literal(false),
-  status: z.literal('error'),
-  message: z.string(),
-  data: z.null(),
-  error_code: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()).nullable(),
-  timestamp: z.string(),
-  request_id: z.string(),
-});
-
-export const ValidationErrorBody = z.object({
-  detail: z.array(
-    z.object({
-      type: z.string(),
-      loc: z.array(z.union([z.string(), z.int()])),
-      msg: z.string(),
-      input: z.unknown(),
-      ctx: z.record(z.string(), z.unknown()).optional(),
-    }),
-  ),
-});
-
-/** `YYYY-MM-DD`. */
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('date, YYYY-MM-DD');
-/** ISO 8601 date-time. */
-export const isoDateTime = z.string().describe('date-time, ISO 8601 UTC');
+/** Contract §2.0 objects for the OpenAPI document; the envelope (§1.2) and the shapes the SDK and web page read are in @aurawell/protocol. */
 
 /** §2.0 HealthPlanModule; `type` is the alias of `module_type` the web client reads (Decision: emitted). */
 export const HealthPlanModule = z.object({
@@ -149,31 +92,7 @@ export const Achievement = z.object({
   reward_points: z.int().nullable(),
 });
 
-/** Contract §2.0 family objects (routes 36–44). */
-export const FamilyRole = z.enum(['owner', 'manager', 'viewer']);
-
-export const FamilyInfo = z.object({
-  family_id: z.string().describe('UUID'),
-  name: z.string(),
-  owner_id: z.string(),
-  description: z.string().nullable(),
-  created_at: isoDateTime,
-  updated_at: isoDateTime,
-  member_count: z.int(),
-  is_active: z.boolean(),
-});
-
-export const FamilyMember = z.object({
-  user_id: z.string(),
-  username: z.string(),
-  display_name: z.string().nullable(),
-  email: z.string().nullable(),
-  role: FamilyRole,
-  joined_at: isoDateTime,
-  last_active: isoDateTime.nullable(),
-  is_active: z.boolean(),
-});
-
+/** Contract §2.0 family objects (routes 36–44); `FamilyInfo` and `FamilyMember` are in @aurawell/protocol. */
 export const InviteInfo = z.object({
   invite_id: z.string().describe('UUID'),
   family_id: z.string(),

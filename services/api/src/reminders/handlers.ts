@@ -12,7 +12,8 @@ import {
   type Reminder,
   type ReminderFields,
 } from '@aurawell/db';
-import { nextOccurrences, scheduleReminder, unscheduleReminder, type Logger, type ReminderQueue } from '@aurawell/platform';
+import { type Logger } from '@aurawell/platform';
+import { nextOccurrences, scheduleReminder, unscheduleReminder, type ReminderQueue } from '@aurawell/reminders';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors';
 import type { ReminderBody, ReminderOut } from './schemas';

@@ -1,6 +1,6 @@
-import { cronProblem, isTimeZone, shortestInterval } from '@aurawell/platform';
+import { cronProblem, isTimeZone, shortestInterval } from '@aurawell/reminders';
 import { z } from 'zod';
-import { isoDateTime } from '../http/schemas';
+import { isoDateTime } from '@aurawell/protocol';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
@@ -67,23 +67,9 @@ export const ReminderOut = z.object({
   updated_at: isoDateTime,
 });
 
-export const DeliveryOut = z.object({
-  id: z.string(),
-  reminder_id: z.string(),
-  user_id: z.string(),
-  title: z.string(),
-  message: z.string(),
-  smart: z.boolean(),
-  due_at: isoDateTime,
-  read_at: isoDateTime.nullable(),
-  goal_id: z.string().nullable(),
-  plan_id: z.string().nullable(),
-});
-
 export const ReminderIdParams = z.object({ reminder_id: z.string() });
 export const ListQuery = z.object({ member_id: id.optional().describe("whose reminders (default: the caller's)") });
 export const DeliveriesQuery = z.object({
   unread_only: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const AckBody = z.object({ delivery_ids: z.array(id).min(1).max(100) });

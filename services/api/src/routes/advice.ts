@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadHealthSnapshot } from '@aurawell/db';
-import { storableText } from '@aurawell/protocol';
+import { envelopeOf, storableText } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { bodyMetrics, type BodyMetrics } from '../advice/body-metrics';
@@ -8,7 +8,6 @@ import { GENERIC_ADVICE, parseSections, placeholderSection, SECTIONS, type Advic
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { envelopeOf } from '../http/schemas';
 
 export const ComprehensiveAdviceRequest = z.object({
   // Both end up in the question the model reads: bounded so the question stays within MAX_MESSAGE_CHARS.

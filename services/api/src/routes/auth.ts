@@ -1,30 +1,13 @@
 import { ACCESS_TOKEN_TTL_SECONDS, type Logger, type TokenService } from '@aurawell/platform';
 import { checkCredentials, type Queryable } from '@aurawell/db';
+import { LoginRequest, LoginResponse, type LoginData } from '@aurawell/protocol';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import { clientSubject } from '../http/client-ip';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { endpoint, type Endpoint } from '../http/endpoint';
-import { envelopeOf } from '../http/schemas';
 import { accountSubject, createLimiter, forget, refund, throttle, type Check, type ThrottleDeps } from '../http/throttle';
-
-/** Route 1 request body. */
-export const LoginRequest = z.object({
-  username: z.string().min(3).max(50),
-  // Up to 128 characters as the contract says; one past bcrypt's 72 bytes is refused as a wrong password (401).
-  password: z.string().min(6).max(128),
-});
-export type LoginRequest = z.infer<typeof LoginRequest>;
-
-/** Route 1 `data`. */
-export const LoginData = z.object({
-  access_token: z.string(),
-  token_type: z.literal('bearer'),
-  expires_in: z.number().int(),
-});
-export type LoginData = z.infer<typeof LoginData>;
 
 type AuthDeps = ThrottleDeps & { pool: Queryable; tokens: TokenService; logger: Logger; config: ApiConfig };
 
@@ -87,7 +70,7 @@ export const authRoutes = (deps: AuthDeps): Endpoint[] => [
     tag: 'auth',
     auth: false,
     body: LoginRequest,
-    response: envelopeOf(LoginData),
+    response: LoginResponse,
     errors: [401, 429, 500],
     handle: login(deps),
   }),

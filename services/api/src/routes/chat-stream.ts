@@ -1,6 +1,6 @@
 import { newConversationId, storedAnswer } from '@aurawell/db';
-import type { BusFrame } from '@aurawell/platform';
-import { chatContext, conversationId, MAX_ID_CHARS, messageText, opaqueId, statusUpdateFrame, storableText } from '@aurawell/protocol';
+import type { BusFrame } from '@aurawell/generation';
+import { ChatStreamRequest, statusUpdateFrame } from '@aurawell/protocol';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
@@ -8,22 +8,6 @@ import { endpoint, type Endpoint } from '../http/endpoint';
 import { HttpError } from '../http/errors';
 import { RequestValidationError } from '../http/validate';
 
-
-/**
- * Either a new question (`message`) or a resume (`message_id` + `last_seq`, or a `Last-Event-ID`
- * header, which is why "one of them" is checked in the handler rather than here).
- */
-export const ChatStreamRequest = z.object({
-  type: z.enum(['health_chat', 'general_chat']).default('health_chat'),
-  message: messageText.optional(),
-  context: chatContext.nullish(),
-  conversation_id: conversationId.nullish(),
-  active_member_id: opaqueId.nullish(),
-  request_id: storableText.pipe(z.string().max(MAX_ID_CHARS)).nullish(),
-  message_id: opaqueId.optional(),
-  last_seq: z.int().min(0).optional(),
-});
-type ChatStreamRequest = z.output<typeof ChatStreamRequest>;
 
 const KEEPALIVE_MS = 15000;
 
@@ -94,22 +78,6 @@ const startNew = async (deps: AppDeps, userId: string, body: ChatStreamRequest, 
   if (result === 'too_many') throw new HttpError(429, 'Too many answers are being generated for this user; try again shortly');
 };
 
-const STORED_STATUS = { complete: 'done', cancelled: 'cancelled', error: 'error' } as const;
-
-/**
- * Past the replay window only the stored answer is left: one terminal event with the whole text
- * (`data.from_store`), as the WebSocket's resume does. False when there is none.
- */
-const resumeFromStore = async (deps: AppDeps, userId: string, messageId: string, stream: ReturnType<typeof openEventStream>): Promise<boolean> => {
-  const answer = await storedAnswer(deps.pool, userId, messageId);
-  if (!answer) return false;
-  const status = STORED_STATUS[answer.status];
-  const data = { full_response: answer.content, conversation_id: answer.conversationId, message_id: messageId, response_length: [...answer.content].length, from_store: true };
-  const frame = { ...statusUpdateFrame({ messageId, conversationId: answer.conversationId }, 1, status, data), seq: undefined };
-  stream.send({ messageId, seq: 0, terminal: true, raw: JSON.stringify(frame) });
-  return true;
-};
-
 /**
  * `POST /api/v1/chat/stream`: the WebSocket's frames as Server-Sent Events, for networks that block
  * WebSockets. Re-posting with `Last-Event-ID` resumes the same generation after that event.
@@ -133,8 +101,11 @@ export const chatStreamRoutes = (deps: AppDeps): Endpoint[] => [
           throw new RequestValidationError([{ type: 'missing', loc: ['body', 'message'], msg: 'Field required', input: body }]);
         }
         if (resume) {
-          const found = await deps.generations.resume(userId, resume.messageId, resume.seq, stream.send, stream.signal);
-          if (!found && !(await resumeFromStore(deps, userId, resume.messageId, stream))) throw new HttpError(404, 'Generation not found');
+          const ids = { userId, messageId: resume.messageId, afterSeq: resume.seq };
+          const outcome = await deps.generations.resume(ids, stream.send, stream.signal);
+          if (outcome.found === 'none') throw new HttpError(404, 'Generation not found');
+          // Past the replay window: one terminal event with the whole text, as the WebSocket's resume.
+          if (outcome.found === 'stored') stream.send({ messageId: ids.messageId, seq: 0, terminal: true, raw: JSON.stringify(outcome.frame) });
         } else {
           await startNew(deps, userId, body, stream);
         }

@@ -1,5 +1,5 @@
 import { canActForMember, ensureConversation, saveMessage } from '@aurawell/db';
-import { chatContext, conversationId, MAX_MESSAGE_CHARS, opaqueId, storableText, type GenerationRef } from '@aurawell/protocol';
+import { chatContext, conversationId, flatOf, isoDateTime, MAX_MESSAGE_CHARS, opaqueId, storableText, type GenerationRef } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { APOLOGY_REPLY, CHAT_SUGGESTIONS, followUpsFor, type FollowUps } from '../chat/suggestions';
@@ -7,7 +7,6 @@ import type { GenerationResult } from '../chat/generations';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { flatOf, isoDateTime } from '../http/schemas';
 import { attachFollowUps, createConversation } from '../store/conversations';
 import { conversationRoutes } from './conversations';
 

@@ -1,22 +1,10 @@
 import type { Queryable } from '@aurawell/db';
-import { storableText } from '@aurawell/protocol';
+import { MAX_TITLE_CHARS, RenameConversationRequest, RenameConversationResponse } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { envelopeOf } from '../http/schemas';
-
-export const MAX_TITLE_CHARS = 100;
-
-// Trimmed first, so a title of spaces is empty; control characters (a newline) would break the
-// one-line list the title is shown in, so they are refused rather than silently changed.
-export const TitleRequest = z.object({
-  title: storableText
-    .pipe(z.string().trim().min(1).max(MAX_TITLE_CHARS))
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' }),
-});
-const TitleData = z.object({ conversation_id: z.string(), title: z.string() });
 
 /**
  * Renames the user's conversation; false when the user has none with that id. The order of the
@@ -37,8 +25,8 @@ const rename = (deps: AppDeps) =>
     tag: 'chat',
     auth: true,
     params: z.object({ conversation_id: z.string() }),
-    body: TitleRequest,
-    response: envelopeOf(TitleData),
+    body: RenameConversationRequest,
+    response: RenameConversationResponse,
     errors: [404],
     handle: async ({ res, userId, params, body }) => {
       if (!(await renameConversation(deps.pool, userId, params.conversation_id, body.title))) throw new HttpError(404, 'Conversation not found');

@@ -1,9 +1,9 @@
+import { ConversationListResponse, HistoryResponse, isoDateTime, Minimal, type HistoryPage } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { flatOf, isoDateTime, Minimal } from '../http/schemas';
 import { queryInt } from '../http/validate';
 import { conversationHistory, createConversation, deleteConversation, listConversations, ownsConversation } from '../store/conversations';
 
@@ -18,31 +18,11 @@ export const ConversationCreated = z.object({
   title: z.string().nullable(),
   status: z.string(),
 });
-export const ConversationListItem = z.object({
-  id: z.string(),
-  title: z.string().nullable(),
-  last_message: z.string().nullable(),
-  created_at: isoDateTime,
-  updated_at: isoDateTime,
-  message_count: z.int(),
-  status: z.string(),
-});
 export const HistoryQuery = z.object({
   conversation_id: z.string(),
   limit: queryInt({ min: 1, max: 100 }).default(50),
   offset: queryInt({ min: 0 }).default(0),
 });
-const ChatMessage = z.object({
-  id: z.string(),
-  sender: z.enum(['user', 'agent']),
-  content: z.string(),
-  timestamp: isoDateTime,
-  suggestions: z.array(z.record(z.string(), z.unknown())).nullable(),
-  quick_replies: z.array(z.object({ text: z.string() })).nullable(),
-});
-/** Route 7's fields beside the envelope. */
-export const HistoryPageFields = { messages: z.array(ChatMessage), total: z.int(), has_more: z.boolean() };
-type HistoryPage = { messages: z.infer<typeof ChatMessage>[]; total: number; has_more: boolean };
 
 /** A chronological page of the caller's own conversation; 404 for any other (route 7 and its alias). */
 export const historyPage = async (deps: AppDeps, userId: string, conversationId: string, page: { limit: number; offset: number }): Promise<HistoryPage> => {
@@ -84,7 +64,7 @@ const list = (deps: AppDeps) =>
     summary: 'The caller’s conversations, most recent first',
     tag: 'chat',
     auth: true,
-    response: flatOf({ conversations: z.array(ConversationListItem) }),
+    response: ConversationListResponse,
     handle: async ({ res, userId }) => {
       const rows = await listConversations(deps.pool, userId);
       const conversations = rows.map((r) => ({
@@ -109,7 +89,7 @@ const history = (deps: AppDeps) =>
     tag: 'chat',
     auth: true,
     query: HistoryQuery,
-    response: flatOf(HistoryPageFields),
+    response: HistoryResponse,
     errors: [404],
     handle: async ({ res, userId, query }) => {
       const page = await historyPage(deps, userId, query.conversation_id, { limit: query.limit, offset: query.offset });

@@ -1,3 +1,4 @@
+import { envelopeOf } from '@aurawell/protocol';
 import type { AppDeps } from '../app';
 import { CreateChallengeData, CreateChallengeRequest, FamilyChallengesData } from '../family/challenge-schemas';
 import { createChallenge, getChallenges, getLeaderboard } from '../family/dashboard-handlers';
@@ -5,7 +6,6 @@ import { HealthReportData, LeaderboardData, LeaderboardQuery, ReportQuery } from
 import { generateReport } from '../family/report-handler';
 import { FamilyIdParams } from '../family/schemas';
 import { endpoint, type Endpoint } from '../http/endpoint';
-import { envelopeOf } from '../http/schemas';
 
 const tag = 'family-dashboard';
 

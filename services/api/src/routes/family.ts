@@ -1,3 +1,4 @@
+import { envelopeOf, FamilyInfo, FamilyListResponse, FamilyMembersResponse } from '@aurawell/protocol';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { createFamily, getFamily, getPermissions, listFamilies, listMembers } from '../family/family-handlers';
@@ -8,7 +9,7 @@ import {
 } from '../family/schemas';
 import { switchMember } from '../family/switch-member';
 import { endpoint, type Endpoint } from '../http/endpoint';
-import { envelopeOf, FamilyInfo, FamilyMember, FamilyPermissionInfo } from '../http/schemas';
+import { FamilyPermissionInfo } from '../http/schemas';
 
 const tag = 'family';
 
@@ -23,7 +24,7 @@ export const familyRoutes = (deps: AppDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family', tag, auth: true,
     summary: 'Every family the caller belongs to',
-    response: envelopeOf(z.array(FamilyInfo)), errors: [500],
+    response: FamilyListResponse, errors: [500],
     handle: listFamilies(deps),
   }),
   endpoint(deps.tokens, {
@@ -59,7 +60,7 @@ export const familyRoutes = (deps: AppDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family/{family_id}/members', tag, auth: true,
     summary: "The family's active members",
-    params: FamilyIdParams, response: envelopeOf(z.array(FamilyMember)), errors: [403],
+    params: FamilyIdParams, response: FamilyMembersResponse, errors: [403],
     handle: listMembers(deps),
   }),
   endpoint(deps.tokens, {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { envelopeOf, flatOf, HistoryPageFields } from '@aurawell/protocol';
 import type { AppDeps } from '../app';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
-import { envelopeOf, flatOf } from '../http/schemas';
-import { historyPage, HistoryPageFields, HistoryQuery } from './conversations';
+import { historyPage, HistoryQuery } from './conversations';
 import { healthSummary } from './health';
 import { ProfileFields, ProfileUpdateRequest } from './profile-schemas';
 import { readProfile, updateProfile } from './user';

@@ -2,10 +2,11 @@ import type { Logger, TokenService } from '@aurawell/platform';
 import type { Queryable } from '@aurawell/db';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { flatOf, isoDate } from '@aurawell/protocol';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { queryCheckFailed } from '../http/errors';
-import { ActivitySummary, flatOf, isoDate, SleepSummary } from '../http/schemas';
+import { ActivitySummary, SleepSummary } from '../http/schemas';
 import { queryInt } from '../http/validate';
 import {
   databaseToday,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { envelopeOf, flatOf, isoDate } from '@aurawell/protocol';
 import type { AppDeps } from '../app';
 import { endpoint, type Endpoint } from '../http/endpoint';
-import { envelopeOf, flatOf, HealthPlan, isoDate } from '../http/schemas';
+import { HealthPlan } from '../http/schemas';
 import {
   deletePlanHandler,
   exportPlanHandler,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flatOf, isoDateTime } from '../http/schemas';
+import { flatOf, isoDateTime } from '@aurawell/protocol';
 
 /** Request and response schemas of routes 10–13 (profile and health data), with pydantic's checks. */
 

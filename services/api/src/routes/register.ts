@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, PASSWORD_MAX_BYTES, passwordFitsBcrypt, type Pool } from '@aurawell/db';
 import { z } from 'zod';
+import { envelopeOf } from '@aurawell/protocol';
 import type { ApiConfig } from '../config';
 import { clientSubject } from '../http/client-ip';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { envelopeOf } from '../http/schemas';
 import { createLimiter, throttle, type ThrottleDeps } from '../http/throttle';
 
 /** Contract §2.0 email vocabulary. */

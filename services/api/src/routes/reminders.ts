@@ -1,11 +1,13 @@
 import { countUnread, listDeliveries, listReminders, markDeliveriesRead, type Pool, type ReminderDelivery } from '@aurawell/db';
-import { announceRemindersRead, type Keys, type Logger, type Redis, type ReminderQueue, type TokenService } from '@aurawell/platform';
+import { type Keys, type Logger, type Redis, type TokenService } from '@aurawell/platform';
+import { announceRemindersRead } from '@aurawell/generation';
+import { type ReminderQueue } from '@aurawell/reminders';
+import { AcknowledgeRequest, AcknowledgeResponse, DeliveriesResponse, envelopeOf, type DeliveryItem } from '@aurawell/protocol';
 import { z } from 'zod';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
-import { envelopeOf } from '../http/schemas';
 import { createOne, deleteOne, replaceOne, requireMember, toFields, toReminderOut, visibleReminder } from '../reminders/handlers';
-import { AckBody, createReminderBody, DeliveriesQuery, DeliveryOut, ListQuery, reminderBody, ReminderIdParams, ReminderOut } from '../reminders/schemas';
+import { createReminderBody, DeliveriesQuery, ListQuery, reminderBody, ReminderIdParams, ReminderOut } from '../reminders/schemas';
 import { routeFault } from './route-fault';
 
 type RemindersRouteDeps = {
@@ -21,7 +23,7 @@ type RemindersRouteDeps = {
 const BASE = '/api/v1/reminders';
 const ONE = `${BASE}/{reminder_id}`;
 
-const toDeliveryOut = (d: ReminderDelivery): z.infer<typeof DeliveryOut> => ({
+const toDeliveryOut = (d: ReminderDelivery): DeliveryItem => ({
   id: d.id,
   reminder_id: d.reminderId,
   user_id: d.userId,
@@ -42,7 +44,7 @@ const deliveryRoutes = (deps: RemindersRouteDeps): Endpoint[] => [
     tag: 'reminders',
     auth: true,
     query: DeliveriesQuery,
-    response: envelopeOf(z.object({ deliveries: z.array(DeliveryOut), unread_count: z.int() })),
+    response: DeliveriesResponse,
     errors: [500],
     handle: async ({ res, userId, query }) => {
       const fault = routeFault(deps.logger, 'Failed to retrieve reminders', { userId });
@@ -56,8 +58,8 @@ const deliveryRoutes = (deps: RemindersRouteDeps): Endpoint[] => [
     summary: 'Mark delivered reminders read on every device (the `acknowledge` frame over REST)',
     tag: 'reminders',
     auth: true,
-    body: AckBody,
-    response: envelopeOf(z.object({ delivery_ids: z.array(z.string()).describe('the ones that were unread until now') })),
+    body: AcknowledgeRequest,
+    response: AcknowledgeResponse,
     errors: [500],
     handle: async ({ res, userId, body }) => {
       const read = await markDeliveriesRead(deps.pool, userId, body.delivery_ids).catch(routeFault(deps.logger, 'Failed to acknowledge reminders', { userId }));

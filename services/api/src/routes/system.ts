@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { envelopeOf } from '@aurawell/protocol';
 import { endpoint, type Endpoint } from '../http/endpoint';
 import { sendSuccess } from '../http/envelope';
-import { envelopeOf } from '../http/schemas';
 import { SLOW_REQUEST_SECONDS } from '../http/middleware';
 import type { RequestTimings } from '../http/timings';
 

@@ -1,16 +1,11 @@
 import { WS_TICKET_TTL_SECONDS, type Logger, type TicketStore, type TokenService } from '@aurawell/platform';
+import { WsTicketResponse, type WsTicketData } from '@aurawell/protocol';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import { endpoint, type Endpoint } from '../http/endpoint';
-import { envelopeOf } from '../http/schemas';
 import { createLimiter, throttle, type ThrottleDeps } from '../http/throttle';
 import type { ApiConfig } from '../config';
-
-/** `data` of `POST /api/v1/ws/ticket`: a one-time ticket for the WebSocket handshake. */
-export const WsTicketData = z.object({ ticket: z.string(), expires_in: z.number().int() });
-export type WsTicketData = z.infer<typeof WsTicketData>;
 
 type WsTicketDeps = ThrottleDeps & { tokens: TokenService; tickets: TicketStore; logger: Logger; config: ApiConfig };
 
@@ -46,7 +41,7 @@ export const wsTicketRoutes = (deps: WsTicketDeps): Endpoint[] => [
     description: 'Throttled per user: 429 with `Retry-After` (seconds) once over the limit.',
     tag: 'auth',
     auth: true,
-    response: envelopeOf(WsTicketData),
+    response: WsTicketResponse,
     errors: [429, 503],
     handle: issueTicket(deps),
   }),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isUuid, type Pool, type Queryable } from '@aurawell/db';
 import type { z } from 'zod';
+import type { FamilyInfo, FamilyMember } from '@aurawell/protocol';
 import type { FamilyRole } from '../family/permissions';
-import type { FamilyInfo, FamilyMember } from '../http/schemas';
 
 export type FamilyInfoData = z.infer<typeof FamilyInfo>;
 export type FamilyMemberData = z.infer<typeof FamilyMember>;

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import { createKeys } from './keys';
-import { createLogger } from './logger';
+import { createKeys, createLogger } from '@aurawell/platform';
 import { FrameSequencer, toBusFrame, UserFanout, type BusFrame, type FrameSink } from './fanout';
 import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
 

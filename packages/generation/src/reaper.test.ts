@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { createGenerationStore, createKeys, createLogger } from '@aurawell/platform';
+import { createKeys, createLogger } from '@aurawell/platform';
+import { createGenerationStore } from './store';
 import { statusUpdateFrame } from '@aurawell/protocol';
 import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
 import { endAbandoned, startReaper } from './reaper';

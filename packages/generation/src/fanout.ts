@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import { isTerminalStatus } from '@aurawell/protocol';
-import type { GenerationStore } from './generations';
-import type { Keys } from './keys';
-import type { Logger } from './logger';
+import type { Keys, Logger } from '@aurawell/platform';
 import { toUserEvent, type UserEvent } from './user-events';
 
 /** A generation frame as it travels: its identity, its number, and the exact bytes to send. */
@@ -113,12 +111,6 @@ export class UserFanout<S extends FrameSink = FrameSink> {
 
 /** Fetches the stored frames of a generation after `afterSeq` (to repair a gap). */
 export type GapFiller = (messageId: string, afterSeq: number) => Promise<BusFrame[]>;
-
-/** A GapFiller reading one user's generation streams. */
-export const storeGapFiller =
-  (store: Pick<GenerationStore, 'framesAfter'>, userId: string): GapFiller =>
-  async (messageId, afterSeq) =>
-    (await store.framesAfter(userId, messageId, afterSeq)).map((f) => toBusFrame(f.frame)).filter((f): f is BusFrame => f !== null);
 
 /**
  * Per-receiver ordering of generation frames: never sent twice, never out of order, also while

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createGenerationStore, createKeys, type GenerationStore, type Keys } from '@aurawell/platform';
+import { createKeys, type Keys } from '@aurawell/platform';
+import { createGenerationStore, type GenerationStore } from './store';
 import { statusUpdateFrame } from '@aurawell/protocol';
 import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
 import { GenerationPublisher } from './publisher';
@@ -51,7 +52,7 @@ describe('GenerationPublisher', () => {
     const g = await claimed();
     const pub = new GenerationPublisher(g.recording, g.userId, g.owner, g.ref, 1);
     for (let i = 0; i < 10; i += 1) pub.content(`d${i}`);
-    expect(await pub.status('done', { full_response: 'x' })).toBe(true);
+    expect(await pub.done({ text: 'x', usage: null, finishReason: 'stop' })).toBe(true);
     // The first frame went at once; the other nine and the status queued behind it and went in one write.
     expect(g.writes).toEqual([1, 10]);
     const frames = await g.stored();
@@ -65,7 +66,7 @@ describe('GenerationPublisher', () => {
     const g = await claimed();
     const pub = new GenerationPublisher(g.recording, g.userId, g.owner, g.ref, 1);
     pub.content('first');
-    void pub.status('streaming');
+    void pub.streaming(false);
     pub.content('a');
     pub.content('b');
     expect(await pub.drain()).toBe(true);
@@ -83,7 +84,7 @@ describe('GenerationPublisher', () => {
     pub.content('stale 2');
     expect(await pub.drain()).toBe(false);
     expect(pub.fenced).toBe(true);
-    expect(await pub.status('done')).toBe(false);
+    expect(await pub.done({ text: '', usage: null, finishReason: 'stop' })).toBe(false);
     expect((await g.stored()).map(text)).toEqual(['sending', 'mine']);
   });
 
@@ -111,7 +112,7 @@ describe('GenerationPublisher', () => {
     pub.content('lost');
     await expect(pub.drain()).rejects.toBe(down);
     expect(pub.writeError).toBe(down);
-    await expect(pub.status('done')).rejects.toBe(down);
+    await expect(pub.done({ text: '', usage: null, finishReason: 'stop' })).rejects.toBe(down);
     expect((await g.stored()).map((f) => f.seq)).toEqual([1]);
   });
 });

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { ReminderSchedule } from './reminder-queue';
+import type { ReminderSchedule } from '@aurawell/db';
 
 /** Is `tz` an IANA time zone this runtime knows? */
 export const isTimeZone = (tz: string): boolean => {

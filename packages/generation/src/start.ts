@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorFrame, nowIso, statusUpdateFrame, type ChatJobInput, type GenerationRef, type UserMessageFrame } from '@aurawell/protocol';
-import type { GenerationStore } from './generations';
-import type { Logger } from './logger';
-import { enqueueChat, type ChatQueue } from './queues';
+import { enqueueChat, type ChatQueue, type Logger } from '@aurawell/platform';
+import type { GenerationStore } from './store';
 
 export type GenerationLimits = { maxGenerationsPerUser: number; generationDeadlineMs: number };
 export type StartGenerationDeps = {

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { nowIso, userEventTypes, type ReminderFrame, type RemindersReadFrame, type UserEventType, type UserMessageFrame } from '@aurawell/protocol';
-import type { Keys } from './keys';
-import type { Logger } from './logger';
+import type { Keys, Logger } from '@aurawell/platform';
 
 /** A frame for every device of a user that is not part of a generation (it has no `seq`). */
 export type UserEventFrame = ReminderFrame | RemindersReadFrame | UserMessageFrame;

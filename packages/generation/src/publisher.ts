@@ -6,8 +6,14 @@ import {
   type ErrorCode,
   type GenerationRef,
   type GenerationStatus,
+  type Usage,
 } from '@aurawell/protocol';
-import type { AppendResult, GenerationStore } from '@aurawell/platform';
+import type { AppendResult, GenerationStore } from './store';
+
+/** Text of the restart notice (the default locale is Chinese, as every status text). */
+export const RESTART_TEXT = '处理回复的服务已重启，正在重新生成回复...';
+
+const codePoints = (s: string): number => [...s].length;
 
 /** A frame handed over and not yet written, with whoever waits for it. */
 type Pending = { frame: string; status?: GenerationStatus; resolve: (ok: boolean) => void; reject: (err: unknown) => void };
@@ -62,9 +68,30 @@ export class GenerationPublisher {
     return this.failure;
   }
 
-  /** Resolves once this status frame and every frame before it are written (false: fenced). */
-  status(status: GenerationStatus, data: Record<string, unknown> | null = null, message?: string): Promise<boolean> {
-    return this.emit((seq) => statusUpdateFrame(this.ref, seq, status, data, message), status);
+  /**
+   * `streaming`. When an earlier attempt already streamed (its worker died and this one took the
+   * job over), the status says so with `data.restart`: clients drop the deltas they have of this
+   * message and show the new answer from here; `full_response` is this attempt's text alone.
+   */
+  streaming(restarted: boolean): Promise<boolean> {
+    return restarted ? this.status('streaming', { restart: true, reason: 'worker_restarted' }, RESTART_TEXT) : this.status('streaming');
+  }
+
+  /** The terminal `done` with the whole answer (every frame resolves before it). */
+  done(answer: { text: string; usage: Usage | null; finishReason: string | null }): Promise<boolean> {
+    return this.status('done', {
+      full_response: answer.text,
+      conversation_id: this.ref.conversationId,
+      message_id: this.ref.messageId,
+      response_length: codePoints(answer.text),
+      usage: answer.usage,
+      finish_reason: answer.finishReason,
+    });
+  }
+
+  /** The terminal `cancelled`, with what was answered until the user stopped it. */
+  cancelled(partial: string): Promise<boolean> {
+    return this.status('cancelled', { partial_response: partial, response_length: codePoints(partial) });
   }
 
   /** Queues a token frame; a refused or failed write shows in `fenced`, `writeError` and `drain()`. */
@@ -76,10 +103,15 @@ export class GenerationPublisher {
     this.emit((seq) => reasoningStreamFrame(this.ref, seq, delta)).catch(() => undefined);
   }
 
-  /** The `error` frame old clients read, then the terminal `status_update` `error`. */
-  async fail(code: ErrorCode, message: string, data: Record<string, unknown> = {}): Promise<boolean> {
+  /** The `error` frame old clients read, then the terminal `status_update` `error` with the partial answer. */
+  async fail(code: ErrorCode, message: string, partial: string): Promise<boolean> {
     await this.emit((seq) => errorFrame(code, message, { ref: this.ref, seq }));
-    return this.status('error', { error_code: code, ...data }, message);
+    return this.status('error', { error_code: code, partial_response: partial }, message);
+  }
+
+  /** Resolves once this status frame and every frame before it are written (false: fenced). */
+  private status(status: GenerationStatus, data: Record<string, unknown> | null = null, message?: string): Promise<boolean> {
+    return this.emit((seq) => statusUpdateFrame(this.ref, seq, status, data, message), status);
   }
 
   /** Waits until every frame handed over so far is written: true, or false once fenced; throws if Redis stayed unreachable. */

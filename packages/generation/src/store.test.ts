@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
-import { createGenerationStore, type GenerationStore } from './generations';
-import { createKeys, type Keys } from './keys';
+import { createGenerationStore, type GenerationStore } from './store';
+import { createKeys, type Keys } from '@aurawell/platform';
 
 const RETENTION_MS = 60_000;
 

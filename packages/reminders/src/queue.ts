@@ -1,15 +1,14 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ReminderJob, type ReminderJobInput } from '@aurawell/protocol';
-import type { Keys } from './keys';
+import type { ReminderSchedule } from '@aurawell/db';
+import type { Keys } from '@aurawell/platform';
 
 export type ReminderQueue = Queue<ReminderJobInput>;
 
 /** Unread reminders are pushed to a device when it connects for this long after they came due. */
 export const UNREAD_ON_CONNECT_MS = 7 * 24 * 3600 * 1000;
 
-/** When a reminder fires: once at a time, or on a cron pattern in a time zone. */
-export type ReminderSchedule = { type: 'once'; runAt: Date } | { type: 'cron'; cron: string; timezone: string };
 export type ScheduledReminder = { id: string; revision: number; schedule: ReminderSchedule; enabled: boolean };
 
 /**

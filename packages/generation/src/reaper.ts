@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { errorFrame, statusUpdateFrame, terminalStatuses, type GenerationStatus } from '@aurawell/protocol';
-import type { GenerationStore, Logger } from '@aurawell/platform';
+import { errorFrame, isTerminalStatus, statusUpdateFrame } from '@aurawell/protocol';
+import type { Logger } from '@aurawell/platform';
+import type { GenerationStore } from './store';
 
 export const ABANDONED_TEXT = '回复生成中断（处理服务异常），请重新提问';
 
@@ -12,7 +13,7 @@ export const ABANDONED_TEXT = '回复生成中断（处理服务异常），请�
  */
 export const endAbandoned = async (store: GenerationStore, userId: string, messageId: string): Promise<boolean> => {
   const meta = await store.meta(userId, messageId);
-  if (!meta || terminalStatuses.has(meta.status as GenerationStatus)) {
+  if (!meta || isTerminalStatus(meta.status)) {
     await store.forget(userId, messageId);
     return false;
   }
