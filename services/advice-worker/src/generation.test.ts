@@ -1,237 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { createPool, newConversationId, newMessageId, type Pool } from '@aurawell/db';
-import { startDeepSeekSimulator, type DeepSeekSimulator, type Transcript } from '@aurawell/deepseek-sim';
-import { createKeys, Registry, type Logger, type Keys } from '@aurawell/platform';
-import { createGenerationStore, type GenerationStore } from '@aurawell/generation';
-import { chatStreamFrame, ServerFrame, statusUpdateFrame, terminalStatuses, ChatJob, type GenerationStatus } from '@aurawell/protocol';
-import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
-import { runGeneration, type Outcome } from './generation';
-import type { GenerationDeps } from './generation-deps';
-import { createLlmStream, type LlmSettings } from './llm';
-import { createWorkerMetrics } from './metrics';
+import { createPool, newConversationId } from '@aurawell/db';
+import { chatStreamFrame, statusUpdateFrame, terminalStatuses } from '@aurawell/protocol';
+import { runGeneration } from './generation';
+import { createLlmStream } from './llm';
+import {
+  baseDeps,
+  conversationOwner,
+  db,
+  deltas,
+  expectFailure,
+  expectWellFormed,
+  keys,
+  llmSettings,
+  logger,
+  newUser,
+  pool,
+  promptOf,
+  redis,
+  registry,
+  runCase,
+  sim,
+  statusOf,
+  store,
+  tagged,
+  turns,
+  useGenerationTestEnv,
+  waitFor,
+} from './generation.fixture';
 
-jest.setTimeout(20_000);
-
-/**
- * What the worker logged at warn and above, so a test can tell that a path logged no error.
- * (pino is not a dependency of this service, so a tiny recorder stands in for the logger.)
- */
-type LogLine = { level: 'warn' | 'error'; msg: string; fields: Record<string, unknown> };
-const logLines: LogLine[] = [];
-const recordingLogger = (bindings: Record<string, unknown> = {}): Logger => {
-  const at = (level: LogLine['level'] | null) => (a: unknown, b?: string) => {
-    if (!level) return;
-    const fields = typeof a === 'object' && a !== null ? { ...bindings, ...(a as Record<string, unknown>) } : bindings;
-    logLines.push({ level, msg: typeof a === 'string' ? a : (b ?? ''), fields });
-  };
-  const logger = { level: 'warn', trace: at(null), debug: at(null), info: at(null), warn: at('warn'), error: at('error'), fatal: at('error') };
-  return Object.assign(logger, { child: (more: Record<string, unknown>) => recordingLogger({ ...bindings, ...more }) }) as unknown as Logger;
-};
-const logger = recordingLogger();
-let db: TestDatabase;
-let pool: Pool;
-let sim: DeepSeekSimulator;
-let redis: Redis;
-let sub: Redis;
-let prefix: string;
-let keys: Keys;
-let store: GenerationStore;
-let registry: Registry;
-let baseDeps: GenerationDeps;
-const received = new Map<string, string[]>();
-
-const llmSettings = (over: Partial<LlmSettings> = {}): LlmSettings => ({
-  apiKey: 'sim-key',
-  baseURL: sim.url,
-  model: 'deepseek-v4-flash',
-  thinking: false,
-  temperature: 0.3,
-  maxTokens: 2048,
-  maxRetries: 2,
-  attemptTimeoutMs: 5000,
-  ...over,
-});
-
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startDeepSeekSimulator({ tokensPerSecond: 1000, firstTokenDelayMs: 10 })]);
-  pool = createPool(db.url, logger);
-  prefix = testPrefix();
-  keys = createKeys(prefix);
-  redis = new Redis(testRedisUrl(), { enableAutoPipelining: true });
-  sub = new Redis(testRedisUrl());
-  sub.on('message', (channel: string, message: string) => received.get(channel)?.push(message));
-  store = createGenerationStore(redis, keys, { maxFrames: 5000, retentionMs: 60_000 });
-  registry = new Registry();
-  baseDeps = {
-    store,
-    db: pool,
-    llm: createLlmStream(llmSettings()),
-    logger,
-    metrics: createWorkerMetrics(registry),
-    limits: { historyTurns: 10, firstTokenDeadlineMs: 5000, generationDeadlineMs: 15_000 },
-  };
-});
-
-afterAll(async () => {
-  await Promise.allSettled([redis?.quit(), sub?.quit(), pool?.end(), sim?.close()]);
-  await Promise.allSettled([prefix ? deleteKeysWithPrefix(prefix) : undefined, db?.drop()]);
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-};
-
-type Frame = ServerFrame & { seq?: number; message_id?: string | null; data?: Record<string, unknown> | null };
-
-/** A user with a fresh id whose channel is subscribed before anything happens. */
-const newUser = async (userId = `u_${randomUUID().slice(0, 8)}`) => {
-  const channel = keys.userChannel(userId);
-  received.set(channel, []);
-  await sub.subscribe(channel);
-  const raw = () => (received.get(channel) ?? []).filter((m) => !m.startsWith('marker-'));
-  return {
-    userId,
-    raw,
-    frames: (): Frame[] => raw().map((m) => ServerFrame.parse(JSON.parse(m)) as Frame),
-    /** Every frame published before this call has been received once it returns (channels keep order). */
-    flush: async () => {
-      const marker = `marker-${randomUUID()}`;
-      await redis.publish(channel, marker);
-      await waitFor(() => (received.get(channel) ?? []).includes(marker), 'the marker');
-    },
-  };
-};
-type User = Awaited<ReturnType<typeof newUser>>;
-
-type Case = {
-  message: string;
-  kind?: 'health' | 'general' | 'advice';
-  /** Fields of the job the REST advice routes set. */
-  job?: { instructions?: string; maxTokens?: number; persist?: boolean };
-  user?: User;
-  conversationId?: string;
-  newConversation?: boolean;
-  activeMemberId?: string | null;
-  context?: Record<string, unknown> | null;
-  deps?: Partial<GenerationDeps>;
-  /** Skips the gateway's `store.start`, as if the generation had expired. */
-  noStart?: boolean;
-  beforeRun?: (g: { userId: string; messageId: string }) => Promise<void>;
-  during?: (g: { userId: string; messageId: string; user: User; abort: () => void }) => Promise<void>;
-};
-
-/** Unique text so the simulator's transcript of this case can be found. */
-const tagged = (text: string) => `${text} #${randomUUID().slice(0, 8)}`;
-
-/** Creates the generation as the gateway does, runs it, and collects what the user's devices got. */
-const runCase = async (c: Case) => {
-  const user = c.user ?? (await newUser());
-  const userId = user.userId;
-  const messageId = newMessageId();
-  const conversationId = c.conversationId ?? newConversationId(userId);
-  const ref = { messageId, conversationId };
-  const before = user.raw().length;
-  if (!c.noStart) {
-    const started = await store.start({
-      userId,
-      messageId,
-      conversationId,
-      sendingFrame: JSON.stringify(statusUpdateFrame(ref, 1, 'sending')),
-      maxRunning: 5,
-      deadlineMs: 60_000,
-    });
-    expect(started).toBe('started');
-  }
-  await c.beforeRun?.({ userId, messageId });
-  const job: ChatJob = ChatJob.parse({
-    v: 1,
-    messageId,
-    userId,
-    kind: c.kind ?? 'health',
-    message: c.message,
-    context: c.context ?? null,
-    conversationId,
-    newConversation: c.newConversation ?? c.conversationId === undefined,
-    activeMemberId: c.activeMemberId ?? null,
-    ...c.job,
-    requestId: null,
-    acceptedAt: Date.now(),
-  });
-  const controller = new AbortController();
-  const logsBefore = logLines.length;
-  const t0 = performance.now();
-  const run = runGeneration(job, { ...baseDeps, ...c.deps }, controller.signal);
-  await c.during?.({ userId, messageId, user, abort: () => controller.abort() });
-  const outcome: Outcome = await run;
-  const elapsedMs = performance.now() - t0;
-  await user.flush();
-  const frames = user.frames().slice(before).filter((f) => f.message_id === messageId);
-  const transcripts = sim.transcripts().filter((t) => t.lastUserMessage === c.message);
-  const logs = logLines.slice(logsBefore);
-  return { outcome, frames, transcripts, transcript: transcripts.at(-1), job, userId, messageId, conversationId, elapsedMs, logs };
-};
-
-type Result = Awaited<ReturnType<typeof runCase>>;
-
-const statusOf = (f: Frame): GenerationStatus | null => (f.type === 'status_update' ? f.status : null);
-const deltas = (frames: Frame[], type: 'chat_stream' | 'reasoning_stream') =>
-  frames.filter((f) => f.type === type).map((f) => (f as { delta: string }).delta);
-
-/**
- * The invariants of every generation: seq 1..n without gap or repeat, sending then streaming,
- * and exactly one terminal status, which is the last frame.
- */
-const expectWellFormed = (r: Result, terminal: 'done' | 'error' | 'cancelled', opts: { streaming?: boolean } = {}) => {
-  const { frames } = r;
-  expect(r.logs.filter((l) => l.level === 'error')).toEqual([]);
-  expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i + 1));
-  for (const f of frames) expect(f.message_id).toBe(r.messageId);
-  expect(statusOf(frames[0]!)).toBe('sending');
-  if (opts.streaming !== false) expect(statusOf(frames[1]!)).toBe('streaming');
-  const terminals = frames.filter((f) => {
-    const s = statusOf(f);
-    return s !== null && terminalStatuses.has(s);
-  });
-  expect(terminals).toHaveLength(1);
-  expect(frames.at(-1)).toBe(terminals[0]);
-  expect(statusOf(frames.at(-1)!)).toBe(terminal);
-  // Streams come only between `streaming` and the end.
-  const firstStream = frames.findIndex((f) => f.type === 'chat_stream' || f.type === 'reasoning_stream');
-  if (firstStream !== -1) expect(firstStream).toBeGreaterThan(1);
-  return frames.at(-1)!.data ?? {};
-};
-
-/** The `error` frame and the terminal `status_update` `error` old clients read. */
-const expectFailure = (r: Result, code: string, opts: { streaming?: boolean } = {}) => {
-  const data = expectWellFormed(r, 'error', opts);
-  expect(r.outcome).toBe('error');
-  const errors = r.frames.filter((f) => f.type === 'error');
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatchObject({ error_code: code, message_id: r.messageId, conversation_id: r.conversationId });
-  expect(r.frames.at(-2)).toBe(errors[0]);
-  expect(data.error_code).toBe(code);
-  return data;
-};
-
-const turns = async (messageId: string) =>
-  (
-    await pool.query<{ role: string; content: string; status: string; conversation_id: string; user_id: string; usage: unknown }>(
-      'SELECT role, content, status, conversation_id, user_id, usage FROM messages WHERE generation_id = $1 ORDER BY role DESC',
-      [messageId],
-    )
-  ).rows;
-
-const conversationOwner = async (id: string) =>
-  (await pool.query<{ user_id: string }>('SELECT user_id FROM conversations WHERE id = $1', [id])).rows[0]?.user_id ?? null;
-
-const promptOf = (t: Transcript | undefined) => (t?.messages ?? []) as { role: string; content: string }[];
+useGenerationTestEnv();
 
 describe('a plain generation', () => {
   it('health chat: contiguous seq, sending → streaming → deltas → done, text exactly the model’s', async () => {
@@ -353,114 +150,6 @@ describe('one-off advice (the REST advice routes)', () => {
   });
 });
 
-describe('provider faults', () => {
-  it('HTTP 400 → UPSTREAM_REJECTED at once, no retry, partial empty', async () => {
-    const message = tagged('[[sim:status=400]] 请求');
-    const r = await runCase({ message });
-    const data = expectFailure(r, 'UPSTREAM_REJECTED');
-    expect(r.transcripts).toHaveLength(1);
-    expect(deltas(r.frames, 'chat_stream')).toEqual([]);
-    expect(data.partial_response).toBe('');
-    expect((await turns(r.messageId)).find((t) => t.role === 'assistant')).toMatchObject({ status: 'error', content: '' });
-  });
-
-  it('HTTP 503 twice → retried invisibly before the first token, then done', async () => {
-    const message = tagged('[[sim:status=503,times=2]] 请求');
-    const r = await runCase({ message });
-    expect(r.outcome).toBe('done');
-    const data = expectWellFormed(r, 'done');
-    expect(r.transcripts.map((t) => t.status)).toEqual([503, 503, 200]);
-    expect(r.frames.filter((f) => f.type === 'error')).toEqual([]);
-    expect(data.full_response).toBe(r.transcript?.content);
-    expect(deltas(r.frames, 'chat_stream').join('')).toBe(r.transcript?.content);
-  });
-
-  it('HTTP 503 beyond the retries → UPSTREAM_UNAVAILABLE', async () => {
-    const message = tagged('[[sim:status=503]] 请求');
-    const r = await runCase({ message, deps: { llm: createLlmStream(llmSettings({ maxRetries: 0 })), limits: { ...baseDeps.limits, streamAttempts: 4 } } });
-    expectFailure(r, 'UPSTREAM_UNAVAILABLE');
-    // Four attempts of the worker (the SDK's own retries are off here), then the failure.
-    expect(r.transcripts).toHaveLength(4);
-  });
-
-  it('retries never outlast the first-token deadline → UPSTREAM_TIMEOUT', async () => {
-    const message = tagged('[[sim:status=503]] 一直失败');
-    const r = await runCase({
-      message,
-      deps: { llm: createLlmStream(llmSettings({ maxRetries: 8 })), limits: { ...baseDeps.limits, firstTokenDeadlineMs: 800 } },
-    });
-    expectFailure(r, 'UPSTREAM_TIMEOUT');
-    expect(r.elapsedMs).toBeGreaterThanOrEqual(750);
-    // Eight retries with backoff would take over a minute; the deadline cuts them short.
-    expect(r.transcripts.length).toBeLessThan(9);
-  });
-
-  it.each([
-    ['cut', '[[sim:cut=5]]'],
-    ['end', '[[sim:end=5]]'],
-  ])('a stream that stops early (%s) → UPSTREAM_INTERRUPTED, the 5 tokens kept as partial, never done', async (_name, directive) => {
-    const message = tagged(`${directive} 我想减肥`);
-    const r = await runCase({ message });
-    const data = expectFailure(r, 'UPSTREAM_INTERRUPTED');
-    const sent = deltas(r.frames, 'chat_stream');
-    // The provider sent 5 tokens; the ones still unread in the client's buffer when the
-    // connection died are gone (web streams drop their queue on error): a prefix reaches the user.
-    expect(r.transcript?.tokens).toHaveLength(5);
-    expect(sent.length).toBeGreaterThan(0);
-    expect(sent.length).toBeLessThanOrEqual(5);
-    expect(r.transcript?.content.startsWith(sent.join(''))).toBe(true);
-    expect(data.partial_response).toBe(sent.join(''));
-    const assistant = (await turns(r.messageId)).find((t) => t.role === 'assistant');
-    expect(assistant).toMatchObject({ status: 'error', content: sent.join('') });
-  });
-
-  it('finish_reason insufficient_system_resource → UPSTREAM_INTERRUPTED with the whole text kept, never done', async () => {
-    const message = tagged('[[sim:finish=insufficient_system_resource]] 问题');
-    const r = await runCase({ message });
-    const data = expectFailure(r, 'UPSTREAM_INTERRUPTED');
-    expect(r.transcript?.finishReason).toBe('insufficient_system_resource');
-    expect(data.partial_response).toBe(r.transcript?.content);
-  });
-
-  it('finish_reason content_filter is a complete answer: done, with the reason reported', async () => {
-    const message = tagged('[[sim:finish=content_filter]] 问题');
-    const r = await runCase({ message });
-    const done = r.frames.find((f) => f.type === 'status_update' && f.status === 'done');
-    expect(done?.data).toMatchObject({ finish_reason: 'content_filter', full_response: r.transcript?.content });
-  });
-
-  it('keep-alive comments do not extend the first-token deadline → UPSTREAM_TIMEOUT well before the first token', async () => {
-    const message = tagged('[[sim:keepalive=3000]] 请求');
-    const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, firstTokenDeadlineMs: 500 } } });
-    expectFailure(r, 'UPSTREAM_TIMEOUT');
-    expect(r.elapsedMs).toBeGreaterThanOrEqual(450);
-    // Nothing reached the user; the simulator never got to its first token (due at 3 s) and saw the client leave.
-    expect(deltas(r.frames, 'chat_stream')).toEqual([]);
-    expect(r.transcript?.tokens).toEqual([]);
-    await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
-  });
-
-  it('a hanging provider → UPSTREAM_TIMEOUT after the first-token deadline', async () => {
-    const message = tagged('[[sim:hang]] 请求');
-    const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, firstTokenDeadlineMs: 300 } } });
-    const data = expectFailure(r, 'UPSTREAM_TIMEOUT');
-    expect(r.elapsedMs).toBeGreaterThanOrEqual(250);
-    expect(data.partial_response).toBe('');
-    await waitFor(() => sim.transcripts().find((t) => t.id === r.transcript?.id)?.aborted === true, 'the upstream abort');
-  });
-
-  it('the total deadline stops a slow stream, keeping what was sent', async () => {
-    const message = tagged('[[sim:tps=40]] 慢慢说');
-    const r = await runCase({ message, deps: { limits: { ...baseDeps.limits, generationDeadlineMs: 400 } } });
-    const data = expectFailure(r, 'UPSTREAM_TIMEOUT');
-    const sent = deltas(r.frames, 'chat_stream').join('');
-    expect(sent.length).toBeGreaterThan(0);
-    expect(data.partial_response).toBe(sent);
-    expect(r.transcript?.content.startsWith(sent)).toBe(true);
-    expect((await turns(r.messageId)).find((t) => t.role === 'assistant')).toMatchObject({ status: 'error', content: sent });
-  });
-});
-
 describe('cancel', () => {
   it('aborting the signal after a few deltas → cancelled with the partial answer, upstream aborted', async () => {
     const message = tagged('[[sim:tps=20]] 讲讲饮食');
@@ -570,24 +259,6 @@ describe('takeover after a worker died', () => {
     expect((done?.data as { full_response: string }).full_response).toBe(text);
     expect(text).toBe(r.transcript?.content);
     expect(r.frames.map((f) => f.seq)).toEqual(r.frames.map((_, i) => i + 1));
-  });
-});
-
-describe('retries before the first token', () => {
-  it('streams cut before any token are retried with backoff, then the answer completes', async () => {
-    const message = tagged('[[sim:cut=0,times=2]] 重试');
-    const r = await runCase({ message });
-    expect(r.outcome).toBe('done');
-    expect(r.transcripts).toHaveLength(3);
-    expect(deltas(r.frames, 'chat_stream').join('')).toBe(r.transcripts[2]?.content);
-    expect(r.frames.filter((f) => f.type === 'error')).toEqual([]);
-  });
-
-  it('keep-alives then a cut before the first token are retried too', async () => {
-    const message = tagged('[[sim:keepalive=200,cut=0,times=1]] 重试');
-    const r = await runCase({ message });
-    expect(r.outcome).toBe('done');
-    expect(r.transcripts).toHaveLength(2);
   });
 });
 

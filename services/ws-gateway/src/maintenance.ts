@@ -38,7 +38,7 @@ export const startMaintenance = (fanout: UserFanout<ClientConnection>, registry:
   };
   const heartbeat = setInterval(checkHeartbeats, Math.max(50, Math.min(s.heartbeatIntervalMs, s.heartbeatTimeoutMs) / 2));
   const registration = setInterval(refresh, Math.max(100, s.registryTtlMs / 3));
-  const beat = () => registry.heartbeat().catch((err: Error) => logger.warn({ err }, 'gateway heartbeat failed'));
+  const beat = () => void registry.heartbeat().catch((err: Error) => logger.warn({ err }, 'gateway heartbeat failed'));
   const liveness = setInterval(beat, Math.max(100, s.gatewayTtlMs / 3));
   refresh();
   return {
