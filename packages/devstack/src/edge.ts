@@ -38,7 +38,7 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     // A client that goes without a close handshake (a closed tab, a killed process) resets its
     // connection: routine, so only worth a debug line; anything else may be the stack's fault.
     const level = (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'debug' : 'warn';
-    opts.logger[level]({ err: err.message }, 'edge proxy error');
+    opts.logger[level]({ err }, 'edge proxy error');
     if (res && 'writeHead' in res && !res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
     else if (res && 'destroy' in res) res.destroy();
   });

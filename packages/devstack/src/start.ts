@@ -84,6 +84,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((err: unknown) => {
-  logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not start the stack');
+  logger.error({ err }, 'could not start the stack');
   process.exit(1);
 });

@@ -50,141 +50,135 @@ export type GenerationMeta = { status: GenerationStatus; seq: number; conversati
 
 export type GenerationStore = ReturnType<typeof createGenerationStore>;
 
+/** What every store call needs: the client (with the scripts), the key builder and the options. */
+type Ctx = { r: Redis & Scripts; keys: Keys; opts: GenerationStoreOptions };
+
+/** The running index's member of a generation. */
+const member = (userId: string, messageId: string) => `${userId}\n${messageId}`;
+
+/** What the scripts put before a conversation or message id to name a user's keys. */
+const prefixes = (c: Ctx, userId: string) => {
+  const p = c.keys.scriptPrefixes(userId);
+  return [p.conversation, p.turnsSuffix, p.generation] as const;
+};
+
+type StartInput = {
+  userId: string;
+  messageId: string;
+  conversationId: string;
+  sendingFrame: string;
+  maxRunning: number;
+  deadlineMs: number;
+  /** The question, so a device that comes online sees what a running answer answers. */
+  question?: string;
+};
+
+/**
+ * Registers a new generation with its `sending` frame (seq 1) and publishes that frame, unless
+ * the user already runs `maxRunning` generations.
+ */
+const start = async ({ r, keys, opts }: Ctx, g: StartInput): Promise<StartResult> => {
+  const now = Date.now();
+  const res = await r.awGenStart(
+    keys.generationMeta(g.userId, g.messageId), keys.generationFrames(g.userId, g.messageId), keys.userGenerations(g.userId), keys.runningGenerations,
+    keys.conversationTurns(g.userId, g.conversationId),
+    now, now + g.deadlineMs, g.maxRunning, g.messageId, g.conversationId,
+    g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, member(g.userId, g.messageId), g.question ?? '',
+  );
+  return res === 1 ? 'started' : res === 0 ? 'too_many' : 'exists';
+};
+
+const CLAIM_RESULTS = { [-1]: 'gone', [-2]: 'over', [-3]: 'not_owner', [-4]: 'not_its_turn' } as const;
+
+/** Takes ownership for `owner` (only from `expectedOwner` unless ''); `inTurn`: only if no earlier question of the conversation is unanswered. */
+const claim = async (c: Ctx, g: { userId: string; messageId: string }, owner: string, expectedOwner: string, inTurn: boolean): Promise<ClaimResult> => {
+  const res = await c.r.awGenClaim(c.keys.generationMeta(g.userId, g.messageId), owner, expectedOwner, g.messageId, ...prefixes(c, g.userId), inTurn ? '1' : '');
+  return res >= 0 ? res : CLAIM_RESULTS[res as -1 | -2 | -3 | -4];
+};
+
+type AppendInput = { userId: string; messageId: string; owner: string; seq: number; frame: string | readonly string[]; status?: string };
+
+/**
+ * Appends frame `seq` (already serialised with that seq), or the frames `seq`, `seq`+1, …, if
+ * `owner` still owns the generation; `status` belongs to the last frame.
+ */
+const append = async (c: Ctx, a: AppendInput): Promise<AppendResult> => {
+  const { r, keys, opts } = c;
+  const meta = keys.generationMeta(a.userId, a.messageId);
+  const frames = keys.generationFrames(a.userId, a.messageId);
+  const list = typeof a.frame === 'string' ? [a.frame] : a.frame;
+  const common = [a.owner, a.seq, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs, list.length, ...list] as const;
+  const res =
+    a.status === undefined
+      ? await r.awGenAppend(2, meta, frames, ...common)
+      : await r.awGenAppend(
+          4, meta, frames, keys.userGenerations(a.userId), keys.runningGenerations,
+          ...common, a.status, a.messageId, member(a.userId, a.messageId), ...prefixes(c, a.userId),
+        );
+  // A terminal frame ended the generation's turn: let the next question of the conversation run
+  // now (best effort: its waiting job also looks again by itself).
+  if (Array.isArray(res) && res[1] && opts.nextTurn) void opts.nextTurn(a.userId, res[1]).catch(() => {});
+  return res === -1 ? 'fenced' : res === -2 ? 'out_of_order' : 'ok';
+};
+
+const readMeta = async ({ r, keys }: Ctx, userId: string, messageId: string): Promise<GenerationMeta | null> => {
+  const h = await r.hgetall(keys.generationMeta(userId, messageId));
+  if (!h.status) return null;
+  // Written only by the scripts here, with the protocol's statuses.
+  const status = h.status as GenerationStatus;
+  return { status, seq: Number(h.seq), conversationId: h.conversation_id ?? '', owner: h.owner ?? '', question: h.question || null };
+};
+
+/** The user's unfinished generations (at most `limit`), in the order they were accepted, with their meta. */
+const running = async (c: Ctx, userId: string, limit: number): Promise<{ messageId: string; meta: GenerationMeta }[]> => {
+  const ids = await c.r.zrange(c.keys.userGenerations(userId), '0', String(limit - 1));
+  const found = await Promise.all(ids.map(async (messageId) => ({ messageId, meta: await readMeta(c, userId, messageId) })));
+  return found.filter((g): g is { messageId: string; meta: GenerationMeta } => g.meta !== null && !isTerminalStatus(g.meta.status));
+};
+
+/** The stored frames with seq > afterSeq, in order (serialised, ready to send). */
+const framesAfter = async ({ r, keys }: Ctx, userId: string, messageId: string, afterSeq: number): Promise<{ seq: number; frame: string }[]> => {
+  const entries = await r.xrange(keys.generationFrames(userId, messageId), `${afterSeq + 1}-0`, '+');
+  return entries.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), frame: fields[1] ?? '' }));
+};
+
+/** Unfinished generations whose deadline passed before `before` (ms epoch), oldest first. */
+const overdue = async ({ r, keys }: Ctx, before: number, limit: number): Promise<{ userId: string; messageId: string }[]> => {
+  const members = await r.zrangebyscore(keys.runningGenerations, '-inf', before, 'LIMIT', 0, limit);
+  return members.map((m) => {
+    const [userId = '', messageId = ''] = m.split('\n');
+    return { userId, messageId };
+  });
+};
+
+/** Marks the generation as cancelled-by-user and tells every worker; the one running it stops. */
+const requestCancel = async ({ r, keys, opts }: Ctx, userId: string, messageId: string): Promise<void> => {
+  await r
+    .multi()
+    .set(keys.generationCancel(userId, messageId), '1', 'PX', opts.retentionMs)
+    .publish(keys.cancelChannel, JSON.stringify({ userId, messageId }))
+    .exec();
+};
+
 export const createGenerationStore = (redis: Redis, keys: Keys, opts: GenerationStoreOptions) => {
-  const r = withScripts(redis);
-  const genKeys = (userId: string, messageId: string) =>
-    [keys.generationMeta(userId, messageId), keys.generationFrames(userId, messageId), keys.userGenerations(userId), keys.runningGenerations] as const;
-  const member = (userId: string, messageId: string) => `${userId}\n${messageId}`;
-  const prefixes = (userId: string) => {
-    const p = keys.scriptPrefixes(userId);
-    return [p.conversation, p.turnsSuffix, p.generation] as const;
-  };
-  const CLAIM_RESULTS = { [-1]: 'gone', [-2]: 'over', [-3]: 'not_owner', [-4]: 'not_its_turn' } as const;
-  const claimAs = async (userId: string, messageId: string, owner: string, expectedOwner: string, inTurn: boolean): Promise<ClaimResult> => {
-    const res = await r.awGenClaim(keys.generationMeta(userId, messageId), owner, expectedOwner, messageId, ...prefixes(userId), inTurn ? '1' : '');
-    return res >= 0 ? res : CLAIM_RESULTS[res as -1 | -2 | -3 | -4];
-  };
-  const readMeta = async (userId: string, messageId: string): Promise<GenerationMeta | null> => {
-    const h = await redis.hgetall(keys.generationMeta(userId, messageId));
-    if (!h.status) return null;
-    // Written only by the scripts here, with the protocol's statuses.
-    const status = h.status as GenerationStatus;
-    return { status, seq: Number(h.seq), conversationId: h.conversation_id ?? '', owner: h.owner ?? '', question: h.question || null };
-  };
-  /** Lets the next question of the conversation run; best effort (the waiting job also polls). */
-  const passTurn = (userId: string, next: string) => {
-    if (next && opts.nextTurn) void opts.nextTurn(userId, next).catch(() => {});
-  };
-
+  const c: Ctx = { r: withScripts(redis), keys, opts };
   return {
-    /**
-     * Registers a new generation with its `sending` frame (seq 1) and publishes that frame,
-     * unless the user already runs `maxRunning` generations.
-     */
-    async start(g: {
-      userId: string;
-      messageId: string;
-      conversationId: string;
-      sendingFrame: string;
-      maxRunning: number;
-      deadlineMs: number;
-      /** The question, so a device that comes online sees what a running answer answers. */
-      question?: string;
-    }): Promise<StartResult> {
-      const now = Date.now();
-      const res = await r.awGenStart(
-        ...genKeys(g.userId, g.messageId),
-        keys.conversationTurns(g.userId, g.conversationId),
-        now, now + g.deadlineMs, g.maxRunning, g.messageId, g.conversationId,
-        g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, member(g.userId, g.messageId), g.question ?? '',
-      );
-      return res === 1 ? 'started' : res === 0 ? 'too_many' : 'exists';
-    },
-
-    /**
-     * Takes ownership for `owner` (only from `expectedOwner` when given); returns the last seq
-     * written, or null if the generation is gone, over, or owned by someone else.
-     */
-    async claim(userId: string, messageId: string, owner: string, expectedOwner = ''): Promise<number | null> {
-      const res = await claimAs(userId, messageId, owner, expectedOwner, false);
+    start: (g: StartInput) => start(c, g),
+    /** The last seq written, or null if the generation is gone, over, or owned by someone else. */
+    claim: async (userId: string, messageId: string, owner: string, expectedOwner = ''): Promise<number | null> => {
+      const res = await claim(c, { userId, messageId }, owner, expectedOwner, false);
       return typeof res === 'number' ? res : null;
     },
-
-    /**
-     * A worker's claim: as `claim`, but only when no earlier question of the same conversation
-     * is still unanswered ('not_its_turn': the job waits and looks again).
-     */
-    claimTurn(userId: string, messageId: string, owner: string): Promise<ClaimResult> {
-      return claimAs(userId, messageId, owner, '', true);
-    },
-
-    /** Marks the generation as cancelled-by-user and tells every worker; the one running it stops. */
-    async requestCancel(userId: string, messageId: string): Promise<void> {
-      await redis
-        .multi()
-        .set(keys.generationCancel(userId, messageId), '1', 'PX', opts.retentionMs)
-        .publish(keys.cancelChannel, JSON.stringify({ userId, messageId }))
-        .exec();
-    },
-
-    async cancelRequested(userId: string, messageId: string): Promise<boolean> {
-      return (await redis.exists(keys.generationCancel(userId, messageId))) === 1;
-    },
-
-    /**
-     * Appends frame `seq` (already serialised with that seq), or the frames `seq`, `seq`+1, …, if
-     * `owner` still owns the generation; `status` belongs to the last frame.
-     */
-    async append(a: {
-      userId: string;
-      messageId: string;
-      owner: string;
-      seq: number;
-      frame: string | readonly string[];
-      status?: string;
-    }): Promise<AppendResult> {
-      const meta = keys.generationMeta(a.userId, a.messageId);
-      const frames = keys.generationFrames(a.userId, a.messageId);
-      const list = typeof a.frame === 'string' ? [a.frame] : a.frame;
-      const common = [a.owner, a.seq, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs, list.length, ...list] as const;
-      const res =
-        a.status === undefined
-          ? await r.awGenAppend(2, meta, frames, ...common)
-          : await r.awGenAppend(
-              4, meta, frames, keys.userGenerations(a.userId), keys.runningGenerations,
-              ...common, a.status, a.messageId, member(a.userId, a.messageId), ...prefixes(a.userId),
-            );
-      if (Array.isArray(res)) passTurn(a.userId, res[1]);
-      return res === -1 ? 'fenced' : res === -2 ? 'out_of_order' : 'ok';
-    },
-
-    /** Unfinished generations whose deadline passed before `before` (ms epoch), oldest first. */
-    async overdue(before: number, limit = 100): Promise<{ userId: string; messageId: string }[]> {
-      const members = await redis.zrangebyscore(keys.runningGenerations, '-inf', before, 'LIMIT', 0, limit);
-      return members.map((m) => {
-        const [userId = '', messageId = ''] = m.split('\n');
-        return { userId, messageId };
-      });
-    },
-
+    /** A worker's claim: 'not_its_turn' while an earlier question of the conversation is unanswered (the job waits). */
+    claimTurn: (userId: string, messageId: string, owner: string) => claim(c, { userId, messageId }, owner, '', true),
+    append: (a: AppendInput) => append(c, a),
+    requestCancel: (userId: string, messageId: string) => requestCancel(c, userId, messageId),
+    cancelRequested: async (userId: string, messageId: string) => (await redis.exists(keys.generationCancel(userId, messageId))) === 1,
+    overdue: (before: number, limit = 100) => overdue(c, before, limit),
     /** Drops an entry of the running index whose generation no longer exists. */
-    async forget(userId: string, messageId: string): Promise<void> {
-      await redis.zrem(keys.runningGenerations, member(userId, messageId));
-    },
-
-    meta: (userId: string, messageId: string) => readMeta(userId, messageId),
-
-    /** The user's unfinished generations (at most `limit`), in the order they were accepted, with their meta. */
-    async running(userId: string, limit: number): Promise<{ messageId: string; meta: GenerationMeta }[]> {
-      const ids = await redis.zrange(keys.userGenerations(userId), '0', String(limit - 1));
-      const found = await Promise.all(ids.map(async (messageId) => ({ messageId, meta: await readMeta(userId, messageId) })));
-      return found.filter((g): g is { messageId: string; meta: GenerationMeta } => g.meta !== null && !isTerminalStatus(g.meta.status));
-    },
-
-    /** The stored frames with seq > afterSeq, in order (serialised, ready to send). */
-    async framesAfter(userId: string, messageId: string, afterSeq: number): Promise<{ seq: number; frame: string }[]> {
-      const entries = await redis.xrange(keys.generationFrames(userId, messageId), `${afterSeq + 1}-0`, '+');
-      return entries.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), frame: fields[1] ?? '' }));
-    },
+    forget: async (userId: string, messageId: string): Promise<void> => void (await redis.zrem(keys.runningGenerations, member(userId, messageId))),
+    meta: (userId: string, messageId: string) => readMeta(c, userId, messageId),
+    running: (userId: string, limit: number) => running(c, userId, limit),
+    framesAfter: (userId: string, messageId: string, afterSeq: number) => framesAfter(c, userId, messageId, afterSeq),
   };
 };
