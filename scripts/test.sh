@@ -17,7 +17,6 @@ if [ -z "${DATABASE_URL:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; 
 fi
 
 npx tsc -p tsconfig.json --noEmit
-# LINT-STEP TODO(issue 15): uncomment the next line once the restructuring lands and `pnpm lint`
-# passes (house style: ESLint, then madge for import cycles; about a minute on 2 cores).
-# bash scripts/lint.sh
+# The house style (`pnpm lint`: ESLint, then madge for import cycles; 30-60 s on 2 cores).
+bash scripts/lint.sh
 exec npx jest --ci "$@"

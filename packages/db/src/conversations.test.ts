@@ -1,6 +1,15 @@
 import { createLogger } from '@aurawell/platform';
 import { createTestDatabase, type TestDatabase } from '@aurawell/testkit';
-import { ConversationNotOwnedError, createConversation, saveMessage, titleFrom, type NewMessage } from './conversations';
+import {
+  ConversationNotOwnedError,
+  createConversation,
+  deleteConversation,
+  listConversations,
+  ownsConversation,
+  saveMessage,
+  titleFrom,
+  type NewMessage,
+} from './conversations';
 import { createPool, type Pool } from './pool';
 
 let db: TestDatabase;
@@ -69,4 +78,23 @@ describe('conversation titles', () => {
     expect(titleFrom('😴'.repeat(40))).toBe(`${'😴'.repeat(30)}…`);
     expect(titleFrom('   ')).toBeNull();
   });
+});
+
+test('conversations get distinct, unguessable ids of the contract form, owned by their user alone', async () => {
+  const c = { userId: 'u_same', type: 'health_consultation', metadata: {}, memberId: null };
+  const before = Math.floor(Date.now() / 1000);
+  const [a, b, d] = [await createConversation(pool, c), await createConversation(pool, c), await createConversation(pool, c)];
+  for (const row of [a, b, d]) {
+    // conv_{user}_{unix seconds}_{16 base64url characters: 96 random bits}
+    const m = /^conv_u_same_(\d+)_([A-Za-z0-9_-]{16})$/.exec(row.id);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(before);
+  }
+  expect(new Set([a.id, b.id, d.id]).size).toBe(3);
+  const other = await createConversation(pool, { ...c, userId: 'u_other' });
+  expect(other.id).toMatch(/^conv_u_other_/);
+  expect(await ownsConversation(pool, a.id, 'u_other')).toBe(false);
+  expect((await listConversations(pool, 'u_same')).map((r) => r.id).sort()).toEqual([a.id, b.id, d.id].sort());
+  expect(await deleteConversation(pool, a.id, 'u_other')).toBe(false);
+  expect(await deleteConversation(pool, a.id, 'u_same')).toBe(true);
 });

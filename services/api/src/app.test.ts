@@ -1,17 +1,8 @@
 import request from 'supertest';
-import { buildTestApp, closeTestEnv, openTestEnv, UUID_V4, type TestApp, type TestEnv } from './testing';
+import { buildTestApp, useTestApp, useTestEnv, UUID_V4, type TestApp } from './testing';
 
-let env: TestEnv;
-let api: TestApp;
-
-beforeAll(async () => {
-  env = await openTestEnv({ seed: false });
-  api = buildTestApp(env);
-});
-
-afterAll(async () => {
-  await closeTestEnv(env);
-});
+const env = useTestEnv({ seed: false });
+const api = useTestApp(env);
 
 const ENVELOPE_KEYS = ['data', 'message', 'request_id', 'status', 'success', 'timestamp'];
 

@@ -2,34 +2,31 @@ import type { Keys, Logger, Redis, Registry, TicketStore, TokenService } from '@
 import type { ReminderQueue } from '@aurawell/reminders';
 import type { Pool } from '@aurawell/db';
 import express from 'express';
-import type { GenerationClient } from './chat/generations';
+import { achievementRoutes } from './achievements/routes';
+import { adviceRoutes } from './advice/routes';
+import { frontendAliasRoutes } from './aliases/routes';
+import { authRoutes } from './auth/routes';
+import { chatRoutes } from './chat/routes';
 import type { ApiConfig } from './config';
-import { errorHandler } from './http/errors';
-import { corsPolicy, createHttpMetrics, hostCheck, requestContext } from './http/middleware';
-import { securityHeaders } from './http/security-headers';
+import { familyRoutes } from './family/routes';
+import type { GenerationClient } from './generations/client';
+import { healthGoalRoutes, userGoalRoutes } from './goals/routes';
+import { healthRoutes } from './health/routes';
 import type { Endpoint } from './http/endpoint';
-import { mountRoutes } from './http/routes';
-import { RequestTimings } from './http/timings';
-import { mountDocs } from './routes/docs';
-import { mountWebApp } from './routes/web-app';
+import { errorHandler } from './http/errors';
 import './http/locals';
-import { achievementRoutes } from './routes/achievements';
-import { adviceRoutes } from './routes/advice';
-import { authRoutes } from './routes/auth';
-import { chatRoutes } from './routes/chat';
-import { registerRoutes } from './routes/register';
-import { reminderRoutes } from './routes/reminders';
-import { chatStreamRoutes } from './routes/chat-stream';
-import { conversationTitleRoutes } from './routes/conversation-title';
-import { familyRoutes } from './routes/family';
-import { familyDashboardRoutes } from './routes/family-dashboard';
-import { frontendAliasRoutes } from './routes/frontend-aliases';
-import { healthRoutes } from './routes/health';
-import { planRoutes } from './routes/plans';
-import { userRoutes } from './routes/user';
-import { systemRoutes } from './routes/system';
-import { wsTicketRoutes } from './routes/ws-ticket';
+import { corsPolicy, createHttpMetrics, hostCheck, requestContext } from './http/middleware';
+import { mountRoutes } from './http/routes';
+import { securityHeaders } from './http/security-headers';
+import { RequestTimings } from './http/timings';
+import { planRoutes } from './plans/routes';
+import { reminderRoutes } from './reminders/routes';
+import { mountDocs } from './http/docs';
+import { systemRoutes } from './system/routes';
+import { mountWebApp } from './system/web-app';
+import { userRoutes } from './user/routes';
 
+/** Everything the routes draw on; each feature's routes take only the part they use. */
 export type AppDeps = {
   config: ApiConfig;
   logger: Logger;
@@ -45,22 +42,19 @@ export type AppDeps = {
   reminders: ReminderQueue;
 };
 
-/** Every route of the api, in matching order. */
+/** Every route of the api, in matching order (also the order of the OpenAPI document). */
 export const apiRoutes = (deps: AppDeps, timings: RequestTimings = new RequestTimings()): Endpoint[] => [
   ...systemRoutes(timings),
   ...authRoutes(deps),
-  ...registerRoutes(deps),
-  ...wsTicketRoutes(deps),
   ...chatRoutes(deps),
-  ...chatStreamRoutes(deps),
-  ...conversationTitleRoutes(deps),
   ...userRoutes(deps),
+  ...userGoalRoutes(deps),
   ...healthRoutes(deps),
+  ...healthGoalRoutes(deps),
   ...adviceRoutes(deps),
   ...planRoutes(deps),
   ...achievementRoutes(deps),
   ...familyRoutes(deps),
-  ...familyDashboardRoutes(deps),
   ...reminderRoutes(deps),
   ...frontendAliasRoutes(deps),
 ];

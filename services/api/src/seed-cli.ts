@@ -2,7 +2,7 @@ import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
 import { baseEnv, createLogger, databaseEnv, loadConfig } from '@aurawell/platform';
 import { z } from 'zod';
-import { seedDemoData } from './seed';
+import { seedDemoData } from './seed/seed';
 
 // `pnpm seed`: bring the schema up to date, then load the demo users and their data.
 const main = async (): Promise<void> => {

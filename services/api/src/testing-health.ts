@@ -40,10 +40,6 @@ export const setWeight = async (db: Queryable, userId: string, weightKg: number)
   await db.query('UPDATE user_profiles SET weight_kg = $2 WHERE user_id = $1', [userId, weightKg]);
 };
 
-/** The database's today. */
-export const dbToday = async (db: Queryable): Promise<string> =>
-  (await db.query<{ d: string }>(`SELECT to_char(current_date, 'YYYY-MM-DD') AS d`)).rows[0]?.d ?? '';
-
 type Call = { method: 'get' | 'post' | 'put'; path: string };
 
 /** Contract §1.5: 403 `Not authenticated` without a header, 401 for a token that does not verify. */
@@ -65,4 +61,3 @@ export const envelopeOk = (message: string) => ({
   request_id: expect.any(String),
 });
 
-export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -5,8 +5,6 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  createTicketStore,
-  createTokenService,
   type Keys,
   type Logger,
   type Redis,
@@ -14,13 +12,12 @@ import {
   type TicketStore,
   type TokenService,
 } from '@aurawell/platform';
-import { createReminderQueue } from '@aurawell/reminders';
 import { createTestDatabase, deleteKeysWithPrefix, testPrefix, testRedisUrl, type TestDatabase } from '@aurawell/testkit';
 import type { Express } from 'express';
-import { createApp, type AppDeps } from './app';
+import type { AppDeps } from './app';
+import { composeApi } from './compose';
 import { loadApiConfig, type ApiConfig } from './config';
-import { seedDemoData } from './seed';
-import { connectGenerations, generationSettingsOf } from './chat/wiring';
+import { seedDemoData } from './seed/seed';
 
 export const TEST_JWT_SECRET = 'api-test-secret-0123456789abcdef';
 
@@ -57,7 +54,11 @@ export const closeTestEnv = async (env: TestEnv | undefined): Promise<void> => {
 
 export type TestApp = { app: Express; config: ApiConfig; tokens: TokenService; tickets: TicketStore; registry: Registry; deps: AppDeps };
 
-/** The api over the test database and Redis; `env` overrides variables (e.g. DEV_TOKEN_ENABLED). */
+/**
+ * The api over the test database and Redis, composed exactly as `index.ts` composes it
+ * (`composeApi`); `env` overrides variables (e.g. DEV_TOKEN_ENABLED), `over` the pool or Redis
+ * client (a broken one, for fault tests). What it opens is closed by `closeTestEnv`.
+ */
 export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over: { pool?: Pool; redis?: Redis } = {}): TestApp => {
   const config = loadApiConfig({
     DATABASE_URL: t.db.url,
@@ -66,17 +67,43 @@ export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over:
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const pool = over.pool ?? t.pool;
-  const redis = over.redis ?? t.redis;
-  const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
-  const tickets = createTicketStore(redis, t.keys);
   const registry = createMetricsRegistry('api');
-  const generations = connectGenerations({ redisUrl: testRedisUrl(), redis, db: pool, keys: t.keys, logger: t.logger }, generationSettingsOf(config));
-  t.closers.push(generations.close);
-  const reminders = createReminderQueue(redis, t.keys);
-  t.closers.push(() => reminders.close());
-  const deps: AppDeps = { config, logger: t.logger, registry, pool, redis, keys: t.keys, tokens, tickets, generations: generations.generations, reminders };
-  return { app: createApp(deps), config, tokens, tickets, registry, deps };
+  const api = composeApi(config, { logger: t.logger, registry, pool: over.pool ?? t.pool, redis: over.redis ?? t.redis, keys: t.keys });
+  t.closers.push(...api.closers.map((c) => c.close));
+  const { tokens, tickets } = api.deps;
+  return { app: api.app, config, tokens, tickets, registry, deps: api.deps };
+};
+
+/** A stand-in for what a beforeAll will make: every field reads through to it once it exists. */
+const lateBound = <T extends object>(current: () => T | undefined, what: string): T =>
+  new Proxy({} as T, {
+    get: (_target, key) => {
+      const value = current();
+      if (value === undefined) throw new Error(`${what} is used before its beforeAll ran`);
+      return Reflect.get(value, key) as unknown;
+    },
+  });
+
+/**
+ * This test file's database and Redis prefix (`openTestEnv`), opened before its tests and closed
+ * after them, with whatever its apps opened (`closeTestEnv`).
+ */
+export const useTestEnv = (opts: { seed?: boolean } = {}): TestEnv => {
+  let env: TestEnv | undefined;
+  beforeAll(async () => {
+    env = await openTestEnv(opts);
+  });
+  afterAll(() => closeTestEnv(env));
+  return lateBound(() => env, 'the test env');
+};
+
+/** The api over `env` (`buildTestApp`), built before this file's tests, once `env` is open. */
+export const useTestApp = (env: TestEnv, vars: Record<string, string> = {}): TestApp => {
+  let api: TestApp | undefined;
+  beforeAll(() => {
+    api = buildTestApp(env, vars);
+  });
+  return lateBound(() => api, 'the test app');
 };
 
 /** The claims of a JWT, read without verifying (as jose's `decodeJwt` does). */
@@ -85,5 +112,8 @@ export const decodeJwtClaims = (token: string): Record<string, unknown> => {
   if (payload === undefined) throw new Error('not a JWT');
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 };
+
+/** An ISO 8601 date-time in UTC with milliseconds, as every body's timestamps are. */
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,8 +1,6 @@
-/** Route 6's follow-up cards and quick replies, and route 9's prompt templates (static content). */
+import type { FollowUps, HealthSuggestion, QuickReply } from '@aurawell/db';
 
-export type HealthSuggestion = { title: string; content: string; action: string | null; action_text: string | null };
-export type QuickReply = { text: string };
-export type FollowUps = { suggestions: HealthSuggestion[]; quick_replies: QuickReply[] };
+/** Route 6's follow-up cards and quick replies, and route 9's prompt templates (static content). */
 
 type Rule = { keywords: string[]; followUps: FollowUps };
 

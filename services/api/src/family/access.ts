@@ -1,7 +1,6 @@
-import type { Queryable } from '@aurawell/db';
+import { hasPermission, type FamilyPermission, type Queryable } from '@aurawell/db';
 import { HttpError } from '../http/errors';
-import { findMembership, type Membership } from '../store/family';
-import { hasPermission, type FamilyPermission } from './permissions';
+import { findMembership, type Membership } from './store/families';
 
 export const NOT_A_MEMBER = 'You are not a member of this family';
 

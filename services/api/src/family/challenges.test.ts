@@ -1,5 +1,5 @@
-import type { ChallengeRow } from '../store/family-challenges';
-import type { DayRecord } from '../store/family-metrics';
+import type { ChallengeRow } from './store/challenges';
+import type { DayRecord } from './store/metrics';
 import { participantProgress } from './challenges';
 
 const empty: Omit<DayRecord, 'day'> = {

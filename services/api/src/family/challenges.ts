@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { ChallengeRow } from '../store/family-challenges';
-import type { DayRecord } from '../store/family-metrics';
+import type { ChallengeRow } from './store/challenges';
+import type { DayRecord } from './store/metrics';
 import type { ActiveChallenge, CompletedChallenge, FamilyChallengesData, ParticipantProgress, UpcomingChallenge } from './challenge-schemas';
 import { addDays, daysBetween } from '../dates';
 import { lastWeightBefore, weightChange, within } from './member-stats';

@@ -1,17 +1,19 @@
+import { withTransaction } from '@aurawell/db';
 import type { Response } from 'express';
 import type { z } from 'zod';
+import { compactStamp } from '../dates';
+import { databaseToday } from '../health/store';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { familyMembers, inTransaction } from '../store/family';
-import { familyChallenges, findChallenge, insertChallenge, type ChallengeRow } from '../store/family-challenges';
-import { databaseToday, loadDayRecords, weightsBefore } from '../store/family-metrics';
 import { requirePermission } from './access';
 import { buildChallenges } from './challenges';
 import type { CreateChallengeData, CreateChallengeRequest } from './challenge-schemas';
 import type { LeaderboardQuery } from './dashboard-schemas';
-import { compactStamp } from '../dates';
 import type { FamilyDeps } from './family-handlers';
 import { buildLeaderboard, recordsFrom, type Participant } from './leaderboard';
+import { familyChallenges, findChallenge, insertChallenge, type ChallengeRow } from './store/challenges';
+import { familyMembers } from './store/families';
+import { loadDayRecords, weightsBefore } from './store/metrics';
 
 type Params = { family_id: string };
 
@@ -70,7 +72,7 @@ export const createChallenge =
     if (stranger !== undefined) throw new HttpError(400, `Participant ${stranger} is not a member of this family`);
     const startDate = body.start_date ?? (await databaseToday(pool));
     const baseId = `challenge_${familyId}_${compactStamp(new Date())}`;
-    const id = await inTransaction(pool, (tx) =>
+    const id = await withTransaction(pool, (tx) =>
       insertChallenge(tx, baseId, {
         family_id: familyId, title: body.title, description: body.description, challenge_type: body.challenge_type,
         target_metric: body.target_metric, target_value: body.target_value, duration_days: body.duration_days,

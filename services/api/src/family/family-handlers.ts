@@ -1,12 +1,12 @@
-import type { Pool } from '@aurawell/db';
+import { withTransaction, type Pool } from '@aurawell/db';
 import type { Logger } from '@aurawell/platform';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
 import {
-  countOwnedFamilies, familiesOfUser, familyMembers, findFamily, inTransaction, insertFamily, lockOwner, userExists,
-} from '../store/family';
+  countOwnedFamilies, familiesOfUser, familyMembers, findFamily, insertFamily, lockOwner, userExists,
+} from './store/families';
 import { requireMembership } from './access';
 import { permissionInfo } from './permissions';
 import type { FamilyCreateRequest } from './schemas';
@@ -23,7 +23,7 @@ export const createFamily =
   ({ pool, logger }: FamilyDeps) =>
   async ({ res, userId, body }: Omit<Ctx<z.output<typeof FamilyCreateRequest>>, 'params'>) => {
     const description = body.description ? body.description : null;
-    const familyId = await inTransaction(pool, async (tx) => {
+    const familyId = await withTransaction(pool, async (tx) => {
       // A token can name a user with no account (the dev token); a family needs a stored owner.
       if (!(await userExists(tx, userId))) throw new HttpError(400, 'User account not found');
       await lockOwner(tx, userId);

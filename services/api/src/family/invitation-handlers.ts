@@ -1,16 +1,15 @@
-import type { Queryable } from '@aurawell/db';
+import { hasPermission, withTransaction, type Queryable } from '@aurawell/db';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { findFamily, inTransaction, addMember } from '../store/family';
+import { addMember, findFamily } from './store/families';
 import {
   emailsOfUser, expireStaleInvitations, findInvitationByCodeForUpdate, findInvitationById, findUserIdByEmail,
   hasPendingInvitation, insertInvitation, isActiveMember, setInvitationStatus, type Invitation,
-} from '../store/family-invitations';
+} from './store/invitations';
 import { requireMembership } from './access';
 import type { FamilyDeps } from './family-handlers';
-import { hasPermission } from './permissions';
 import type { AcceptInviteRequest, DeclineInviteRequest, InviteMemberRequest } from './schemas';
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -33,7 +32,7 @@ export const inviteMember =
     const familyId = params.family_id.toLowerCase();
     const inviteeId = await findUserIdByEmail(pool, body.email);
     if (!inviteeId) throw new HttpError(400, 'No registered user with this email');
-    const { id } = await inTransaction(pool, async (tx) => {
+    const { id } = await withTransaction(pool, async (tx) => {
       if (await isActiveMember(tx, familyId, inviteeId)) throw new HttpError(409, 'User is already a member of this family');
       await expireStaleInvitations(tx, familyId);
       if (await hasPendingInvitation(tx, familyId, body.email)) throw pendingExists();
@@ -68,7 +67,7 @@ type AnswerCtx<B> = { res: Response; userId: string; body: B };
 export const acceptInvitation =
   ({ pool, logger }: FamilyDeps) =>
   async ({ res, userId, body }: AnswerCtx<z.output<typeof AcceptInviteRequest>>) => {
-    const invitation = await inTransaction(pool, async (tx) => {
+    const invitation = await withTransaction(pool, async (tx) => {
       const open = await openInvitationFor(tx, body.invite_code, userId);
       if (await isActiveMember(tx, open.family_id, userId)) throw new HttpError(409, 'You are already a member of this family');
       const family = await findFamily(tx, open.family_id);
@@ -85,7 +84,7 @@ export const acceptInvitation =
 export const declineInvitation =
   ({ pool, logger }: FamilyDeps) =>
   async ({ res, userId, body }: AnswerCtx<z.output<typeof DeclineInviteRequest>>) => {
-    const invitation = await inTransaction(pool, async (tx) => {
+    const invitation = await withTransaction(pool, async (tx) => {
       const open = await openInvitationFor(tx, body.invite_code, userId);
       await setInvitationStatus(tx, open.invite_id, 'declined', body.reason ?? null);
       return open;

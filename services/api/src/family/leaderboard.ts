@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DayRecord } from '../store/family-metrics';
+import type { DayRecord } from './store/metrics';
 import type { LeaderboardData, LeaderboardQuery } from './dashboard-schemas';
 import { addDays, daysBetween, firstOfMonth, mondayOf } from '../dates';
 import { lastWeightBefore, weightChange, within } from './member-stats';

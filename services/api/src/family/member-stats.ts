@@ -1,4 +1,4 @@
-import type { DayRecord } from '../store/family-metrics';
+import type { DayRecord } from './store/metrics';
 import { mean, present, round, sum } from './stats';
 
 /** One member's records over one period, with the weight their change is measured from. */

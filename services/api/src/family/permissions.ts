@@ -1,8 +1,6 @@
 import { hasPermission, PERMISSIONS_BY_ROLE, type FamilyRole } from '@aurawell/db';
 import type { z } from 'zod';
-import type { FamilyPermissionInfo } from '../http/schemas';
-
-export { hasPermission, PERMISSIONS_BY_ROLE, type FamilyPermission, type FamilyRole } from '@aurawell/db';
+import type { FamilyPermissionInfo } from './schemas';
 
 /** Route 43 `data` for a member with `role`. */
 export const permissionInfo = (familyId: string, userId: string, role: FamilyRole): z.infer<typeof FamilyPermissionInfo> => ({

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DayRecord } from '../store/family-metrics';
+import type { DayRecord } from './store/metrics';
 import type { AggregatedData, ReportAlert } from './dashboard-schemas';
 import type { MemberPeriod, MemberStats } from './member-stats';
 import { mean, present, round, roundOrNull, sum } from './stats';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DayRecord } from '../store/family-metrics';
+import type { DayRecord } from './store/metrics';
 import type { HealthReportData } from './dashboard-schemas';
 import { addDays, compactStamp, daysBetween } from '../dates';
 import { lastWeightBefore, memberStats, within, type MemberPeriod } from './member-stats';

@@ -1,8 +1,36 @@
 import { z } from 'zod';
 import { FamilyRole, isoDateTime } from '@aurawell/protocol';
-import { InviteInfo } from '../http/schemas';
 
 /** Request and response shapes of routes 36–44 (contract §2.9). */
+
+/** Contract §2.0 family objects (routes 36–44); `FamilyInfo` and `FamilyMember` are in @aurawell/protocol. */
+export const InviteInfo = z.object({
+  invite_id: z.string().describe('UUID'),
+  family_id: z.string(),
+  family_name: z.string(),
+  inviter_id: z.string(),
+  inviter_name: z.string(),
+  invitee_email: z.string(),
+  role: FamilyRole,
+  status: z.enum(['pending', 'accepted', 'declined', 'expired']),
+  message: z.string().nullable(),
+  created_at: isoDateTime,
+  expires_at: isoDateTime.describe('created_at + 72 h'),
+  responded_at: isoDateTime.nullable(),
+});
+
+/** Route 43 `data`. */
+export const FamilyPermissionInfo = z.object({
+  family_id: z.string(),
+  user_id: z.string(),
+  role: FamilyRole,
+  permissions: z.array(z.string()),
+  can_invite_members: z.boolean(),
+  can_remove_members: z.boolean(),
+  can_view_all_data: z.boolean(),
+  can_modify_family_settings: z.boolean(),
+  can_delete_family: z.boolean(),
+});
 
 /** Contract §2.0 vocabulary: `local@domain.tld`. */
 export const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;

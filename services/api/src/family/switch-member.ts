@@ -1,11 +1,11 @@
-import { canActForMember } from '@aurawell/db';
+import { canActForMember, PERMISSIONS_BY_ROLE } from '@aurawell/db';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { familyMembers, findMembership, isFamilyId } from '../store/family';
+import { familyMembers, findMembership, isFamilyId } from './store/families';
 import type { FamilyDeps } from './family-handlers';
-import { dataAccessLevel, PERMISSIONS_BY_ROLE } from './permissions';
+import { dataAccessLevel } from './permissions';
 import type { ActiveMemberInfo, SwitchMemberRequest } from './schemas';
 
 const memberNotFound = () => new HttpError(404, 'Member not found or access denied');

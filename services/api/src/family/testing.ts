@@ -2,6 +2,7 @@
 import type { Queryable } from '@aurawell/db';
 import type { Response } from 'supertest';
 import type { TestApp } from '../testing';
+import { bearerFor } from '../testing-health';
 
 /**
  * A user with an account email (and optionally a different profile email). The password hash is a
@@ -22,9 +23,7 @@ export const createUser = async (
 };
 
 /** `{ Authorization: 'Bearer …' }` for `userId`. */
-export const authFor = async (api: TestApp, userId: string): Promise<Record<string, string>> => ({
-  Authorization: `Bearer ${await api.tokens.issue(userId)}`,
-});
+export const authFor = async (api: TestApp, userId: string): Promise<Record<string, string>> => ({ Authorization: await bearerFor(api, userId) });
 
 /** Asserts a style-E success body (status 200) and returns its `data`. */
 export const successData = (res: Response, message: string | RegExp): unknown => {
@@ -48,7 +47,6 @@ export const expectHttpError = (res: Response, status: number, message: string |
   });
 };
 
-export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export type DayValues = Partial<{
   steps: number; calories: number; activeMinutes: number; sleepHours: number; deepHours: number; efficiency: number;

@@ -1,19 +1,17 @@
 import { createLogger, createMetricsRegistry } from '@aurawell/platform';
 import express from 'express';
 import request from 'supertest';
-import { routeFault } from '../routes/route-fault';
-import { closeTestEnv, openTestEnv, type TestEnv } from '../testing';
+import { routeFault } from './route-fault';
+import { useTestEnv } from '../testing';
 import { boundedInput, errorCodeForStatus, errorHandler, HttpError, jsonErrorPosition } from './errors';
 import { createHttpMetrics, requestContext } from './middleware';
 import { mountRoutes, route } from './routes';
 import { RequestValidationError } from './validate';
 
-let env: TestEnv;
+const env = useTestEnv({ seed: false });
 beforeAll(async () => {
-  env = await openTestEnv({ seed: false });
   await env.pool.query('CREATE TABLE short_text (t varchar(3))');
 });
-afterAll(() => closeTestEnv(env));
 
 /** Queries PostgreSQL refuses as a data exception, by the SQLSTATE they raise. */
 const BAD_QUERIES: Record<string, [string, unknown[]]> = {

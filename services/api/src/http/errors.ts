@@ -174,6 +174,14 @@ export const methodNotAllowed =
 /** One failed check of contract §1.3 source 3; `field` is the location joined with `.`, `""` for the whole object. */
 export type QueryCheckError = { field: string; message: string; type: string; input: unknown };
 
+/** pydantic's words for a ValueError raised by a validator. */
+export const valueError = (field: string, message: string, input: unknown): QueryCheckError => ({
+  field,
+  message: `Value error, ${message}`,
+  type: 'value_error',
+  input,
+});
+
 /**
  * Contract §1.3 source 3: a check on a whole query-parameter object failed (date ranges, data
  * types, `sort_by` format, `search`). 422 `VALIDATION_1101` `Validation failed`, with the errors.

@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_PLAN_ID } from '../seed-plans';
-import { DEMO_FAMILY_ID } from '../seed';
+import { DEMO_PLAN_ID } from '../seed/plans';
+import { DEMO_FAMILY_ID } from '../seed/demo';
 import { bearerFor } from '../testing-health';
 import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
 

@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
+import { useTestApp, useTestEnv } from '../testing';
 import { inlineStyleHashes } from './security-headers';
 
-let env: TestEnv;
-let api: TestApp;
-beforeAll(async () => {
-  env = await openTestEnv({ seed: false });
-  api = buildTestApp(env);
-});
-afterAll(() => closeTestEnv(env));
+const env = useTestEnv({ seed: false });
+const api = useTestApp(env);
 
 const get = (path: string) => request(api.app).get(path).set('host', 'localhost');
 const directives = (csp: string | undefined): Map<string, string[]> =>

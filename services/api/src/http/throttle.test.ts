@@ -2,7 +2,7 @@ import { upsertUser } from '@aurawell/db';
 import { createRedis, waitForRedis, type Registry } from '@aurawell/platform';
 import { testRedisUrl } from '@aurawell/testkit';
 import request from 'supertest';
-import { buildTestApp, closeTestEnv, openTestEnv, type TestApp, type TestEnv } from '../testing';
+import { buildTestApp, useTestEnv, type TestApp } from '../testing';
 
 // The login, registration and ticket throttles against a real Redis (the test's own prefix);
 // client IPs are set with X-Forwarded-For, which the api believes from loopback (TRUST_PROXY).
@@ -12,18 +12,16 @@ const REGISTER = '/api/v1/auth/register';
 const TICKET = '/api/v1/ws/ticket';
 const PASSWORD = 'right_password';
 
-let env: TestEnv;
+const env = useTestEnv({ seed: false });
 /** Limits low enough to reach; each test uses usernames and IPs of its own. */
 const LOW = { LOGIN_ACCOUNT_MAX_FAILURES: '3', LOGIN_IP_MAX_ATTEMPTS: '1000', LOGIN_IP_MAX_FAILURES: '1000', LOGIN_BLOCK_SECONDS: '600' };
 
 beforeAll(async () => {
-  env = await openTestEnv({ seed: false });
   await waitForRedis(env.redis);
   for (const name of ['acct_a', 'acct_b', 'acct_c', 'acct_d', 'acct_e', 'acct_f']) {
     await upsertUser(env.pool, { id: name, username: name, email: `${name}@example.com`, password: PASSWORD, displayName: name });
   }
 });
-afterAll(() => closeTestEnv(env));
 
 let nextIp = 1;
 /** An address no other try in this file uses. */

@@ -219,3 +219,12 @@ export const queryInt = (bounds: { min?: number; max?: number } = {}) => {
     return z.NEVER;
   }, int);
 };
+
+/** The longest date range one query may ask for (routes 17, 18 and 21). */
+export const MAX_RANGE_DAYS = 365;
+
+/** Characters refused in free text that is shown back to other people. */
+export const UNSAFE_TEXT = /[<>"';\\]/;
+
+/** Run an object-level check only when every field passed, as a pydantic model validator does. */
+export const whenFieldsValid = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };

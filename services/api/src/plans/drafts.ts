@@ -1,6 +1,6 @@
-import type { PlanDraft } from '../store/plans';
+import type { PlanDraft } from './store';
 import { buildModules } from './modules';
-import type { PlanProfile } from './personalise';
+import type { PlanProfile } from './store';
 import type { PlanTemplate } from './templates';
 
 /** Route 25's four fixed tips. */

@@ -1,13 +1,5 @@
-import { DEFAULT_DAILY_CALORIES, DEFAULT_WEIGHT_TARGET, dailyCalories, weightTarget, type PlanProfile } from './personalise';
-
-/** One module of a plan as stored and served (without the `type` alias, added on output). */
-export type PlanModule = {
-  module_type: string;
-  title: string;
-  description: string;
-  content: Record<string, unknown>;
-  duration_days: number;
-};
+import { DEFAULT_DAILY_CALORIES, DEFAULT_WEIGHT_TARGET, dailyCalories, weightTarget } from './personalise';
+import type { PlanModule, PlanProfile } from './store';
 
 /** What the templated content of every module is built from (route 25's table). */
 export type ModuleInputs = {

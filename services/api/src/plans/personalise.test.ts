@@ -1,4 +1,5 @@
-import { basalMetabolicRate, dailyCalories, weightTarget, type PlanProfile } from './personalise';
+import { basalMetabolicRate, dailyCalories, weightTarget } from './personalise';
+import type { PlanProfile } from './store';
 
 const profile = (p: Partial<PlanProfile>): PlanProfile => ({ age: 30, gender: 'male', height_cm: 175, weight_kg: 70, activity_level: 'moderately_active', ...p });
 

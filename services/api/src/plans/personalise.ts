@@ -1,7 +1,4 @@
-import type { ProfileRow } from '@aurawell/db';
-
-/** What a plan's templated modules may take from the stored profile (route 25: "values may be computed"). */
-export type PlanProfile = Pick<ProfileRow, 'age' | 'gender' | 'height_cm' | 'weight_kg' | 'activity_level'>;
+import type { PlanProfile } from './store';
 
 /** The snapshot's fixed values, used whenever the profile lacks what a computation needs. */
 export const DEFAULT_DAILY_CALORIES = 2000;

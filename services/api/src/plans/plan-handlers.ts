@@ -4,10 +4,11 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { createPlan, deletePlan, findPlan, listPlans, loadPlanProfile, rewritePlan, storeProgress } from '../store/plans';
+import { createPlan, deletePlan, findPlan, listPlans, loadPlanProfile, rewritePlan, storeProgress } from './store';
 import { generatedDraft, PLAN_RECOMMENDATIONS, updatedDraft } from './drafts';
-import { failingAs, planNotFound } from './guard';
-import type { ExportQuery, GeneratePlanRequest, UpdatePlanRequest } from './requests';
+import { failingAs } from '../http/route-fault';
+import { planNotFound } from './guard';
+import type { ExportQuery, GeneratePlanRequest, UpdatePlanRequest } from './schemas';
 import { withTransaction } from '@aurawell/db';
 import { healthPlanView } from './view';
 

@@ -1,4 +1,5 @@
-import { dailyProgressOf, moduleProgressOf, planProgressAfter, progressReport, type ProgressRecord } from './progress';
+import { dailyProgressOf, moduleProgressOf, planProgressAfter, progressReport } from './progress';
+import type { ProgressRecord } from './store';
 
 const rec = (module_type: string | null, progress: number, plan_progress: number, record_date = '2025-03-01', recorded_at = `${record_date}T10:00:00.000Z`): ProgressRecord =>
   ({ module_type, progress, plan_progress, record_date, recorded_at });

@@ -1,11 +1,4 @@
-/** One stored progress update, oldest first when in a list. `module_type` null = the whole plan. */
-export type ProgressRecord = {
-  module_type: string | null;
-  progress: number;
-  plan_progress: number;
-  record_date: string;
-  recorded_at: string;
-};
+import type { ProgressRecord } from './store';
 
 /** Route 31's `data`. */
 export type ProgressReport = {

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
-import { createPlan, loadPlanProfile } from '../store/plans';
+import { createPlan, loadPlanProfile } from './store';
 import { templateDraft } from './drafts';
-import { failingAs, templateNotFound } from './guard';
+import { failingAs } from '../http/route-fault';
+import { templateNotFound } from './guard';
 import type { PlanDeps } from './plan-handlers';
-import type { TemplateCustomisations, TemplateQuery } from './requests';
+import type { TemplateCustomisations, TemplateQuery } from './schemas';
 import { filterTemplates, findTemplate } from './templates';
 import { withTransaction } from '@aurawell/db';
 import { healthPlanView } from './view';

@@ -3,11 +3,12 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import { sendSuccess } from '../http/envelope';
 import { HttpError } from '../http/errors';
-import { findPlan, loadProgressRecords, storeFeedback, storeProgress } from '../store/plans';
-import { failingAs, planNotFound } from './guard';
+import { findPlan, loadProgressRecords, storeFeedback, storeProgress } from './store';
+import { failingAs } from '../http/route-fault';
+import { planNotFound } from './guard';
 import type { PlanDeps } from './plan-handlers';
 import { planProgressAfter, progressReport } from './progress';
-import type { PlanFeedbackRequest, PlanProgressRequest } from './requests';
+import type { PlanFeedbackRequest, PlanProgressRequest } from './schemas';
 import { withTransaction } from '@aurawell/db';
 
 type PlanPath = { plan_id: string };

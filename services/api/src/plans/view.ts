@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { HealthPlan, HealthPlanModule } from '../http/schemas';
-import type { StoredPlan } from '../store/plans';
-import type { PlanModule } from './modules';
+import type { HealthPlan, HealthPlanModule } from './schemas';
+import type { StoredPlan } from './store';
+import type { PlanModule } from './store';
 
 export type HealthPlanView = z.infer<typeof HealthPlan>;
 type HealthPlanModuleView = z.infer<typeof HealthPlanModule>;
