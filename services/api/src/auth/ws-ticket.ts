@@ -20,8 +20,8 @@ const issueTicket = (deps: WsTicketDeps) => {
     try {
       ticket = await tickets.issue(userId);
     } catch (err) {
-      // Only the message: a Redis error can carry the command's arguments, the ticket among them.
-      logger.error({ error: err instanceof Error ? err.message : String(err), userId }, 'ws ticket not stored');
+      // Whole: the logger's error serializer leaves out the Redis command's arguments (the ticket).
+      logger.error({ err, userId }, 'ws ticket not stored');
       throw new HttpError(503, 'WebSocket ticket service unavailable');
     }
     const data: WsTicketData = { ticket, expires_in: WS_TICKET_TTL_SECONDS };

@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { Redis, ReplyError } from 'ioredis';
+import { testRedisUrl } from '@aurawell/testkit';
+import { createLogger } from './logger';
+
+/** A logger writing into an array of parsed lines. */
+const recorded = () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('test', 'info', sink), lines };
+};
+
+test('a Redis error is logged whole (type, message, stack) without the command arguments that can hold a ticket', async () => {
+  const redis = new Redis(testRedisUrl());
+  const ticket = 'tkt_secret_value_1234567890';
+  // A real reply error: INCR on a hash (WRONGTYPE), whose key names the ticket.
+  const key = `logger-test:{t}:ticket:${ticket}`;
+  let caught: unknown;
+  try {
+    await redis.hset(key, 'f', 'v');
+    await redis.incr(key);
+  } catch (err) {
+    caught = err;
+  } finally {
+    await redis.del(key);
+    await redis.quit();
+  }
+  expect(caught).toBeInstanceOf(ReplyError);
+  expect(JSON.stringify((caught as { command?: unknown }).command)).toContain(ticket);
+
+  const { logger, lines } = recorded();
+  logger.error({ err: caught }, 'ticket not stored');
+  expect(lines).toHaveLength(1);
+  const err = lines[0]!.err as Record<string, unknown>;
+  expect(err).toMatchObject({ type: expect.stringMatching(/Error$/), message: expect.stringContaining('WRONGTYPE'), stack: expect.stringContaining('WRONGTYPE') });
+  expect(JSON.stringify(lines[0])).not.toContain(ticket);
+});
+
+test('other errors keep their own fields (a code) and their stack', () => {
+  const { logger, lines } = recorded();
+  logger.warn({ err: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }, 'down');
+  expect(lines[0]!.err).toMatchObject({ type: 'Error', message: 'connect ECONNREFUSED', code: 'ECONNREFUSED', stack: expect.stringContaining('logger.test') });
+});
