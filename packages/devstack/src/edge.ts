@@ -57,7 +57,10 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
       socket.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => (server.off('error', reject), resolve()));
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

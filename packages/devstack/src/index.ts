@@ -4,3 +4,4 @@ export * from './ports';
 export * from './process';
 export * from './stack';
 export * from './nginx';
+export { ensureBuilt } from './build';

@@ -12,13 +12,18 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-/** Polls `url` until it answers 200, or fails after `timeoutMs`. */
-export const waitForHttp = async (url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> => {
+/** Polls `url` until it answers 200 (and `accept` takes the answer), or fails after `timeoutMs`. */
+export const waitForHttp = async (
+  url: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+  accept: (res: Response) => boolean = () => true,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const res = await fetch(url);
-      if (res.ok) return;
+      if (res.ok && accept(res)) return;
     } catch {
       // not listening yet
     }

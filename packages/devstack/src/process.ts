@@ -65,10 +65,19 @@ export class ServiceProcess {
     return this.exitCode === undefined;
   }
 
-  /** Resolves when the service's /readyz answers 200. */
+  /** It exited because a port it was given had been taken meanwhile (then it may start again elsewhere). */
+  get lostItsPort(): boolean {
+    return !this.running && this.logs.some((line) => line.includes('EADDRINUSE'));
+  }
+
+  /**
+   * Resolves when the service's /readyz answers 200 from this very process: its port was free when
+   * picked, but another process may have taken it before this one bound it.
+   */
   async ready(timeoutMs = 30000): Promise<void> {
     try {
-      await waitForHttp(`http://127.0.0.1:${this.opsPort}/readyz`, timeoutMs, () => this.running);
+      const own = (res: Response) => res.headers.get('x-process-id') === String(this.child.pid);
+      await waitForHttp(`http://127.0.0.1:${this.opsPort}/readyz`, timeoutMs, () => this.running, own);
     } catch (err) {
       throw new Error(`${this.name}: ${(err as Error).message}\n${this.logs.slice(-20).join('\n')}`);
     }

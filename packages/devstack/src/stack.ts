@@ -62,15 +62,31 @@ export const serviceEnvOf = (
 
 type Spawned = { proc: ServiceProcess; port: number };
 
-/** Starts services on free ports, named in order (`api-1`, `ws-gateway-2`, …), each kept in `all`. */
+/** Attempts at a service whose free port was taken by another process before it bound it. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts services on free ports, named in order (`api-1`, `ws-gateway-2`, …), each kept in `all`,
+ * and resolves once each is ready. A port is free when picked but can be taken before the service
+ * binds it (other tests start processes too): that service starts again on new ports.
+ */
 const serviceSpawner = (opts: StackOptions, edgePort: number, all: ServiceProcess[]): ((service: ServiceName) => Promise<Spawned>) => {
   let count = 0;
   return async (service) => {
-    const [port, opsPort] = await Promise.all([freePort(), freePort()]);
-    const env = serviceEnvOf(opts, service, { port, opsPort, edgePort });
-    const proc = ServiceProcess.spawn({ service, name: `${service}-${++count}`, env, opsPort, onLine: opts.onLine });
-    all.push(proc);
-    return { proc, port };
+    const name = `${service}-${++count}`;
+    for (let attempt = 1; ; attempt += 1) {
+      const [port, opsPort] = await Promise.all([freePort(), freePort()]);
+      const env = serviceEnvOf(opts, service, { port, opsPort, edgePort });
+      const proc = ServiceProcess.spawn({ service, name, env, opsPort, onLine: opts.onLine });
+      all.push(proc);
+      try {
+        await proc.ready(60000);
+        return { proc, port };
+      } catch (err) {
+        if (!proc.lostItsPort || attempt >= PORT_ATTEMPTS) throw err;
+        all.splice(all.indexOf(proc), 1);
+      }
+    }
   };
 };
 
@@ -86,7 +102,6 @@ const stackHandle = (
   ...procs,
   spawn: async (service) => {
     const { proc } = await spawnService(service);
-    await proc.ready(60000);
     if (service === 'advice-worker') procs.workers.push(proc);
     if (service === 'ws-gateway') procs.gateways.push(proc);
     return proc;
@@ -111,10 +126,11 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
 
   let edge: Edge | undefined;
   try {
-    const api = await spawnService('api');
-    const gateways = await Promise.all(Array.from({ length: opts.gateways ?? 1 }, () => spawnService('ws-gateway')));
-    const workers = await Promise.all(Array.from({ length: opts.workers ?? 1 }, () => spawnService('advice-worker')));
-    await Promise.all(all.map((p) => p.ready(60000)));
+    const [api, gateways, workers] = await Promise.all([
+      spawnService('api'),
+      Promise.all(Array.from({ length: opts.gateways ?? 1 }, () => spawnService('ws-gateway'))),
+      Promise.all(Array.from({ length: opts.workers ?? 1 }, () => spawnService('advice-worker'))),
+    ]);
     const apiUrl = `http://127.0.0.1:${api.port}`;
     const gatewayUrls = gateways.map((g) => `http://127.0.0.1:${g.port}`);
     edge = await startEdge({ port: edgePort, host: opts.env.HOST || DEV_HOST, apiUrl, gatewayUrls, logger: opts.logger });

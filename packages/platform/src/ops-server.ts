@@ -21,7 +21,10 @@ export const startOpsServer = async (opts: {
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (path === '/readyz') {
       const ready = opts.isReady();
-      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
+      // Which process answered: a launcher that picked this port can tell its own service from
+      // another that took the port first (the answer of a stranger is not "ready").
+      const headers = { 'content-type': 'text/plain', 'x-process-id': String(process.pid) };
+      return void res.writeHead(ready ? 200 : 503, headers).end(ready ? 'ready' : 'not ready');
     }
     if (path === '/metrics') {
       opts.registry
