@@ -4,7 +4,12 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { Logger } from '@aurawell/platform';
 
-export type Edge = { port: number; close(): Promise<void> };
+export type Edge = {
+  port: number;
+  /** Where requests go from now on (a stack binds its edge first, then starts the services). */
+  route(apiUrl: string, gatewayUrls: string[]): void;
+  close(): Promise<void>;
+};
 
 /**
  * Round robin over the gateways with a passive health check, as nginx's max_fails/fail_timeout:
@@ -26,6 +31,13 @@ const gatewayPicker = (urls: string[]): { next(): string; markDown(url: string):
   };
 };
 
+/** Listens, or rejects (a port taken meanwhile) instead of throwing from an 'error' event. */
+const listenOn = (server: Server, port: number, host: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => (server.off('error', reject), resolve()));
+  });
+
 /**
  * The development stand-in for the load balancer: one public origin where `/ws/*` goes to a
  * gateway (round robin) and everything else to the api, as the original single service did.
@@ -33,7 +45,8 @@ const gatewayPicker = (urls: string[]): { next(): string; markDown(url: string):
  */
 export const startEdge = async (opts: { port: number; host?: string; apiUrl: string; gatewayUrls: string[]; logger: Logger }): Promise<Edge> => {
   const proxy = createProxyServer({ xfwd: true });
-  const gateways = gatewayPicker(opts.gatewayUrls);
+  let apiUrl = opts.apiUrl;
+  let gateways = gatewayPicker(opts.gatewayUrls);
   proxy.on('error', (err, _req, res) => {
     // A client that goes without a close handshake (a closed tab, a killed process) resets its
     // connection: routine, so only worth a debug line; anything else may be the stack's fault.
@@ -43,7 +56,7 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     else if (res && 'destroy' in res) res.destroy();
   });
   const server: Server = createServer((req, res) =>
-    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateways.next() : opts.apiUrl }),
+    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateways.next() : apiUrl }),
   );
   // Upgraded sockets are not closed by server.close(); track them so close() does not wait forever.
   const upgraded = new Set<Duplex>();
@@ -57,12 +70,13 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
       socket.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => (server.off('error', reject), resolve()));
-  });
+  await listenOn(server, opts.port, opts.host ?? '127.0.0.1');
   return {
     port: (server.address() as AddressInfo).port,
+    route: (api, gatewayUrls) => {
+      apiUrl = api;
+      gateways = gatewayPicker(gatewayUrls);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -120,11 +120,10 @@ const stackHandle = (
 export const startStack = async (opts: StackOptions): Promise<Stack> => {
   await ensureBuilt();
   const all: ServiceProcess[] = [];
-  // Known before the services start: the api and the gateways allow its origin.
-  const edgePort = opts.edgePort || (await freePort());
-  const spawnService = serviceSpawner(opts, edgePort, all);
-
-  let edge: Edge | undefined;
+  // Bound first, so its port is known (the api and the gateways allow its origin) and cannot be
+  // taken while the services start; it routes once they are ready.
+  const edge = await startEdge({ port: opts.edgePort || 0, host: opts.env.HOST || DEV_HOST, apiUrl: '', gatewayUrls: [], logger: opts.logger });
+  const spawnService = serviceSpawner(opts, edge.port, all);
   try {
     const [api, gateways, workers] = await Promise.all([
       spawnService('api'),
@@ -133,13 +132,13 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
     ]);
     const apiUrl = `http://127.0.0.1:${api.port}`;
     const gatewayUrls = gateways.map((g) => `http://127.0.0.1:${g.port}`);
-    edge = await startEdge({ port: edgePort, host: opts.env.HOST || DEV_HOST, apiUrl, gatewayUrls, logger: opts.logger });
+    edge.route(apiUrl, gatewayUrls);
     const edgeUrl = `http://127.0.0.1:${edge.port}`;
     await waitForHttp(`${edgeUrl}/api/v1/health`, 10000);
     const procs = { api: api.proc, gateways: gateways.map((g) => g.proc), workers: workers.map((w) => w.proc) };
     return stackHandle({ edgeUrl, apiUrl, gatewayUrls }, procs, edge, all, spawnService);
   } catch (err) {
-    await edge?.close();
+    await edge.close();
     await Promise.all(all.map((p) => p.stop(2000)));
     throw err;
   }
