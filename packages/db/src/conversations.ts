@@ -154,6 +154,10 @@ export class ConversationNotOwnedError extends Error {
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
+/** A write the schema refused for naming a conversation that is not the user's becomes ConversationNotOwnedError. */
+export const conversationRefusal = (err: unknown, conversationId: string): unknown =>
+  (err as { code?: string }).code === FOREIGN_KEY_VIOLATION ? new ConversationNotOwnedError(conversationId) : err;
+
 /**
  * Stores one turn. Idempotent per generation and role, so a retried job does not store a turn twice:
  * a second write of the same assistant turn replaces the first (the later attempt is the truth).
@@ -162,23 +166,22 @@ const FOREIGN_KEY_VIOLATION = '23503';
  */
 export const saveMessage = async (db: Queryable, m: NewMessage): Promise<void> => {
   try {
+    // One statement: the turn and the conversation's last activity (and first title) commit together.
     await db.query(
-      `INSERT INTO messages (id, conversation_id, user_id, role, content, status, generation_id, usage)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (generation_id, role) WHERE generation_id IS NOT NULL
-       DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, usage = EXCLUDED.usage
-       WHERE messages.user_id = EXCLUDED.user_id AND messages.conversation_id = EXCLUDED.conversation_id`,
-      [newMessageId(), m.conversationId, m.userId, m.role, m.content, m.status, m.generationId, m.usage ?? null],
+      `WITH turn AS (
+         INSERT INTO messages (id, conversation_id, user_id, role, content, status, generation_id, usage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (generation_id, role) WHERE generation_id IS NOT NULL
+         DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, usage = EXCLUDED.usage
+         WHERE messages.user_id = EXCLUDED.user_id AND messages.conversation_id = EXCLUDED.conversation_id
+         RETURNING 1)
+       UPDATE conversations SET updated_at = now(), title = coalesce(title, $9)
+       WHERE user_id = $3 AND id = $2 AND EXISTS (SELECT 1 FROM turn)`,
+      [newMessageId(), m.conversationId, m.userId, m.role, m.content, m.status, m.generationId, m.usage ?? null, m.role === 'user' ? titleFrom(m.content) : null],
     );
   } catch (err) {
-    if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new ConversationNotOwnedError(m.conversationId);
-    throw err;
+    throw conversationRefusal(err, m.conversationId);
   }
-  await db.query('UPDATE conversations SET updated_at = now(), title = coalesce(title, $3) WHERE user_id = $2 AND id = $1', [
-    m.conversationId,
-    m.userId,
-    m.role === 'user' ? titleFrom(m.content) : null,
-  ]);
 };
 
 const TITLE_CHARS = 30;

@@ -4,6 +4,7 @@ export * from './users';
 export * from './health';
 export * from './families';
 export * from './conversations';
+export * from './turns';
 export * from './reminders';
 export * from './reminder-deliveries';
 export * from './sync';
