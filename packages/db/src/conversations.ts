@@ -121,19 +121,6 @@ export const ensureConversation = async (
   return ownsConversation(db, c.id, c.userId);
 };
 
-/** The last `limit` turns, oldest first, for the prompt. Unfinished assistant turns are left out. */
-export const recentTurns = async (db: Queryable, userId: string, conversationId: string, limit: number): Promise<Turn[]> => {
-  const { rows } = await db.query<Turn>(
-    `SELECT role, content FROM (
-       SELECT role, content, created_at FROM messages
-       WHERE user_id = $1 AND conversation_id = $2 AND (role = 'user' OR status = 'complete')
-       ORDER BY created_at DESC LIMIT $3) t
-     ORDER BY created_at ASC`,
-    [userId, conversationId, limit],
-  );
-  return rows;
-};
-
 export type NewMessage = {
   conversationId: string;
   userId: string;
