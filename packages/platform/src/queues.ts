@@ -7,8 +7,11 @@ export type ChatQueue = Queue<ChatJobInput>;
 
 /**
  * The chat queue, for producers (gateway, api). One job per generation, id = message id, so a
- * retried enqueue cannot start a generation twice. BullMQ does not retry a failed job: a retry
+ * retried enqueue cannot start a generation twice while it is queued or running (and once it
+ * ended, the generation store's claim skips it). BullMQ does not retry a failed job: a retry
  * after tokens reached the user would repeat text; provider retries happen inside the worker.
+ * A completed job is deleted at once: the answer lives in the generation store and PostgreSQL,
+ * and keeping jobs by age cost every completion a trim of the completed set (issue 16).
  */
 export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
   new Queue<ChatJobInput>(keys.chatQueue, {
@@ -16,7 +19,7 @@ export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
     prefix: keys.queuePrefix,
     defaultJobOptions: {
       attempts: 1,
-      removeOnComplete: { age: 3600, count: 10000 },
+      removeOnComplete: true,
       removeOnFail: { age: 24 * 3600, count: 10000 },
     },
   });
