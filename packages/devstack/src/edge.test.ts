@@ -10,13 +10,16 @@ type Line = { level: number; msg: string; err?: string };
 /** A debug-level logger whose lines the test reads; `next` resolves with the next one. */
 const recordingLogger = () => {
   const waiting: ((line: Line) => void)[] = [];
+  const lines: Line[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      waiting.shift()?.(JSON.parse(chunk.toString()) as Line);
+      const line = JSON.parse(chunk.toString()) as Line;
+      lines.push(line);
+      waiting.shift()?.(line);
       done();
     },
   });
-  return { logger: pino({ level: 'debug' }, stream), next: () => new Promise<Line>((resolve) => waiting.push(resolve)) };
+  return { logger: pino({ level: 'debug' }, stream), lines, next: () => new Promise<Line>((resolve) => waiting.push(resolve)) };
 };
 
 let upstream: Server;
@@ -67,4 +70,22 @@ test('other proxy errors stay warnings (an api that refuses: 502)', async () => 
   const res = await fetch(`http://127.0.0.1:${edge.port}/api/v1/health`);
   expect(res.status).toBe(502);
   expect(await logged).toMatchObject({ level: 40, msg: 'edge proxy error', err: expect.objectContaining({ code: 'ECONNREFUSED', stack: expect.any(String) }) });
+});
+
+test('before the stack routes it, the edge answers 503 itself (nothing proxied, nothing logged), then proxies', async () => {
+  const log = recordingLogger();
+  const edge = await startEdge({ port: 0, apiUrl: '', gatewayUrls: [], logger: log.logger });
+  edges.push(edge);
+  const early = await fetch(`http://127.0.0.1:${edge.port}/api/v1/health`);
+  expect(early.status).toBe(503);
+  expect(early.headers.get('retry-after')).toBe('1');
+  expect(await early.json()).toEqual({ detail: 'Starting' });
+  const socket = connect(edge.port, '127.0.0.1');
+  socket.write('GET /ws/chat/u HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  const reply = await new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+  expect(reply).toMatch(/^HTTP\/1\.1 503 /);
+  socket.destroy();
+  edge.route(upstreamUrl, [upstreamUrl]);
+  expect((await fetch(`http://127.0.0.1:${edge.port}/api/v1/health`)).status).not.toBe(503);
+  expect(log.lines).toEqual([]);
 });

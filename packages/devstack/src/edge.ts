@@ -31,6 +31,8 @@ const gatewayPicker = (urls: string[]): { next(): string; markDown(url: string):
   };
 };
 
+const STARTING = '{"detail":"Starting"}';
+
 /** Listens, or rejects (a port taken meanwhile) instead of throwing from an 'error' event. */
 const listenOn = (server: Server, port: number, host: string): Promise<void> =>
   new Promise<void>((resolve, reject) => {
@@ -43,6 +45,7 @@ const listenOn = (server: Server, port: number, host: string): Promise<void> =>
  * gateway (round robin) and everything else to the api, as the original single service did.
  * docker-compose and Kubernetes use nginx / an Ingress instead. Loopback only unless `host` says otherwise.
  */
+/** `apiUrl` '' starts the edge unrouted: it answers 503 until `route()` names the services. */
 export const startEdge = async (opts: { port: number; host?: string; apiUrl: string; gatewayUrls: string[]; logger: Logger }): Promise<Edge> => {
   const proxy = createProxyServer({ xfwd: true });
   let apiUrl = opts.apiUrl;
@@ -55,15 +58,19 @@ export const startEdge = async (opts: { port: number; host?: string; apiUrl: str
     if (res && 'writeHead' in res && !res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
     else if (res && 'destroy' in res) res.destroy();
   });
-  const server: Server = createServer((req, res) =>
-    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateways.next() : apiUrl }),
-  );
+  // Until the stack routes it (its services are still starting) the edge answers 503 itself.
+  const routed = () => apiUrl !== '';
+  const server: Server = createServer((req, res) => {
+    if (!routed()) return void res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(STARTING);
+    proxy.web(req, res, { target: (req.url ?? '').startsWith('/ws/') ? gateways.next() : apiUrl });
+  });
   // Upgraded sockets are not closed by server.close(); track them so close() does not wait forever.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req, socket: Duplex, head) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     if (!(req.url ?? '').startsWith('/ws/')) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    if (!routed()) return void socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: ${STARTING.length}\r\n\r\n${STARTING}`);
     const target = gateways.next();
     proxy.ws(req, socket, head, { target }, (err) => {
       if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') gateways.markDown(target);
