@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
@@ -45,19 +45,25 @@ const listenOn = (server: Server, port: number, host: string): Promise<void> =>
  * gateway (round robin) and everything else to the api, as the original single service did.
  * docker-compose and Kubernetes use nginx / an Ingress instead. Loopback only unless `host` says otherwise.
  */
+/** A failed proxying: logged (see below), answered 502 when nothing was sent yet. */
+const proxyErrorHandler =
+  (logger: Logger) =>
+  (err: Error, _req: unknown, res: unknown): void => {
+    // A client that goes without a close handshake (a closed tab, a killed process) resets its
+    // connection: routine, so only worth a debug line; anything else may be the stack's fault.
+    const level = (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'debug' : 'warn';
+    logger[level]({ err }, 'edge proxy error');
+    const r = res as Partial<ServerResponse & Duplex> | undefined;
+    if (r?.writeHead && !r.headersSent) r.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
+    else r?.destroy?.();
+  };
+
 /** `apiUrl` '' starts the edge unrouted: it answers 503 until `route()` names the services. */
 export const startEdge = async (opts: { port: number; host?: string; apiUrl: string; gatewayUrls: string[]; logger: Logger }): Promise<Edge> => {
   const proxy = createProxyServer({ xfwd: true });
   let apiUrl = opts.apiUrl;
   let gateways = gatewayPicker(opts.gatewayUrls);
-  proxy.on('error', (err, _req, res) => {
-    // A client that goes without a close handshake (a closed tab, a killed process) resets its
-    // connection: routine, so only worth a debug line; anything else may be the stack's fault.
-    const level = (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'debug' : 'warn';
-    opts.logger[level]({ err }, 'edge proxy error');
-    if (res && 'writeHead' in res && !res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"detail":"Bad Gateway"}');
-    else if (res && 'destroy' in res) res.destroy();
-  });
+  proxy.on('error', proxyErrorHandler(opts.logger));
   // Until the stack routes it (its services are still starting) the edge answers 503 itself.
   const routed = () => apiUrl !== '';
   const server: Server = createServer((req, res) => {
