@@ -64,6 +64,10 @@ export const createApp = (deps: AppDeps): express.Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
+  // Express's own ETag hashes the whole body, whose envelope differs on every answer (timestamp,
+  // request id): it never matched, and cost a hash per answer. Tags are set where they mean
+  // something: revalidating routes (http/caching.ts) and the web page.
+  app.set('etag', false);
   // req.ip (the throttles' client IP) from X-Forwarded-For only as far as TRUST_PROXY's proxies wrote it.
   app.set('trust proxy', deps.config.TRUST_PROXY);
   const httpMetrics = createHttpMetrics(deps.registry);

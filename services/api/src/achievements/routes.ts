@@ -106,6 +106,7 @@ export const achievementRoutes = (deps: AchievementDeps): Endpoint[] => [
     auth: true,
     response: AchievementsResponse,
     errors: [500],
+    revalidate: true,
     handle: getAchievements(deps),
   }),
 ];

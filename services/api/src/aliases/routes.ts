@@ -60,6 +60,7 @@ const profileInData = (deps: AliasDeps): Endpoint[] => [
     auth: true,
     response: envelopeOf(ProfileFields),
     errors: [500],
+    revalidate: true,
     handle: async ({ res, userId }) => sendSuccess(res, '获取用户档案成功', await readProfile(deps, userId)),
   }),
   endpoint(deps.tokens, {

@@ -29,7 +29,7 @@ const callerEndpoints = (deps: FamilyRouteDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family', tag, auth: true,
     summary: 'Every family the caller belongs to',
-    response: FamilyListResponse, errors: [500],
+    response: FamilyListResponse, errors: [500], revalidate: true,
     handle: listFamilies(deps),
   }),
   endpoint(deps.tokens, {
@@ -57,7 +57,7 @@ const oneFamilyEndpoints = (deps: FamilyRouteDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family/{family_id}', tag, auth: true,
     summary: 'One family the caller belongs to',
-    params: FamilyIdParams, response: envelopeOf(FamilyInfo), errors: [403, 404],
+    params: FamilyIdParams, response: envelopeOf(FamilyInfo), errors: [403, 404], revalidate: true,
     handle: getFamily(deps),
   }),
   endpoint(deps.tokens, {
@@ -69,13 +69,13 @@ const oneFamilyEndpoints = (deps: FamilyRouteDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family/{family_id}/members', tag, auth: true,
     summary: "The family's active members",
-    params: FamilyIdParams, response: FamilyMembersResponse, errors: [403],
+    params: FamilyIdParams, response: FamilyMembersResponse, errors: [403], revalidate: true,
     handle: listMembers(deps),
   }),
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family/{family_id}/permissions', tag, auth: true,
     summary: "The caller's role and rights in the family (404 for a non-member)",
-    params: FamilyIdParams, response: envelopeOf(FamilyPermissionInfo), errors: [404],
+    params: FamilyIdParams, response: envelopeOf(FamilyPermissionInfo), errors: [404], revalidate: true,
     handle: getPermissions(deps),
   }),
 ];
@@ -88,18 +88,21 @@ const dashboardEndpoints = (deps: FamilyRouteDeps): Endpoint[] => [
     method: 'get', path: '/api/v1/family/{family_id}/report', tag: dashboardTag, auth: true,
     summary: "Health report over the members' stored records, with trends against the previous period and alerts",
     params: FamilyIdParams, query: ReportQuery, response: envelopeOf(HealthReportData), errors: [400, 403, 500],
+    revalidate: { stamps: ['report_id', 'generation_time'] },
     handle: generateReport(deps),
   }),
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family/{family_id}/leaderboard', tag: dashboardTag, auth: true,
     summary: "Members ranked on steps, calories burned, sleep quality or weight lost over today, this week or this month",
     params: FamilyIdParams, query: LeaderboardQuery, response: envelopeOf(LeaderboardData), errors: [403, 500],
+    revalidate: { stamps: ['generated_at'] },
     handle: getLeaderboard(deps),
   }),
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/family/{family_id}/challenges', tag: dashboardTag, auth: true,
     summary: "The family's challenges, split into active, completed and upcoming, with progress from the participants' records",
     params: FamilyIdParams, response: envelopeOf(FamilyChallengesData), errors: [403, 500],
+    revalidate: { stamps: ['retrieved_at'] },
     handle: getChallenges(deps),
   }),
   endpoint(deps.tokens, {

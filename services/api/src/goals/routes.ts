@@ -18,6 +18,7 @@ export const userGoalRoutes = (deps: GoalRouteDeps): Endpoint[] => [
     auth: true,
     response: UserHealthGoalsResponse,
     errors: [500],
+    revalidate: true,
     handle: listUserGoalsHandler(deps),
   }),
   endpoint(deps.tokens, {
@@ -54,6 +55,7 @@ export const healthGoalRoutes = (deps: GoalRouteDeps): Endpoint[] => [
     auth: true,
     response: HealthGoalsResponse,
     errors: [500],
+    revalidate: true,
     handle: listGoalsHandler(deps),
   }),
   endpoint(deps.tokens, {
@@ -65,6 +67,7 @@ export const healthGoalRoutes = (deps: GoalRouteDeps): Endpoint[] => [
     query: HealthGoalPageQuery,
     response: paginatedOf(HealthGoal),
     errors: [500],
+    revalidate: true,
     handle: pageGoalsHandler(deps),
   }),
 ];

@@ -76,6 +76,15 @@ describe('GET /api/v1/health/summary', () => {
     expect(twoDays.body).toMatchObject({ period_start: addDays(today, -1), activity_summary: null, sleep_summary: null, key_insights: [] });
   });
 
+  it('shows the latest day and night exactly as routes 17 and 18 do (one query builds both summaries)', async () => {
+    const userId = await addBareUser(env.pool, 'same');
+    await addActivity(env.pool, userId, addDays(today, -1), { steps: 4321, distance_km: 3.14159, calories_burned: 210 });
+    await addSleep(env.pool, userId, addDays(today, -1), 7.3);
+    const summary = await get(SUMMARY, userId);
+    expect(summary.body.activity_summary).toEqual((await get(ACTIVITY, userId)).body.data[0]);
+    expect(summary.body.sleep_summary).toEqual((await get(SLEEP, userId)).body.data[0]);
+  });
+
   it('answers null summaries and no insights for a user without records', async () => {
     const userId = await addBareUser(env.pool, 'none');
     const res = await get(SUMMARY, userId, { days: 30 });

@@ -8,16 +8,7 @@ import { queryCheckFailed } from '../http/errors';
 import { routeFault } from '../http/route-fault';
 import { healthDataQueryErrors, HealthDataQuery } from './query';
 import { ActivitySummary, HealthSummaryQuery, HealthSummaryResponse, recordsResponse, SleepSummary } from './schemas';
-import {
-  databaseToday,
-  latestActivity,
-  latestSleep,
-  listActivity,
-  listSleep,
-  type ActivityDay,
-  type DayRange,
-  type SleepNight,
-} from './store';
+import { databaseToday, latestDays, listActivity, listSleep, type ActivityDay, type DayRange, type SleepNight } from './store';
 
 export const DAILY_STEP_GOAL = 10000;
 export const GOOD_SLEEP_HOURS = 7;
@@ -41,13 +32,9 @@ export type HealthDeps = { pool: Queryable; tokens: TokenService; logger: Logger
 const getSummary =
   ({ pool, logger }: HealthDeps) =>
   async ({ res, userId, query }: { res: Response; userId: string; query: HealthSummaryQuery }) => {
-    const fail = routeFault(logger, 'Failed to retrieve health summary', { userId });
-    const today = await databaseToday(pool).catch(fail);
-    const periodStart = addDays(today, -(query.days - 1));
-    const [activity, sleep] = await Promise.all([
-      latestActivity(pool, userId, periodStart, today),
-      latestSleep(pool, userId, periodStart, today),
-    ]).catch(fail);
+    const { today, periodStart, activity, sleep } = await latestDays(pool, userId, query.days).catch(
+      routeFault(logger, 'Failed to retrieve health summary', { userId }),
+    );
     sendSuccess(res, 'Health summary retrieved successfully', null, {
       user_id: userId,
       period_start: periodStart,
@@ -89,6 +76,7 @@ export const healthSummary = (deps: HealthDeps): Endpoint =>
     query: HealthSummaryQuery,
     response: HealthSummaryResponse,
     errors: [500],
+    revalidate: true,
     handle: getSummary(deps),
   });
 
@@ -104,6 +92,7 @@ export const healthRoutes = (deps: HealthDeps): Endpoint[] => [
     query: HealthDataQuery,
     response: recordsResponse(ActivitySummary),
     errors: [500],
+    revalidate: true,
     handle: getRecords(deps, 'activity', listActivity),
   }),
   endpoint(deps.tokens, {
@@ -115,6 +104,7 @@ export const healthRoutes = (deps: HealthDeps): Endpoint[] => [
     query: HealthDataQuery,
     response: recordsResponse(SleepSummary),
     errors: [500],
+    revalidate: true,
     handle: getRecords(deps, 'sleep', listSleep),
   }),
 ];

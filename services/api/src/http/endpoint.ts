@@ -2,6 +2,7 @@ import type { TokenService } from '@aurawell/platform';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { requireAuth } from './auth';
+import { cachePolicy, type Revalidation } from './caching';
 import type { Method, RouteDef } from './routes';
 import { parseBody, parsePath, parseQuery, refuseUnstorableStrings } from './validate';
 
@@ -46,6 +47,8 @@ export type EndpointSpec<B extends Schema, Q extends Schema, P extends Schema, A
   params?: P;
   /** Does the route read a JSON body even without a schema (free-form)? Defaults to `body !== undefined`. */
   readsBody?: boolean;
+  /** Answer conditional GETs (ETag, 304): for data that changes rarely. Otherwise `Cache-Control: private, no-store`. */
+  revalidate?: Revalidation;
   handle: (ctx: EndpointContext<B, Q, P, A>) => Promise<void> | void;
 };
 
@@ -57,7 +60,8 @@ const expressPath = (openApiPath: string): string => openApiPath.replace(/\{([^}
 /**
  * Declares an endpoint once: its schemas validate the request (422 `detail` on failure, in
  * path → query → body order) and document it in OpenAPI, so docs and validation cannot drift.
- * Before any schema, every string of the request is checked for NUL and lone surrogates.
+ * Before any schema, every string of the request is checked for NUL and lone surrogates. Its
+ * answers are never stored by a cache, unless `revalidate` (caching.ts).
  */
 export const endpoint = <B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends boolean = boolean>(
   tokens: TokenService | null,
@@ -72,8 +76,8 @@ export const endpoint = <B extends Schema = undefined, Q extends Schema = undefi
     await spec.handle({ req, res, body, query, params, userId });
   };
   if (spec.auth && !tokens) throw new Error(`endpoint ${spec.method} ${spec.path} needs a token service`);
-  const handlers = spec.auth && tokens ? [requireAuth(tokens), run] : [run];
-  const { handle: _handle, readsBody, ...doc } = spec;
+  const handlers = [cachePolicy(spec.revalidate), ...(spec.auth && tokens ? [requireAuth(tokens)] : []), run];
+  const { handle: _handle, readsBody, revalidate: _revalidate, ...doc } = spec;
   return {
     method: spec.method,
     path: expressPath(spec.path),

@@ -41,6 +41,16 @@ export const errorEnvelope = (
 });
 
 /**
+ * A body without what differs on every answer (the envelope's `timestamp` and `request_id`): what
+ * an ETag may cover, so that it changes exactly when the data does.
+ */
+export const withoutPerResponseFields = (body: unknown): unknown => {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { timestamp: _timestamp, request_id: _requestId, ...stable } = body as Record<string, unknown>;
+  return stable;
+};
+
+/**
  * Sends a 200 envelope. `extra` adds top-level fields beside the envelope (style F, or
  * `pagination` for style P).
  */

@@ -39,7 +39,7 @@ const planEndpoints = (deps: PlanRouteDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: PLANS, summary: "The caller's health plans", tag, auth: true,
     response: flatOf({ plans: z.array(HealthPlan), total_count: z.int() }),
-    errors: [500],
+    errors: [500], revalidate: true,
     handle: listPlansHandler(deps),
   }),
   endpoint(deps.tokens, {
@@ -53,7 +53,7 @@ const planEndpoints = (deps: PlanRouteDeps): Endpoint[] => [
     method: 'get', path: PLAN, summary: 'One of the caller\'s health plans', tag, auth: true,
     params: PlanIdParams,
     response: flatOf({ plan: HealthPlan }),
-    errors: [404, 500],
+    errors: [404, 500], revalidate: true,
     handle: getPlanHandler(deps),
   }),
 ];
@@ -99,7 +99,7 @@ const trackingEndpoints = (deps: PlanRouteDeps): Endpoint[] => [
     method: 'get', path: `${PLAN}/progress`, summary: 'Progress of a health plan, from its stored updates', tag, auth: true,
     params: PlanIdParams,
     response: envelopeOf(PlanProgressReport),
-    errors: [404, 500],
+    errors: [404, 500], revalidate: true,
     handle: planProgressHandler(deps),
   }),
   endpoint(deps.tokens, {
@@ -119,6 +119,7 @@ const templateEndpoints = (deps: PlanRouteDeps): Endpoint[] => [
     method: 'get', path: '/api/v1/health-plan/templates', summary: 'Health plan templates', tag, auth: true,
     query: TemplateQuery,
     response: envelopeOf(z.object({ templates: z.array(PlanTemplateSchema), total_count: z.int() })),
+    revalidate: true,
     handle: listTemplatesHandler(),
   }),
   endpoint(deps.tokens, {

@@ -29,3 +29,10 @@ test('other paths under /app are the usual 404, and GET / keeps its welcome JSON
   expect(root.status).toBe(200);
   expect(root.body).toMatchObject({ success: true, status: 'success', data: null });
 });
+
+test('the page revalidates: its ETag gets 304', async () => {
+  const first = await request(t.app).get('/app/app.css').set('host', 'localhost');
+  expect(first.headers['cache-control']).toBe('no-cache');
+  const again = await request(t.app).get('/app/app.css').set('host', 'localhost').set('If-None-Match', first.headers.etag ?? '');
+  expect(again.status).toBe(304);
+});

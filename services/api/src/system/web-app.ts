@@ -1,6 +1,7 @@
 import type { Express, Response } from 'express';
 import { buildWebApp, type WebAssets } from '@aurawell/web';
 import type { Logger } from '@aurawell/platform';
+import { textTag } from '../http/caching';
 
 /** Same origin only: the page talks to this api and to the gateways behind the same edge. */
 const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -19,11 +20,14 @@ export const mountWebApp = (app: Express, logger: Logger): void => {
     });
     return assets;
   };
+  // The assets never change once built: each one's ETag is taken once (the app sets none by itself).
+  const tags = new Map<string, string>();
   const serve = (route: string, type: string, pick: (a: WebAssets) => string) => async (_req: unknown, res: Response) => {
     res.locals.route = route;
     try {
       const body = pick(await load());
-      res.set({ 'content-type': type, 'cache-control': 'no-cache', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' });
+      if (!tags.has(route)) tags.set(route, textTag(body));
+      res.set({ 'content-type': type, 'cache-control': 'no-cache', etag: tags.get(route), 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' });
       res.send(body);
     } catch (err) {
       logger.error({ err }, 'web page build failed');

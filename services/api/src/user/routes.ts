@@ -99,7 +99,7 @@ const tag = 'user';
 export const userRoutes = (deps: UserDeps): Endpoint[] => [
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/user/profile', summary: "The caller's profile; created with defaults on first read", tag, auth: true,
-    response: ProfileResponse, errors: [500],
+    response: ProfileResponse, errors: [500], revalidate: true,
     handle: getProfile(deps),
   }),
   endpoint(deps.tokens, {
@@ -109,7 +109,7 @@ export const userRoutes = (deps: UserDeps): Endpoint[] => [
   }),
   endpoint(deps.tokens, {
     method: 'get', path: '/api/v1/user/health-data', summary: "The caller's body measures with BMI", tag, auth: true,
-    response: HealthDataResponse, errors: [500],
+    response: HealthDataResponse, errors: [500], revalidate: true,
     handle: getHealthData(deps),
   }),
   endpoint(deps.tokens, {
