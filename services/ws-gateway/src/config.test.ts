@@ -33,3 +33,13 @@ test('a zero or negative rate is refused with the variable named', () => {
   expect(() => loadGatewayConfig({ ...env, RATE_LIMIT_PER_SECOND: '0' })).toThrow('RATE_LIMIT_PER_SECOND');
   expect(() => loadGatewayConfig({ ...env, RATE_LIMIT_BURST: '0' })).toThrow('RATE_LIMIT_BURST');
 });
+
+test('permessage-deflate is on by default, frames from 1 KiB compressed; a bad value is refused by name', () => {
+  expect(loadGatewayConfig(env)).toMatchObject({ WS_COMPRESSION: true, WS_COMPRESSION_THRESHOLD_BYTES: 1024 });
+  expect(loadGatewayConfig({ ...env, WS_COMPRESSION: 'false', WS_COMPRESSION_THRESHOLD_BYTES: '4096' })).toMatchObject({
+    WS_COMPRESSION: false,
+    WS_COMPRESSION_THRESHOLD_BYTES: 4096,
+  });
+  expect(() => loadGatewayConfig({ ...env, WS_COMPRESSION: 'sometimes' })).toThrow('WS_COMPRESSION');
+  expect(() => loadGatewayConfig({ ...env, WS_COMPRESSION_THRESHOLD_BYTES: '-1' })).toThrow('WS_COMPRESSION_THRESHOLD_BYTES');
+});

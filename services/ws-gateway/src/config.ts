@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envInt, envNumber, envPort, generationEnv, loadConfig } from '@aurawell/platform';
+import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envBool, envInt, envNumber, envPort, generationEnv, loadConfig } from '@aurawell/platform';
 import { MAX_MESSAGE_CHARS } from '@aurawell/protocol';
 
 const schema = z.object({
@@ -33,6 +33,10 @@ const schema = z.object({
   DRAIN_WINDOW_MS: envInt(10000, 0),
   /** How long a registration lives without refresh: a crashed gateway's connections vanish after it. */
   REGISTRY_TTL_MS: envInt(60000, 1000),
+  /** permessage-deflate for clients that offer it (see compression.ts). */
+  WS_COMPRESSION: envBool(true),
+  /** Frames below this many bytes go out uncompressed: token frames are far below it, `done`, `sync` and replays above. */
+  WS_COMPRESSION_THRESHOLD_BYTES: envInt(1024, 0, 1024 * 1024),
   /** Lifetime of this gateway's liveness key (refreshed every third of it): when it lapses, its registrations stop counting. */
   GATEWAY_TTL_MS: envInt(15000, 300),
 })

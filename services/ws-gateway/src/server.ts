@@ -7,6 +7,7 @@ import { type UserFanout, storeGapFiller } from '@aurawell/generation';
 import { CloseCode, nowIso } from '@aurawell/protocol';
 import { authenticateUpgrade, chatPathUserId } from './auth';
 import type { GatewayConfig } from './config';
+import { perMessageDeflate, releaseZlibWhenIdle } from './compression';
 import { ClientConnection, type SendLimits } from './connection';
 import { drainConnections } from './drain';
 import { handleMessage, type HandlerDeps } from './handlers';
@@ -50,7 +51,7 @@ const refuse = (socket: Duplex, status: number, text: string) => {
 /** The gateway's HTTP server: WebSocket upgrades on `/ws/chat/{user_id}`, `/ws/health` and `/ws/stats`. */
 export const createGateway = (deps: GatewayDeps): Gateway => {
   const allowedOrigins = new Set(deps.config.CORS_ALLOWED_ORIGINS);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.MAX_FRAME_BYTES, perMessageDeflate: perMessageDeflate(deps.config) });
   let draining = false;
   const gateway: GatewayContext = { deps, limits: sendLimits(deps), isDraining: () => draining };
   const server = createServer(createHttpRoutes(gatewayStats(deps, () => draining)));
@@ -69,7 +70,10 @@ export const createGateway = (deps: GatewayDeps): Gateway => {
       return refuse(socket, 403, 'Forbidden');
     }
     const credentials = upgradeCredentials(url.searchParams);
-    wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, { pathUserId, credentials, deviceId }, gateway));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      releaseZlibWhenIdle(ws);
+      acceptConnection(ws, { pathUserId, credentials, deviceId }, gateway);
+    });
   });
 
   return {
