@@ -6,7 +6,9 @@ let sim: DeepSeekSimulator;
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
 beforeAll(async () => {
-  sim = await startDeepSeekSimulator({ tokensPerSecond: 100, firstTokenDelayMs: 200, answerTokens: 20 });
+  // Each stream lasts 2 s (20 tokens at 10/s): even a machine that opens only a few hundred
+  // connections a second overlaps far more than 100 of them.
+  sim = await startDeepSeekSimulator({ tokensPerSecond: 10, firstTokenDelayMs: 200, answerTokens: 20 });
 });
 
 afterAll(async () => {

@@ -32,11 +32,12 @@ const take = async (allow: (u: string) => Promise<boolean>, userId: string, n: n
 const count = (results: boolean[]) => results.filter(Boolean).length;
 
 test('a full bucket lets the burst through, then refuses until tokens refill', async () => {
-  // 5 tokens a second: one every 200 ms, so a 250 ms wait yields exactly one (for any wait up to 400 ms).
-  const limiter = createRateLimiter(redisA, keys, { perSecond: 5, burst: 10 }, { logger });
+  // 1 token a second: the 15 takes refill nothing unless they take a second (a loaded machine
+  // takes milliseconds), and a 1.1 s wait yields exactly one (for any wait below 2 s).
+  const limiter = createRateLimiter(redisA, keys, { perSecond: 1, burst: 10 }, { logger });
   const results = await take(limiter.allow, 'burst_user', 15);
   expect(results).toEqual([...Array(10).fill(true), ...Array(5).fill(false)]);
-  await sleep(250);
+  await sleep(1100);
   expect(await take(limiter.allow, 'burst_user', 3)).toEqual([true, false, false]);
 });
 
