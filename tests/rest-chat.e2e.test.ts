@@ -1,5 +1,5 @@
+import { testRedis } from '@aurawell/testkit';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createKeys } from '@aurawell/platform';
 import { checkGeneration } from './support/checks';
 import { readSse } from './support/sse';
@@ -180,7 +180,7 @@ test('an SSE resume past the replay window gets the stored answer in one termina
   const done = events[events.length - 1]!.frame;
   const messageId = String(done.message_id);
   const keys = createKeys(sys.prefix);
-  const redis = new Redis(process.env.REDIS_URL!);
+  const redis = testRedis();
   await redis.del(keys.generationMeta('rest_user', messageId), keys.generationFrames('rest_user', messageId));
   redis.disconnect();
   const again = await readSse(await postStream({}, { 'last-event-id': `${messageId}:3` }));

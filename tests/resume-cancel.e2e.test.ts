@@ -1,5 +1,5 @@
+import { testRedis } from '@aurawell/testkit';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createKeys } from '@aurawell/platform';
 import { checkGeneration } from './support/checks';
 import { startTestSystem, type TestSystem } from './support/system';
@@ -61,7 +61,7 @@ test('after the replay window the stored answer serves a resume', async () => {
   const messageId = String(done.message_id);
   // What the retention expiry does to the generation's keys.
   const keys = createKeys(sys.prefix);
-  const redis = new Redis(process.env.REDIS_URL!);
+  const redis = testRedis();
   await redis.del(keys.generationMeta('expired_user', messageId), keys.generationFrames('expired_user', messageId));
   redis.disconnect();
   const later = await connect(await sys.wsUrl('expired_user'));

@@ -1,8 +1,22 @@
 import {
+  AURAWELL_SERVICES,
+  CLUSTER_NODES,
+  CLUSTER_SERVICES,
+  compose,
+  DEFAULT_SERVICES,
+  exampleCluster,
+  exampleEnv,
+  OPTIONAL_SECRETS,
+  operatorEnv,
+  rawCompose,
+  REDIS_CLUSTER_VARS,
+  SECRETS,
+  svc,
+} from './compose';
+import {
   composeSchemaValidator,
   interpolate,
   lintDockerfile,
-  parseEnvFile,
   read,
   readYaml,
   renderKustomization,
@@ -12,35 +26,8 @@ import {
 
 // The production shape, checked statically with real validators: the Compose Specification schema,
 // the Kubernetes schemas of every rendered object, two Dockerfile linters, and the cross-file
-// facts no schema knows (ports, probes, grace periods, secrets).
-
-type ComposeService = {
-  image?: string;
-  build?: { context: string; dockerfile: string; args?: Record<string, string> };
-  command?: string[];
-  environment?: Record<string, string>;
-  ports?: string[];
-  volumes?: string[];
-  healthcheck?: { test?: string[]; disable?: boolean };
-  depends_on?: Record<string, { condition: string }>;
-  deploy?: { replicas?: number };
-  stop_grace_period?: string;
-  read_only?: boolean;
-};
-type Compose = { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
-
-const SECRETS = ['JWT_SECRET_KEY', 'DEEPSEEK_API_KEY', 'POSTGRES_PASSWORD', 'GRAFANA_ADMIN_PASSWORD'];
-const exampleEnv = parseEnvFile(read('deploy/.env.example'));
-// What an operator's .env holds after filling in the example's blanks.
-const operatorEnv = { ...exampleEnv, ...Object.fromEntries(SECRETS.map((k) => [k, `${k.toLowerCase()}-0123456789abcdef`])) };
-const rawCompose = readYaml<Compose>('docker-compose.yml');
-const compose = interpolate(rawCompose, operatorEnv) as Compose;
-const AURAWELL_SERVICES = ['api', 'ws-gateway-1', 'ws-gateway-2', 'advice-worker'];
-const svc = (name: string): ComposeService => {
-  const s = compose.services[name];
-  if (!s) throw new Error(`compose service ${name} missing`);
-  return s;
-};
+// facts no schema knows (ports, probes, grace periods, secrets). The compose profile `cluster` has
+// its own file, compose-cluster.test.ts.
 
 /** "20s", "1m30s" → ms (compose durations). */
 const durationMs = (d: string): number =>
@@ -65,10 +52,11 @@ describe('docker-compose.yml', () => {
     expect(errors).toEqual(expect.arrayContaining(['/services/redis/healthcheck/interval must match format "duration"', '/services/api must NOT have additional properties']));
   });
 
-  test('has the data stores, the migration, the fleet, the edge and observability', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
-      ['advice-worker', 'api', 'grafana', 'migrate', 'nginx', 'postgres', 'prometheus', 'redis', 'ws-gateway-1', 'ws-gateway-2'].sort(),
-    );
+  test('has the data stores, the migration, the fleet, the edge and observability; the profile `cluster` adds a Redis Cluster', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([...DEFAULT_SERVICES, ...CLUSTER_SERVICES].sort());
+    // What `docker compose up` starts without a profile: exactly the services of before.
+    expect(Object.entries(compose.services).filter(([, s]) => !s.profiles).map(([n]) => n).sort()).toEqual(DEFAULT_SERVICES);
+    expect(Object.entries(compose.services).filter(([, s]) => s.profiles).map(([n, s]) => [n, s.profiles])).toEqual(CLUSTER_SERVICES.map((n) => [n, ['cluster']]));
     expect(svc('advice-worker').deploy?.replicas).toBe(2);
     for (const name of AURAWELL_SERVICES) {
       expect(svc(name).build).toMatchObject({ context: '.', dockerfile: 'deploy/Dockerfile', args: { SERVICE: name.replace(/-\d$/, '') } });
@@ -86,7 +74,7 @@ describe('docker-compose.yml', () => {
     expect(pg.image).toMatch(/^postgres:16(-|$)/);
     expect(pg.healthcheck?.test?.[1]).toBe('pg_isready');
     expect(pg.volumes).toContain('pg-data:/var/lib/postgresql/data');
-    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['redis-data', 'pg-data']));
+    expect(Object.keys(compose.volumes).sort()).toEqual(['grafana-data', 'pg-data', 'prometheus-data', 'redis-data', ...CLUSTER_NODES.map((n) => `${n}-data`)].sort());
   });
 
   test('the migration runs once, before the services, which never migrate on start', () => {
@@ -107,6 +95,7 @@ describe('docker-compose.yml', () => {
   test('only nginx is public (port 8000, after healthy gateways and api); Prometheus and Grafana bind loopback', () => {
     const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([n]) => n).sort();
     expect(published).toEqual(['grafana', 'nginx', 'prometheus']);
+    expect(Object.entries(compose.services).filter(([, s]) => s.expose?.length).map(([n]) => n)).toEqual([]);
     expect(svc('nginx').ports).toEqual(['8000:8000']);
     expect(svc('prometheus').ports).toEqual(['127.0.0.1:9090:9090']);
     expect(svc('grafana').ports).toEqual(['127.0.0.1:3000:3000']);
@@ -117,11 +106,15 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  test('secrets come only from .env: referenced as required variables, blank in the example', () => {
+  test('secrets come only from .env: referenced as required (or, if optional, empty-default) variables, blank in the example', () => {
     const rawText = read('docker-compose.yml');
     for (const [name, s] of Object.entries(rawCompose.services)) {
       for (const [key, value] of Object.entries(s.environment ?? {})) {
-        if (/SECRET|PASSWORD|API_KEY|TOKEN/.test(key)) expect(`${name}.${key}=${value}`).toMatch(/=\$\{[A-Z_]+:\?[^}]+\}$/);
+        if (/SECRET|PASSWORD|API_KEY|TOKEN/.test(key)) {
+          // Required secrets fail the start when missing; optional ones are empty when unset.
+          const form = OPTIONAL_SECRETS.includes(key) ? new RegExp(`=\\$\\{${key}:-\\}$`) : /=\$\{[A-Z_]+:\?[^}]+\}$/;
+          expect(`${name}.${key}=${value}`).toMatch(form);
+        }
         if (key === 'DATABASE_URL') expect(value).toMatch(/^postgres:\/\/aurawell:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/aurawell$/);
       }
     }
@@ -129,6 +122,10 @@ describe('docker-compose.yml', () => {
     for (const key of SECRETS) {
       expect(exampleEnv[key]).toBe('');
       expect(() => interpolate(rawCompose, { ...operatorEnv, [key]: '' })).toThrow(key);
+    }
+    for (const key of OPTIONAL_SECRETS) {
+      expect(exampleEnv[key]).toBeUndefined();
+      expect(exampleCluster[key]).toBe('');
     }
     expect(read('.gitignore').split('\n')).toContain('.env');
   });
@@ -264,7 +261,7 @@ type Container = {
   image: string;
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } } }[];
-  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string; optional?: boolean } }[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   startupProbe?: Probe;
@@ -276,6 +273,7 @@ type PodSpec = { containers: Container[]; terminationGracePeriodSeconds?: number
 type Workload = K8sObject & { spec: { replicas?: number; selector?: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
 
 const secretTemplate = readYaml<K8sObject & { stringData: Record<string, string> }>('k8s/base/secret.template.yaml');
+const redisClusterSecretTemplate = readYaml<K8sObject & { stringData: Record<string, string> }>('k8s/base/redis-cluster-secret.template.yaml');
 const DEFAULT_SHUTDOWN_DEADLINE_MS = 15000; // packages/platform/src/config.ts
 
 const byKind = <T = K8sObject>(objects: K8sObject[], kind: string): T[] => objects.filter((o) => o.kind === kind) as T[];
@@ -403,6 +401,21 @@ describe.each(['dev', 'prod'])('k8s/overlays/%s', (overlay) => {
     }
   });
 
+  test('Redis Cluster mode: the services read the optional Secret aurawell-redis-cluster; the migration does not', () => {
+    const objects = rendered(overlay);
+    for (const d of byKind<Workload>(objects, 'Deployment')) {
+      for (const c of d.spec.template.spec.containers) {
+        expect(c.envFrom?.filter((f) => f.secretRef)).toEqual([{ secretRef: { name: redisClusterSecretTemplate.metadata.name, optional: true } }]);
+        // REDIS_URL stays where it was; none of the cluster settings comes from anywhere else.
+        expect(c.env?.find((e) => e.name === 'REDIS_URL')?.valueFrom?.secretKeyRef).toEqual({ name: 'aurawell-secrets', key: 'REDIS_URL' });
+        for (const key of REDIS_CLUSTER_VARS) expect([key, envOf(objects, c, key)]).toEqual([key, undefined]);
+      }
+    }
+    for (const job of byKind<Workload>(objects, 'Job')) {
+      for (const c of job.spec.template.spec.containers) expect(c.envFrom?.some((f) => f.secretRef)).toBeFalsy();
+    }
+  });
+
   test('autoscalers: gateways on connections per pod, workers on queue depth, api on CPU', () => {
     type Hpa = K8sObject & { spec: { metrics: Record<string, unknown>[] } };
     const metric = (name: string) => named<Hpa>(rendered(overlay), 'HorizontalPodAutoscaler', name).spec.metrics;
@@ -447,11 +460,30 @@ describe('Kubernetes schema validation', () => {
     for (const value of Object.values(secretTemplate.stringData)) expect(value).toMatch(/<[^>]+>/);
   });
 
+  test('the Redis Cluster Secret template validates, holds placeholders only, and has exactly the settings the services read', () => {
+    expect(validateK8sObject(redisClusterSecretTemplate)).toBeUndefined();
+    expect(redisClusterSecretTemplate.metadata.name).toBe('aurawell-redis-cluster');
+    expect(Object.keys(redisClusterSecretTemplate.stringData).sort()).toEqual([...REDIS_CLUSTER_VARS].sort());
+    for (const value of Object.values(redisClusterSecretTemplate.stringData)) expect(value).toMatch(/<[^>]+>/);
+  });
+
   test('is not vacuous: a malformed object, an unknown kind and a removed API are rejected', () => {
     const d = structuredClone(named<Workload>(rendered('prod'), 'Deployment', 'api'));
     (d.spec.template.spec.containers[0]!.ports![0] as { containerPort: unknown }).containerPort = 'eight thousand';
     expect(validateK8sObject(d)).toMatch(/containerPort must be integer/);
     expect(validateK8sObject({ ...d, kind: 'Deploymnet' })).toMatch(/no such API/);
     expect(validateK8sObject({ apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'old' } })).toMatch(/API removed/);
+  });
+});
+
+describe('k8s/README.md documents the Redis settings', () => {
+  const readme = read('k8s/README.md');
+  /** First cells of the README's table rows: `| \`NAME\` | …`. */
+  const documented = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map(([, name]) => name);
+
+  test('every Redis setting has a table row, and the managed options are named', () => {
+    for (const key of ['REDIS_URL', ...REDIS_CLUSTER_VARS]) expect(documented).toContain(key);
+    expect(readme).not.toMatch(/no Cluster mode at this size/);
+    for (const name of ['ElastiCache', 'MemoryDB', 'Memorystore for Redis Cluster', 'Azure Managed Redis', 'OSS Cluster API', 'redis-cluster']) expect(readme).toContain(name);
   });
 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Keys, Logger } from '@aurawell/platform';
+import type { Keys, Logger, RedisClient } from '@aurawell/platform';
 import { isTerminalStatus, statusUpdateFrame } from '@aurawell/protocol';
 import type { GenerationStore } from './store';
 
@@ -37,7 +36,7 @@ export const cancelGeneration = async (store: GenerationStore, userId: string, m
  * gets the message id of each. Resolves once subscribed.
  */
 export const listenForCancels = async (
-  subscriber: Redis,
+  subscriber: RedisClient,
   keys: Keys,
   logger: Logger,
   onCancel: (messageId: string) => void,

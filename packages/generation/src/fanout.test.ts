@@ -102,6 +102,43 @@ describe('FrameSequencer gap repair', () => {
   });
 });
 
+describe('FrameSequencer stall repair', () => {
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  test('a generation gone quiet is read from its stream: the lost last frames arrive, terminal included, then it stops looking', async () => {
+    const sent: number[] = [];
+    const asked: number[] = [];
+    const stream = [frame('q', 1), frame('q', 2), frame('q', 3), frame('q', 4, true)];
+    const seq = new FrameSequencer(
+      (f) => sent.push(f.seq),
+      async (_id, after) => {
+        asked.push(after);
+        return stream.filter((f) => f.seq > after);
+      },
+      { stallRepairMs: 30 },
+    );
+    seq.deliver(frame('q', 1));
+    seq.deliver(frame('q', 2));
+    await until(() => sent.length === 4);
+    expect(sent).toEqual([1, 2, 3, 4]);
+    expect(asked).toEqual([2]);
+    // Ended: no more lookups.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(asked).toEqual([2]);
+  });
+
+  test('a disposed sequencer (its receiver left) looks for nothing', async () => {
+    const asked: number[] = [];
+    const seq = new FrameSequencer(() => {}, async (_id, after) => (asked.push(after), []), { stallRepairMs: 20 });
+    seq.deliver(frame('d', 1));
+    seq.dispose();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(asked).toEqual([]);
+  });
+});
+
 test('toBusFrame reads routing fields and rejects garbage', () => {
   expect(toBusFrame('{"type":"status_update","status":"cancelled","message_id":"m","seq":4}')).toMatchObject({ messageId: 'm', seq: 4, terminal: true });
   expect(toBusFrame('{"type":"chat_stream","message_id":"m","seq":2}')?.terminal).toBe(false);
@@ -131,16 +168,16 @@ describe('UserFanout against Redis', () => {
     const a2 = sink('ua');
     const b = sink('ub');
     await Promise.all([fanout.add(a1), fanout.add(a2), fanout.add(b)]);
-    await pub.publish(keys.userChannel('ua'), frame('m', 1).raw);
-    await pub.publish(keys.userChannel('ua'), 'garbage');
-    await pub.publish(keys.userChannel('ua'), frame('m', 2).raw);
+    await pub.spublish(keys.userChannel('ua'), frame('m', 1).raw);
+    await pub.spublish(keys.userChannel('ua'), 'garbage');
+    await pub.spublish(keys.userChannel('ua'), frame('m', 2).raw);
     await new Promise((r) => setTimeout(r, 100));
     expect(a1.got).toEqual([1, 2]);
     expect(a2.got).toEqual([1, 2]);
     expect(b.got).toEqual([]);
     fanout.remove(a1);
     fanout.remove(a2);
-    await pub.publish(keys.userChannel('ua'), frame('m', 3).raw);
+    await pub.spublish(keys.userChannel('ua'), frame('m', 3).raw);
     await new Promise((r) => setTimeout(r, 100));
     expect(a1.got).toEqual([1, 2]);
     expect(fanout.size).toBe(1);

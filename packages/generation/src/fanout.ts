@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { isTerminalStatus } from '@aurawell/protocol';
-import type { Keys, Logger } from '@aurawell/platform';
+import type { Keys, Logger, RedisClient } from '@aurawell/platform';
 import { toUserEvent, type UserEvent } from './user-events';
 
 /** A generation frame as it travels: its identity, its number, and the exact bytes to send. */
@@ -33,11 +32,14 @@ export interface FrameSink {
   deliver(frame: BusFrame): void;
   /** A frame outside any generation (reminder, another device's message); sinks that want them implement this. */
   deliverEvent?(event: UserEvent): void;
+  /** Called when the fanout lets go of the sink: nothing more comes (stop any timers). */
+  detached?(): void;
 }
 
 /**
- * Subscribes to a user's channel while this process holds at least one sink of that user, and
- * hands every frame published there to each of them.
+ * Subscribes to a user's shard channel (SSUBSCRIBE) while this process holds at least one sink
+ * of that user, and hands every frame published there to each of them. On a cluster the client
+ * keeps one subscriber connection per primary and moves channels with their slots.
  */
 export class UserFanout<S extends FrameSink = FrameSink> {
   private readonly byUser = new Map<string, Set<S>>();
@@ -45,12 +47,12 @@ export class UserFanout<S extends FrameSink = FrameSink> {
   private readonly subscriptions = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: Keys,
     private readonly logger: Logger,
     private readonly onFrame: (frame: BusFrame) => void = () => {},
   ) {
-    subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    subscriber.on('smessage', (channel: string, message: string) => this.dispatch(channel, message));
   }
 
   /** Resolves once the user's channel is subscribed, so nothing published afterwards is missed. */
@@ -61,7 +63,7 @@ export class UserFanout<S extends FrameSink = FrameSink> {
       this.byUser.set(sink.userId, set);
       const channel = this.keys.userChannel(sink.userId);
       this.userByChannel.set(channel, sink.userId);
-      this.subscriptions.set(sink.userId, this.subscriber.subscribe(channel));
+      this.subscriptions.set(sink.userId, this.subscriber.ssubscribe(channel));
     }
     set.add(sink);
     await this.subscriptions.get(sink.userId);
@@ -69,12 +71,13 @@ export class UserFanout<S extends FrameSink = FrameSink> {
 
   remove(sink: S): void {
     const set = this.byUser.get(sink.userId);
+    if (set?.has(sink)) sink.detached?.();
     if (!set?.delete(sink) || set.size > 0) return;
     this.byUser.delete(sink.userId);
     this.subscriptions.delete(sink.userId);
     const channel = this.keys.userChannel(sink.userId);
     this.userByChannel.delete(channel);
-    this.subscriber.unsubscribe(channel).catch((err: Error) => this.logger.warn({ err }, 'unsubscribe failed'));
+    this.subscriber.sunsubscribe(channel).catch((err: Error) => this.logger.warn({ err }, 'unsubscribe failed'));
   }
 
   sinks(): S[] {
@@ -121,22 +124,42 @@ export type GapFiller = (messageId: string, afterSeq: number) => Promise<BusFram
  */
 export class FrameSequencer {
   private readonly lastSent = new Map<string, number>();
+  /** When the last frame of each generation under way went out, and when its stream was last looked at. */
+  private readonly quiet = new Map<string, { frameAt: number; checkedAt: number }>();
   private readonly held = new Map<string, BusFrame[]>();
   /** Generations whose live frames wait for the joining window to end (or for a `resume`). */
   private readonly joining = new Set<string>();
   private readonly joinUntil: number;
+  private readonly stallRepairMs: number;
+  private stallTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly send: (frame: BusFrame) => void,
     private readonly fillGap?: GapFiller,
-    /**
-     * For this long after the receiver appears, live frames of a generation already under way wait
-     * instead of going out: a client that reconnects sends `resume` right after it is greeted, and
-     * its replay must come before them, or it would see a later frame before the ones it missed.
-     */
-    opts: { joinWindowMs?: number } = {},
+    opts: {
+      /**
+       * For this long after the receiver appears, live frames of a generation already under way wait
+       * instead of going out: a client that reconnects sends `resume` right after it is greeted, and
+       * its replay must come before them, or it would see a later frame before the ones it missed.
+       */
+      joinWindowMs?: number;
+      /**
+       * With a `fillGap`: a generation under way that sent nothing for this long is looked up in its
+       * stream. Pub/sub can lose the last frames with nothing after them to reveal the gap (a
+       * primary's failover, a subscriber reconnecting): the receiver still gets them, terminal included.
+       */
+      stallRepairMs?: number;
+    } = {},
   ) {
     this.joinUntil = Date.now() + (opts.joinWindowMs ?? 0);
+    this.stallRepairMs = opts.stallRepairMs ?? STALL_REPAIR_MS;
+  }
+
+  /** Stops looking for stalled generations (the receiver is gone). */
+  dispose(): void {
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    this.stallTimer = null;
+    this.quiet.clear();
   }
 
   deliver(frame: BusFrame): void {
@@ -145,16 +168,17 @@ export class FrameSequencer {
     const last = this.lastSent.get(frame.messageId) ?? 0;
     if (last === 0 && frame.seq > 1 && Date.now() < this.joinUntil) return this.holdWhileJoining(frame);
     // Only a receiver that already has part of the generation has a gap; a late joiner starts where it joined.
-    if (this.fillGap && last > 0 && frame.seq > last + 1) return this.repair(frame, last);
+    if (this.fillGap && last > 0 && frame.seq > last + 1) return this.repair(frame.messageId, last, [frame]);
     this.sendInOrder(frame);
   }
 
-  private repair(frame: BusFrame, last: number): void {
+  /** Holds live frames of `messageId` (starting with `held`) while the stored ones after `last` are read, then sends all in order. */
+  private repair(messageId: string, last: number, held: BusFrame[]): void {
     const fill = this.fillGap as GapFiller;
-    this.held.set(frame.messageId, [frame]);
-    fill(frame.messageId, last).then(
-      (missing) => this.endReplay(frame.messageId, missing),
-      () => this.endReplay(frame.messageId, []),
+    this.held.set(messageId, held);
+    fill(messageId, last).then(
+      (missing) => this.endReplay(messageId, missing),
+      () => this.endReplay(messageId, []),
     );
   }
 
@@ -193,7 +217,38 @@ export class FrameSequencer {
     const last = this.lastSent.get(frame.messageId) ?? 0;
     if (frame.seq <= last) return;
     this.send(frame);
-    if (frame.terminal) this.lastSent.delete(frame.messageId);
-    else this.lastSent.set(frame.messageId, frame.seq);
+    if (frame.terminal) {
+      this.lastSent.delete(frame.messageId);
+      this.quiet.delete(frame.messageId);
+    } else {
+      this.lastSent.set(frame.messageId, frame.seq);
+      const now = Date.now();
+      this.quiet.set(frame.messageId, { frameAt: now, checkedAt: now });
+      this.watchStalls();
+    }
+  }
+
+  private watchStalls(): void {
+    if (this.stallTimer || !this.fillGap || this.stallRepairMs <= 0) return;
+    this.stallTimer = setInterval(() => this.repairStalled(), this.stallRepairMs);
+    this.stallTimer.unref();
+  }
+
+  /** Reads the stream of each generation quiet for `stallRepairMs` (given up after STALL_GIVE_UP_MS of silence). */
+  private repairStalled(): void {
+    const now = Date.now();
+    for (const [messageId, q] of this.quiet) {
+      if (now - q.frameAt > STALL_GIVE_UP_MS) this.quiet.delete(messageId);
+      else if (!this.held.has(messageId) && now - q.checkedAt >= this.stallRepairMs) {
+        q.checkedAt = now;
+        this.repair(messageId, this.lastSent.get(messageId) ?? 0, []);
+      }
+    }
+    if (this.quiet.size === 0) this.dispose();
   }
 }
+
+/** How long a generation under way may send nothing before its stream is looked at. */
+export const STALL_REPAIR_MS = 2000;
+/** Past this much silence a generation is not looked for any more (longer than any generation's deadline). */
+const STALL_GIVE_UP_MS = 15 * 60 * 1000;

@@ -116,3 +116,63 @@ describe('GenerationPublisher', () => {
     expect((await g.stored()).map((f) => f.seq)).toEqual([1]);
   });
 });
+
+/**
+ * What a promoted replica looks like when its primary died before replicating the last writes:
+ * the generation's hash back at `seq` (and `owner`), the stream without the frames after it.
+ */
+const loseAfter = async (g: { userId: string; ref: { messageId: string } }, seq: number, owner?: string) => {
+  // Rebuilt rather than XDELed: the replica never saw the later entries, so its stream's last id is lower too.
+  const frames = keys.generationFrames(g.userId, g.ref.messageId);
+  const kept = await redis.xrange(frames, '-', `${seq}-0`);
+  await redis.del(frames);
+  for (const [id, fields] of kept) await redis.xadd(frames, id, ...fields);
+  await redis.hset(keys.generationMeta(g.userId, g.ref.messageId), 'seq', seq, ...(owner ? ['owner', owner] : []));
+};
+
+describe('GenerationPublisher after a failover lost acknowledged frames', () => {
+  const write = async (pub: GenerationPublisher, deltas: string[]) => {
+    for (const d of deltas) pub.content(d);
+    return pub.drain();
+  };
+
+  it('writes the lost frames again from what it wrote, then goes on: the stream is whole and exact', async () => {
+    const g = await claimed();
+    const pub = new GenerationPublisher(g.recording, g.userId, g.owner, g.ref, 1);
+    expect(await pub.streaming(false)).toBe(true);
+    expect(await write(pub, ['a', 'b', 'c', 'd'])).toBe(true);
+    const before = await g.stored();
+    await loseAfter(g, 4);
+    expect(await write(pub, ['e'])).toBe(true);
+    expect(await pub.done({ text: 'abcde', usage: null, finishReason: 'stop' })).toBe(true);
+    expect(pub.rewritten).toBe(2);
+    const after = await g.stored();
+    expect(after.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.map(text)).toEqual(['sending', 'streaming', 'a', 'b', 'c', 'd', 'e', 'done']);
+    expect((await store.meta(g.userId, g.ref.messageId))?.status).toBe('done');
+  });
+
+  it('a lost claim (owner back to queued) is taken again before the lost frames are rewritten', async () => {
+    const g = await claimed();
+    const pub = new GenerationPublisher(g.recording, g.userId, g.owner, g.ref, 1);
+    expect(await pub.streaming(false)).toBe(true);
+    expect(await write(pub, ['x', 'y'])).toBe(true);
+    await loseAfter(g, 1, 'queued');
+    expect(await write(pub, ['z'])).toBe(true);
+    expect(pub.rewritten).toBe(3);
+    expect((await g.stored()).map(text)).toEqual(['sending', 'streaming', 'x', 'y', 'z']);
+    expect((await store.meta(g.userId, g.ref.messageId))?.owner).toBe(g.owner);
+  });
+
+  it('a takeover by another attempt is not mistaken for a hole: the stale one stays fenced and silent', async () => {
+    const g = await claimed();
+    const pub = new GenerationPublisher(g.recording, g.userId, g.owner, g.ref, 1);
+    expect(await write(pub, ['x', 'y'])).toBe(true);
+    await loseAfter(g, 2, 'another-worker');
+    expect(await write(pub, ['z'])).toBe(false);
+    expect(pub.fenced).toBe(true);
+    expect(pub.rewritten).toBe(0);
+    expect((await g.stored()).map(text)).toEqual(['sending', 'x']);
+  });
+});

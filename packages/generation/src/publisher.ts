@@ -8,6 +8,7 @@ import {
   type GenerationStatus,
   type Usage,
 } from '@aurawell/protocol';
+import { isTerminalStatus } from '@aurawell/protocol';
 import type { AppendResult, GenerationStore } from './store';
 
 /** Text of the restart notice (the default locale is Chinese, as every status text). */
@@ -15,8 +16,14 @@ export const RESTART_TEXT = '处理回复的服务已重启，正在重新生成
 
 const codePoints = (s: string): number => [...s].length;
 
+/** A frame as written: a failover may make it necessary to write it again. */
+type Written = { frame: string; status?: GenerationStatus };
+
 /** A frame handed over and not yet written, with whoever waits for it. */
 type Pending = { frame: string; status?: GenerationStatus; resolve: (ok: boolean) => void; reject: (err: unknown) => void };
+
+/** Failover repairs of one write before its refusal stands (each needs the hole to reappear: a second failover). */
+const MAX_REPAIRS = 3;
 
 /** At most this many frames go in one write when they queued up (a stalled process catching up). */
 const MAX_BATCH = 64;
@@ -37,6 +44,11 @@ export class GenerationPublisher {
   private lost = false;
   private failure: unknown = null;
   private readonly queue: Pending[] = [];
+  /** Every frame this attempt wrote, from seq `firstSeq` on (the answer's frames: bounded by it). */
+  private readonly written: Written[] = [];
+  private readonly firstSeq: number;
+  /** Frames written a second time because a failover had lost them. */
+  rewritten = 0;
   /** True while `pump` runs; `pumped` settles when it stops. */
   private writing = false;
   private pumped: Promise<void> = Promise.resolve();
@@ -52,6 +64,7 @@ export class GenerationPublisher {
   ) {
     this.seq = lastSeq;
     this.next = lastSeq;
+    this.firstSeq = lastSeq + 1;
   }
 
   /** True once another attempt owns the generation or it is over. */
@@ -147,8 +160,11 @@ export class GenerationPublisher {
         for (const p of [...batch, ...this.queue.splice(0)]) p.reject(err);
         break;
       }
-      if (res === 'ok') this.seq += batch.length;
-      else this.lost = true;
+      if (res === 'ok') {
+        this.seq += batch.length;
+        for (const p of batch) this.written.push({ frame: p.frame, status: p.status });
+        if (isTerminalStatus(batch[batch.length - 1]!.status)) await this.store.settle(this.userId, this.ref.messageId).catch(() => null);
+      } else this.lost = true;
       for (const p of batch) p.resolve(res === 'ok');
     }
     this.writing = false;
@@ -165,23 +181,48 @@ export class GenerationPublisher {
   }
 
   /**
-   * One write, retried while Redis is unreachable. A retry of a write whose reply was lost finds
-   * its own frames already there (out of order): that is success, not a takeover.
+   * One write, retried while Redis is unreachable. A write refused as out of order or fenced is
+   * looked into (`reconcile`): it may be its own earlier try, or a hole a failover left.
    */
   private async appendRetrying(batch: Pending[]): Promise<AppendResult> {
     const a = { userId: this.userId, messageId: this.ref.messageId, owner: this.owner, seq: this.seq + 1, frame: batch.map((p) => p.frame), status: batch[batch.length - 1]!.status };
-    const last = a.seq + batch.length - 1;
     const started = Date.now();
-    for (let attempt = 0; ; attempt += 1) {
+    for (let attempt = 0, repairs = 0; ; attempt += 1) {
       try {
         const res = await this.store.append(a);
-        if (res !== 'out_of_order' || attempt === 0) return res;
-        const meta = await this.store.meta(a.userId, a.messageId);
-        return meta && meta.seq >= last && (meta.owner === a.owner || meta.owner === '') ? 'ok' : res;
+        if (res === 'ok') return res;
+        const next = repairs < MAX_REPAIRS ? await this.reconcile(res, a.seq, a.seq + batch.length - 1) : res;
+        if (next !== 'again') return next;
+        repairs += 1;
       } catch (err) {
         if (Date.now() - started > this.outageToleranceMs) throw err;
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
     }
+  }
+
+  /**
+   * Why frames `first`..`last` were refused. 'ok': a retry whose first try was written (its reply
+   * lost). 'again': a primary died before replicating what it had acknowledged, so the promoted
+   * replica lacks the last frames (and maybe this attempt's claim): they are written again from
+   * `written` (subscribers drop what they already had by seq), then the batch is retried.
+   * Anything else: another attempt owns the generation, or it is over: the refusal stands.
+   */
+  private async reconcile(res: AppendResult, first: number, last: number): Promise<AppendResult | 'again'> {
+    const meta = await this.store.meta(this.userId, this.ref.messageId);
+    if (!meta) return res;
+    if (meta.seq >= last && (meta.owner === this.owner || meta.owner === '')) return 'ok';
+    if (isTerminalStatus(meta.status) || meta.seq < this.firstSeq - 1 || meta.seq >= first) return res;
+    if (meta.owner === 'queued') {
+      // The claim itself was lost: nobody else claimed since (a takeover would own it now).
+      if ((await this.store.claim(this.userId, this.ref.messageId, this.owner, 'queued')) === null) return res;
+    } else if (meta.owner !== this.owner) return res;
+    for (let seq = meta.seq + 1; seq < first; seq += 1) {
+      const w = this.written[seq - this.firstSeq]!;
+      const r = await this.store.append({ userId: this.userId, messageId: this.ref.messageId, owner: this.owner, seq, frame: [w.frame], status: w.status });
+      if (r !== 'ok') return r;
+      this.rewritten += 1;
+    }
+    return 'again';
   }
 }

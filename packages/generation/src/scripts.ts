@@ -9,9 +9,10 @@ import { terminalStatuses } from '@aurawell/protocol';
 const TERMINAL_TABLE = `local TERMINAL = { ${[...terminalStatuses].map((s) => `['${s}'] = true`).join(', ')} }`;
 
 /**
- * Registers a generation with its first frame. KEYS: meta, frames, user generations, running,
- * conversation turns. ARGV: now, deadline, max running, message id, conversation id, frame,
- * channel, max frames, retention (ms), running member, question.
+ * Registers a generation with its first frame. KEYS: meta, frames, user generations, conversation
+ * turns (all in the user's slot). ARGV: now, deadline, max running, message id, conversation id,
+ * frame, channel, max frames, retention (ms), question. The frame goes out on the user's shard
+ * channel (SPUBLISH: same slot, so on a cluster it reaches only that shard's subscribers).
  */
 export const START = `
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
@@ -19,17 +20,16 @@ if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then return 0 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return -3 end
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[9])
-redis.call('HSET', KEYS[1], 'owner', 'queued', 'seq', 1, 'status', 'sending', 'conversation_id', ARGV[5], 'created_at', ARGV[1], 'question', ARGV[11])
+redis.call('HSET', KEYS[1], 'owner', 'queued', 'seq', 1, 'status', 'sending', 'conversation_id', ARGV[5], 'created_at', ARGV[1], 'question', ARGV[10])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '1-0', 'f', ARGV[6])
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 redis.call('PEXPIRE', KEYS[2], ARGV[9])
-local last = redis.call('ZREVRANGE', KEYS[5], 0, 0, 'WITHSCORES')
+local last = redis.call('ZREVRANGE', KEYS[4], 0, 0, 'WITHSCORES')
 local order = tonumber(ARGV[1])
 if last[2] and tonumber(last[2]) >= order then order = tonumber(last[2]) + 1 end
-redis.call('ZADD', KEYS[5], order, ARGV[4])
-redis.call('PEXPIRE', KEYS[5], ARGV[9])
-redis.call('PUBLISH', ARGV[7], ARGV[6])
+redis.call('ZADD', KEYS[4], order, ARGV[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[9])
+redis.call('SPUBLISH', ARGV[7], ARGV[6])
 return 1`;
 
 /**
@@ -64,9 +64,9 @@ return tonumber(m[2])`;
 
 /**
  * Appends n consecutive frames (n is 1 unless frames queued while the previous write was under
- * way). KEYS: meta, frames, plus user generations, running when the last frame carries a status.
+ * way). KEYS: meta, frames, plus user generations when the last frame carries a status.
  * ARGV: owner, first seq, channel, max frames, retention (ms), n, the n frames, then with a status:
- * status, message id, running member, conversation prefix, turns suffix, generation prefix.
+ * status, message id, conversation prefix, turns suffix, generation prefix.
  * All or nothing: one script is atomic. A terminal status ends the generation's turn in its
  * conversation and returns {seq, the next turn's message id or ''}.
  */
@@ -78,7 +78,7 @@ if seq ~= tonumber(m[2]) + 1 then return -2 end
 local n = tonumber(ARGV[6])
 for i = 7, 6 + n do
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'f', ARGV[i])
-  redis.call('PUBLISH', ARGV[3], ARGV[i])
+  redis.call('SPUBLISH', ARGV[3], ARGV[i])
   seq = seq + 1
 end
 seq = seq - 1
@@ -88,11 +88,10 @@ redis.call('PEXPIRE', KEYS[2], ARGV[5])
 if TERMINAL[status] then
   redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'owner', '')
   redis.call('ZREM', KEYS[3], ARGV[8 + n])
-  redis.call('ZREM', KEYS[4], ARGV[9 + n])
   if not m[3] then return {seq, ''} end
-  local turns = ARGV[10 + n] .. m[3] .. ARGV[11 + n]
+  local turns = ARGV[9 + n] .. m[3] .. ARGV[10 + n]
   redis.call('ZREM', turns, ARGV[8 + n])
-  return {seq, turnHead(turns, ARGV[12 + n]) or ''}
+  return {seq, turnHead(turns, ARGV[11 + n]) or ''}
 elseif status and status ~= '' then
   redis.call('HSET', KEYS[1], 'seq', seq, 'status', status)
 else

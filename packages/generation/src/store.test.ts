@@ -19,11 +19,14 @@ beforeAll(async () => {
   keys = createKeys(prefix);
   redis = new Redis(testRedisUrl());
   sub = new Redis(testRedisUrl());
-  sub.on('message', (channel: string, message: string) => {
+  // Frames come on the users' shard channels; cancels on the classic cancel channel.
+  const record = (channel: string, message: string) => {
     const list = received.get(channel) ?? [];
     list.push(message);
     received.set(channel, list);
-  });
+  };
+  sub.on('smessage', record);
+  sub.on('message', record);
   store = createGenerationStore(redis, keys, { maxFrames: 1000, retentionMs: RETENTION_MS });
 });
 
@@ -47,7 +50,7 @@ const newUser = async () => {
   const userId = `u_${randomUUID().slice(0, 8)}`;
   const channel = keys.userChannel(userId);
   received.set(channel, []);
-  await sub.subscribe(channel);
+  await sub.ssubscribe(channel);
   return { userId, published: () => received.get(channel) ?? [] };
 };
 
@@ -59,7 +62,7 @@ const frame = (messageId: string, seq: number, text = `delta ${seq}`) => JSON.st
  */
 const flush = async (userId: string, published: () => string[]) => {
   const marker = `marker-${randomUUID()}`;
-  await redis.publish(keys.userChannel(userId), marker);
+  await redis.spublish(keys.userChannel(userId), marker);
   await waitFor(() => published().includes(marker), 'the marker');
   return published().filter((m) => !m.startsWith('marker-'));
 };
@@ -438,7 +441,7 @@ describe('one round trip per append', () => {
       const inScript = window.filter((c) => c.source === 'lua' && (c.args.includes(framesKey) || c.args.includes(metaKey) || c.args.includes(keys.userChannel(userId))));
       const count = (cmd: string) => inScript.filter((c) => c.args[0]?.toLowerCase() === cmd).length;
       expect(count('xadd')).toBe(appends);
-      expect(count('publish')).toBe(appends);
+      expect(count('spublish')).toBe(appends);
     } finally {
       monitor.disconnect();
       marker.disconnect();

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Keys } from '@aurawell/platform';
+import { waitForReplica, type Keys, type RedisClient } from '@aurawell/platform';
 import { isTerminalStatus, type GenerationStatus } from '@aurawell/protocol';
 import { APPEND, CLAIM, START } from './scripts';
 
@@ -19,15 +18,15 @@ type Scripts = {
   awGenAppend(...args: (string | number)[]): Promise<number | [number, string]>;
 };
 
-const withScripts = (redis: Redis): Redis & Scripts => {
-  const r = redis as Redis & Partial<Scripts>;
+const withScripts = (redis: RedisClient): RedisClient & Scripts => {
+  const r = redis as RedisClient & Partial<Scripts>;
   if (!r.awGenStart) {
-    redis.defineCommand('awGenStart', { numberOfKeys: 5, lua: START });
+    redis.defineCommand('awGenStart', { numberOfKeys: 4, lua: START });
     redis.defineCommand('awGenClaim', { numberOfKeys: 1, lua: CLAIM });
-    // The number of keys is the first argument: 2 for a token frame, 4 for a status frame.
+    // The number of keys is the first argument: 2 for a token frame, 3 for a status frame.
     redis.defineCommand('awGenAppend', { lua: APPEND });
   }
-  return r as Redis & Scripts;
+  return r as RedisClient & Scripts;
 };
 
 export type GenerationStoreOptions = {
@@ -51,7 +50,10 @@ export type GenerationMeta = { status: GenerationStatus; seq: number; conversati
 export type GenerationStore = ReturnType<typeof createGenerationStore>;
 
 /** What every store call needs: the client (with the scripts), the key builder and the options. */
-type Ctx = { r: Redis & Scripts; keys: Keys; opts: GenerationStoreOptions };
+type Ctx = { r: RedisClient & Scripts; keys: Keys; opts: GenerationStoreOptions };
+
+/** Upper bound of the wait for a replica after a generation's terminal write. */
+const SETTLE_TIMEOUT_MS = 200;
 
 /** The running index's member of a generation. */
 const member = (userId: string, messageId: string) => `${userId}\n${messageId}`;
@@ -75,16 +77,21 @@ type StartInput = {
 
 /**
  * Registers a new generation with its `sending` frame (seq 1) and publishes that frame, unless
- * the user already runs `maxRunning` generations.
+ * the user already runs `maxRunning` generations. The reaper's index entry is written first, by
+ * a command of its own (its bucket is another slot): a generation is never running unindexed,
+ * and an entry whose generation never started is dropped by the reaper as any ended one.
  */
 const start = async ({ r, keys, opts }: Ctx, g: StartInput): Promise<StartResult> => {
   const now = Date.now();
+  const running = keys.runningGenerations(g.userId);
+  await r.zadd(running, now + g.deadlineMs, member(g.userId, g.messageId));
   const res = await r.awGenStart(
-    keys.generationMeta(g.userId, g.messageId), keys.generationFrames(g.userId, g.messageId), keys.userGenerations(g.userId), keys.runningGenerations,
+    keys.generationMeta(g.userId, g.messageId), keys.generationFrames(g.userId, g.messageId), keys.userGenerations(g.userId),
     keys.conversationTurns(g.userId, g.conversationId),
     now, now + g.deadlineMs, g.maxRunning, g.messageId, g.conversationId,
-    g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, member(g.userId, g.messageId), g.question ?? '',
+    g.sendingFrame, keys.userChannel(g.userId), opts.maxFrames, opts.retentionMs, g.question ?? '',
   );
+  if (res === 0) await r.zrem(running, member(g.userId, g.messageId));
   return res === 1 ? 'started' : res === 0 ? 'too_many' : 'exists';
 };
 
@@ -111,13 +118,13 @@ const append = async (c: Ctx, a: AppendInput): Promise<AppendResult> => {
   const res =
     a.status === undefined
       ? await r.awGenAppend(2, meta, frames, ...common)
-      : await r.awGenAppend(
-          4, meta, frames, keys.userGenerations(a.userId), keys.runningGenerations,
-          ...common, a.status, a.messageId, member(a.userId, a.messageId), ...prefixes(c, a.userId),
-        );
-  // A terminal frame ended the generation's turn: let the next question of the conversation run
-  // now (best effort: its waiting job also looks again by itself).
-  if (Array.isArray(res) && res[1] && opts.nextTurn) void opts.nextTurn(a.userId, res[1]).catch(() => {});
+      : await r.awGenAppend(3, meta, frames, keys.userGenerations(a.userId), ...common, a.status, a.messageId, ...prefixes(c, a.userId));
+  if (Array.isArray(res)) {
+    // Ended: out of the reaper's index (best effort: the reaper drops an ended generation's entry itself).
+    void r.zrem(keys.runningGenerations(a.userId), member(a.userId, a.messageId)).catch(() => {});
+    // Its turn is over: the next question of the conversation may run now (its waiting job also looks again by itself).
+    if (res[1] && opts.nextTurn) void opts.nextTurn(a.userId, res[1]).catch(() => {});
+  }
   return res === -1 ? 'fenced' : res === -2 ? 'out_of_order' : 'ok';
 };
 
@@ -142,25 +149,25 @@ const framesAfter = async ({ r, keys }: Ctx, userId: string, messageId: string, 
   return entries.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), frame: fields[1] ?? '' }));
 };
 
-/** Unfinished generations whose deadline passed before `before` (ms epoch), oldest first. */
+/** Unfinished generations whose deadline passed before `before` (ms epoch): up to `limit` from each bucket of the index. */
 const overdue = async ({ r, keys }: Ctx, before: number, limit: number): Promise<{ userId: string; messageId: string }[]> => {
-  const members = await r.zrangebyscore(keys.runningGenerations, '-inf', before, 'LIMIT', 0, limit);
-  return members.map((m) => {
+  const buckets = await Promise.all(keys.runningGenerationBuckets.map((key) => r.zrangebyscore(key, '-inf', before, 'LIMIT', 0, limit)));
+  return buckets.flat().map((m) => {
     const [userId = '', messageId = ''] = m.split('\n');
     return { userId, messageId };
   });
 };
 
-/** Marks the generation as cancelled-by-user and tells every worker; the one running it stops. */
+/**
+ * Marks the generation as cancelled-by-user, then tells every worker; the one running it stops.
+ * The flag comes first: a worker that misses the message still finds it when it claims or checks.
+ */
 const requestCancel = async ({ r, keys, opts }: Ctx, userId: string, messageId: string): Promise<void> => {
-  await r
-    .multi()
-    .set(keys.generationCancel(userId, messageId), '1', 'PX', opts.retentionMs)
-    .publish(keys.cancelChannel, JSON.stringify({ userId, messageId }))
-    .exec();
+  await r.set(keys.generationCancel(userId, messageId), '1', 'PX', opts.retentionMs);
+  await r.publish(keys.cancelChannel, JSON.stringify({ userId, messageId }));
 };
 
-export const createGenerationStore = (redis: Redis, keys: Keys, opts: GenerationStoreOptions) => {
+export const createGenerationStore = (redis: RedisClient, keys: Keys, opts: GenerationStoreOptions) => {
   const c: Ctx = { r: withScripts(redis), keys, opts };
   return {
     start: (g: StartInput) => start(c, g),
@@ -176,8 +183,13 @@ export const createGenerationStore = (redis: Redis, keys: Keys, opts: Generation
     cancelRequested: async (userId: string, messageId: string) => (await redis.exists(keys.generationCancel(userId, messageId))) === 1,
     overdue: (before: number, limit = 100) => overdue(c, before, limit),
     /** Drops an entry of the running index whose generation no longer exists. */
-    forget: async (userId: string, messageId: string): Promise<void> => void (await redis.zrem(keys.runningGenerations, member(userId, messageId))),
+    forget: async (userId: string, messageId: string): Promise<void> => void (await redis.zrem(keys.runningGenerations(userId), member(userId, messageId))),
     meta: (userId: string, messageId: string) => readMeta(c, userId, messageId),
+    /**
+     * After a generation's last write: waits (briefly) until a replica has it, so a primary's death
+     * right after cannot take the end of an answer along (a cluster only; null elsewhere).
+     */
+    settle: (userId: string, messageId: string): Promise<number | null> => waitForReplica(redis, keys.generationMeta(userId, messageId), SETTLE_TIMEOUT_MS),
     running: (userId: string, limit: number) => running(c, userId, limit),
     framesAfter: (userId: string, messageId: string, afterSeq: number) => framesAfter(c, userId, messageId, afterSeq),
   };

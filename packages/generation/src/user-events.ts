@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { nowIso, userEventTypes, type ReminderFrame, type RemindersReadFrame, type UserEventType, type UserMessageFrame } from '@aurawell/protocol';
-import type { Keys, Logger } from '@aurawell/platform';
+import type { Keys, Logger, RedisClient } from '@aurawell/platform';
 
 /** A frame for every device of a user that is not part of a generation (it has no `seq`). */
 export type UserEventFrame = ReminderFrame | RemindersReadFrame | UserMessageFrame;
@@ -9,14 +8,14 @@ export type UserEventFrame = ReminderFrame | RemindersReadFrame | UserMessageFra
 export type UserEvent = { type: UserEventType; raw: string; originConnectionId: string | null; deliveryId: string | null };
 
 /** Publishes an event on the user's channel, the one that carries their generations' frames. */
-export const publishUserEvent = (redis: Redis, keys: Keys, userId: string, frame: UserEventFrame): Promise<number> =>
-  redis.publish(keys.userChannel(userId), JSON.stringify(frame));
+export const publishUserEvent = (redis: RedisClient, keys: Keys, userId: string, frame: UserEventFrame): Promise<unknown> =>
+  redis.spublish(keys.userChannel(userId), JSON.stringify(frame));
 
 /**
  * Deliveries just marked read go out as `reminders_read` to every device of the user. Best effort:
  * they are read either way, and a device that misses this sees them gone at its next connect.
  */
-export const announceRemindersRead = async (redis: Redis, keys: Keys, logger: Logger, userId: string, deliveryIds: string[]): Promise<void> => {
+export const announceRemindersRead = async (redis: RedisClient, keys: Keys, logger: Logger, userId: string, deliveryIds: string[]): Promise<void> => {
   if (deliveryIds.length === 0) return;
   await publishUserEvent(redis, keys, userId, { type: 'reminders_read', delivery_ids: deliveryIds, timestamp: nowIso() }).catch((err: Error) =>
     logger.warn({ err, userId }, 'reminders_read not published'),

@@ -16,20 +16,29 @@ export const cpuSeconds = (pid: number): number => {
 
 export type RedisCounts = { commands: number; scripts: number };
 
-/**
- * Commands Redis has executed (INFO commandstats; commands run inside a script count too) and
- * script calls (EVALSHA/EVAL: one round trip each), to divide by delivered tokens.
- */
-export const redisCommandCounts = async (url: string): Promise<RedisCounts> => {
-  const redis = new Redis(url, { lazyConnect: true });
+/** One server's counts; null for a cluster replica (it replays its primary's commands). */
+const countsOf = async (redis: Redis, primariesOnly: boolean): Promise<RedisCounts | null> => {
   try {
     await redis.connect();
+    if (primariesOnly && !(await redis.info('replication')).includes('role:master')) return null;
     const info = await redis.info('commandstats');
     const calls = (pattern: RegExp) => [...info.matchAll(pattern)].reduce((sum, m) => sum + Number(m[1]), 0);
     return { commands: calls(/calls=(\d+)/g), scripts: calls(/cmdstat_eval(?:sha)?:calls=(\d+)/g) };
   } finally {
     redis.disconnect();
   }
+};
+
+/**
+ * Commands Redis has executed (INFO commandstats; commands run inside a script count too) and
+ * script calls (EVALSHA/EVAL: one round trip each), to divide by delivered tokens. `target` is a
+ * URL, or a cluster's `host:port,…` (every node listed: the primaries' counts are summed).
+ */
+export const redisCommandCounts = async (target: string): Promise<RedisCounts> => {
+  if (/^rediss?:/.test(target)) return (await countsOf(new Redis(target, { lazyConnect: true }), false))!;
+  const nodes = target.split(',').map((n) => new Redis({ host: n.slice(0, n.lastIndexOf(':')), port: Number(n.slice(n.lastIndexOf(':') + 1)), lazyConnect: true }));
+  const each = (await Promise.all(nodes.map((r) => countsOf(r, true)))).filter((c): c is RedisCounts => c !== null);
+  return { commands: each.reduce((s, c) => s + c.commands, 0), scripts: each.reduce((s, c) => s + c.scripts, 0) };
 };
 
 /** A process's memory as its own metrics report it (prom-client's default process and Node metrics). */

@@ -40,7 +40,8 @@ const openFleet = async (o: LoadOptions, log: Log): Promise<Fleet> => {
     gatewayEnv: o.heartbeatMs === null ? undefined : { HEARTBEAT_INTERVAL_MS: String(o.heartbeatMs) },
     connections: o.clients,
   });
-  return localFleet(target, process.env.REDIS_URL, o.userPrefix);
+  // On a cluster run (REDIS_CLUSTER_NODES, which the services read too) Redis is counted over its primaries.
+  return localFleet(target, process.env.REDIS_CLUSTER_NODES || process.env.REDIS_URL, o.userPrefix);
 };
 
 const PROGRESS_COUNTERS = ['chats', 'exact', 'tokens', 'drops', 'reconnects', 'terminated_sockets', 'dropped_during_hold'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { Keys } from './keys';
 
 /** The original service's development token and the user it stands for. */
@@ -44,7 +44,7 @@ export const createTokenService = (secret: string, opts: { allowDevToken: boolea
  * One-time WebSocket tickets: a short random string stored in Redis for 60 s, redeemed
  * atomically (GETDEL), so a long-lived JWT never has to travel in a URL.
  */
-export const createTicketStore = (redis: Redis, keys: Keys) => ({
+export const createTicketStore = (redis: RedisClient, keys: Keys) => ({
   issue: async (userId: string): Promise<string> => {
     const ticket = randomBytes(24).toString('base64url');
     await redis.set(keys.wsTicket(ticket), userId, 'EX', WS_TICKET_TTL_SECONDS);

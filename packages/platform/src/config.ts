@@ -44,8 +44,17 @@ export const envList = (fallback: string[]) =>
 export const baseEnv = {
   NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'test', 'production']).default('development')),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  /** Where queues, the connection registry and the stream buffers live. */
+  /** Standalone Redis: queues, the connection registry and the stream buffers (unless the two below say otherwise). */
   REDIS_URL: envUrl(/^rediss?$/).default('redis://127.0.0.1:6379'),
+  /** Seed nodes (`host:port,…`) of a Redis Cluster: when set, everything but (with REDIS_QUEUE_URL) the queues lives there. */
+  REDIS_CLUSTER_NODES: envList([]).pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port entries'))),
+  /** ACL user and password of the cluster's nodes (managed clusters require them). */
+  REDIS_CLUSTER_USERNAME: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  REDIS_CLUSTER_PASSWORD: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  /** TLS to every node of the cluster. */
+  REDIS_CLUSTER_TLS: envBool(false),
+  /** The BullMQ queues on a standalone Redis of their own (persistent, noeviction). */
+  REDIS_QUEUE_URL: envUrl(/^rediss?$/).optional(),
   /** Namespaces every key, queue and channel, so environments (and tests) can share one Redis. */
   REDIS_KEY_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('aw')),
   /** Port of /metrics, /healthz and /readyz; 0 picks a free port. */

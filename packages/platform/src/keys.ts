@@ -12,17 +12,39 @@ export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/;
 
 const TURNS_SUFFIX = ':turns';
 
-export const createKeys = (prefix: string) => {
+/**
+ * Buckets of the reaper's index of unfinished generations: each is one key (one slot on a
+ * cluster), so the index spreads over the shards; the reaper scans every bucket.
+ */
+export const RUNNING_BUCKETS = 16;
+
+/** A user's bucket: a small stable string hash (FNV-1a), the same in every process. */
+const bucketOf = (userId: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i += 1) h = Math.imul(h ^ userId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % RUNNING_BUCKETS;
+};
+
+/**
+ * `taggedQueues`: the BullMQ queues live on a Redis Cluster, where every key of a queue must
+ * share one slot: their prefix then carries the hash tag `{bull}`. On a standalone Redis the
+ * prefix stays as it always was, so an upgrade finds its waiting jobs.
+ */
+export const createKeys = (prefix: string, opts: { taggedQueues?: boolean } = {}) => {
   const user = (userId: string) => `${prefix}:{u:${userId}}`;
+  const running = (bucket: number) => `${prefix}:gens:running:{r${bucket}}`;
   return {
     prefix,
     /** BullMQ's own prefix; its keys live under it. */
-    queuePrefix: `${prefix}:bull`,
+    queuePrefix: opts.taggedQueues ? `${prefix}:{bull}` : `${prefix}:bull`,
     chatQueue: 'chat',
     /** BullMQ queue of reminder occurrences (job schedulers and delayed jobs). */
     reminderQueue: 'reminders',
-    /** Pub/sub channel carrying the frames of a user's generations to every gateway that holds the user. */
-    userChannel: (userId: string) => `${prefix}:frames:${userId}`,
+    /**
+     * Sharded pub/sub channel (SPUBLISH) carrying the frames of a user's generations to every
+     * gateway that holds the user; in the user's slot, beside the generation keys that publish to it.
+     */
+    userChannel: (userId: string) => `${user(userId)}:frames`,
     /**
      * Sorted set: `<gatewayId>:<connectionId>` → expiry (ms epoch) of that connection's
      * registration; the member names the gateway, whose liveness key (`gateway`) tells ghosts apart.
@@ -42,10 +64,12 @@ export const createKeys = (prefix: string) => {
     /** Stream of a generation's frames, entry id `<seq>-0`, for replay. */
     generationFrames: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:frames`,
     /**
-     * Sorted set of every unfinished generation (`userId\nmessageId` → deadline), so a reaper can
-     * end the ones whose worker vanished. One key for the fleet: shard it before Redis Cluster.
+     * Sorted set of unfinished generations (`userId\nmessageId` → deadline) of the users in one
+     * bucket, so a reaper can end the ones whose worker vanished.
      */
-    runningGenerations: `${prefix}:gens:running`,
+    runningGenerations: (userId: string) => running(bucketOf(userId)),
+    /** Every bucket of the running index, for the reaper's sweep. */
+    runningGenerationBuckets: Array.from({ length: RUNNING_BUCKETS }, (_, b) => running(b)),
     /** Set when a user asks to stop a generation; checked by the worker that claims it. */
     generationCancel: (userId: string, messageId: string) => `${user(userId)}:gen:${messageId}:cancel`,
     /** Pub/sub channel telling workers to stop a running generation. */

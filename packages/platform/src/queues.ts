@@ -1,5 +1,5 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { ChatJob, type ChatJobInput } from '@aurawell/protocol';
 import type { Keys } from './keys';
 
@@ -13,7 +13,7 @@ export type ChatQueue = Queue<ChatJobInput>;
  * A completed job is deleted at once: the answer lives in the generation store and PostgreSQL,
  * and keeping jobs by age cost every completion a trim of the completed set (issue 16).
  */
-export const createChatQueue = (connection: Redis, keys: Keys): ChatQueue =>
+export const createChatQueue = (connection: RedisClient, keys: Keys): ChatQueue =>
   new Queue<ChatJobInput>(keys.chatQueue, {
     connection,
     prefix: keys.queuePrefix,
@@ -38,7 +38,7 @@ export const promoteChatJob = async (queue: ChatQueue, messageId: string): Promi
 
 /** The consumer side. Starts paused (`autorun: false`); call `run()` once the process is ready. */
 export const createChatWorker = (
-  connection: Redis,
+  connection: RedisClient,
   keys: Keys,
   processor: Processor<ChatJob>,
   opts: { concurrency: number; lockDurationMs?: number; stalledIntervalMs?: number },

@@ -1,8 +1,7 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { ReminderJob, type ReminderJobInput } from '@aurawell/protocol';
 import type { ReminderSchedule } from '@aurawell/db';
-import type { Keys } from '@aurawell/platform';
+import type { Keys, RedisClient } from '@aurawell/platform';
 
 export type ReminderQueue = Queue<ReminderJobInput>;
 
@@ -15,7 +14,7 @@ export type ScheduledReminder = { id: string; revision: number; schedule: Remind
  * Occurrences retry (delivery is idempotent: one row per occurrence, at most once per device), and
  * finished ones are kept a while for inspection.
  */
-export const createReminderQueue = (connection: Redis, keys: Keys): ReminderQueue =>
+export const createReminderQueue = (connection: RedisClient, keys: Keys): ReminderQueue =>
   new Queue<ReminderJobInput>(keys.reminderQueue, {
     connection,
     prefix: keys.queuePrefix,
@@ -65,7 +64,7 @@ export const occurrenceOf = (job: Job<ReminderJob>): number => {
 
 /** The consumer side, paused until `run()`. */
 export const createReminderWorker = (
-  connection: Redis,
+  connection: RedisClient,
   keys: Keys,
   processor: Processor<ReminderJob>,
   opts: { concurrency: number },

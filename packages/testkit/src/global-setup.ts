@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StartedTestContainer } from 'testcontainers';
 import { REPO_ROOT } from './database';
+import { TestRedisCluster } from './redis-cluster';
 
 const started: StartedTestContainer[] = [];
 
@@ -20,6 +21,7 @@ const buildServices = async (): Promise<void> => {
  */
 export const globalSetup = async (): Promise<void> => {
   await buildServices();
+  await startClusterIfAsked();
   if (process.env.REDIS_URL && process.env.DATABASE_URL) return;
   // Loaded only when needed: testcontainers pulls in an HTTP client that needs a newer Node.
   const { GenericContainer } = await import('testcontainers');
@@ -39,7 +41,19 @@ export const globalSetup = async (): Promise<void> => {
   (globalThis as { __awContainers?: StartedTestContainer[] }).__awContainers = started;
 };
 
+/**
+ * `AW_TEST_REDIS=cluster`: the run's Redis is a Redis Cluster of its own (3 primaries, 3
+ * replicas on loopback); REDIS_CLUSTER_NODES then points every test and service at it.
+ */
+const startClusterIfAsked = async (): Promise<void> => {
+  if (process.env.AW_TEST_REDIS !== 'cluster') return;
+  const cluster = await TestRedisCluster.start();
+  process.env.REDIS_CLUSTER_NODES = cluster.nodes;
+  (globalThis as { __awCluster?: TestRedisCluster }).__awCluster = cluster;
+};
+
 export const globalTeardown = async (): Promise<void> => {
+  await (globalThis as { __awCluster?: TestRedisCluster }).__awCluster?.destroy();
   const containers = (globalThis as { __awContainers?: StartedTestContainer[] }).__awContainers ?? [];
   await Promise.all(containers.map((c) => c.stop()));
 };

@@ -1,3 +1,4 @@
 export * from './database';
 export * from './redis';
 export * from './ws-wire';
+export * from './redis-cluster';

@@ -1,13 +1,13 @@
 import { DelayedError, type Job } from 'bullmq';
 import { ChatJob } from '@aurawell/protocol';
 import { listenForCancels } from '@aurawell/generation';
-import { createChatWorker, type Keys, type Redis } from '@aurawell/platform';
+import { createChatWorker, type Keys, type RedisClient } from '@aurawell/platform';
 import { runGeneration, type Outcome } from './generation';
 import type { GenerationDeps } from './generation-deps';
 
 export type AdviceWorkerDeps = GenerationDeps & {
-  blocking: Redis;
-  subscriber: Redis;
+  blocking: RedisClient;
+  subscriber: RedisClient;
   keys: Keys;
   concurrency: number;
   lock: { durationMs: number; stalledIntervalMs: number };

@@ -55,6 +55,8 @@ describe('loadWorkerConfig', () => {
       REAPER_INTERVAL_MS: 5000,
       REAPER_GRACE_MS: 30000,
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_CLUSTER_NODES: [],
+      REDIS_CLUSTER_TLS: false,
       REDIS_KEY_PREFIX: 'aw',
       OPS_HOST: '0.0.0.0',
       OPS_PORT: 0,

@@ -63,7 +63,7 @@ export const useGenerationTestEnv = (): void => {
     keys = createKeys(prefix);
     redis = new Redis(testRedisUrl(), { enableAutoPipelining: true });
     sub = new Redis(testRedisUrl());
-    sub.on('message', (channel: string, message: string) => received.get(channel)?.push(message));
+    sub.on('smessage', (channel: string, message: string) => received.get(channel)?.push(message));
     store = createGenerationStore(redis, keys, { maxFrames: 5000, retentionMs: 60_000 });
     registry = new Registry();
     baseDeps = {
@@ -98,7 +98,7 @@ export type Frame = ServerFrame & { seq?: number; message_id?: string | null; da
 export const newUser = async (userId = `u_${randomUUID().slice(0, 8)}`) => {
   const channel = keys.userChannel(userId);
   received.set(channel, []);
-  await sub.subscribe(channel);
+  await sub.ssubscribe(channel);
   const raw = () => (received.get(channel) ?? []).filter((m) => !m.startsWith('marker-'));
   return {
     userId,
@@ -107,7 +107,7 @@ export const newUser = async (userId = `u_${randomUUID().slice(0, 8)}`) => {
     /** Every frame published before this call has been received once it returns (channels keep order). */
     flush: async () => {
       const marker = `marker-${randomUUID()}`;
-      await redis.publish(channel, marker);
+      await redis.spublish(channel, marker);
       await waitFor(() => (received.get(channel) ?? []).includes(marker), 'the marker');
     },
   };

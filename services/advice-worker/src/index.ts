@@ -5,6 +5,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
+  redisTargetsOf,
   registerRedisUp,
   createShutdown,
   exitOnSignals,
@@ -27,24 +28,26 @@ const main = async (config: WorkerConfig): Promise<void> => {
   const registry = createMetricsRegistry('advice-worker');
   const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
   exitOnSignals(shutdown, logger);
-  const keys = createKeys(config.REDIS_KEY_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: 'worker', role: 'command', logger });
-  const blocking = createRedis(config.REDIS_URL, { name: 'worker-bullmq', role: 'blocking', logger });
-  const subscriber = createRedis(config.REDIS_URL, { name: 'worker-sub', role: 'subscriber', logger });
+  const redisAt = redisTargetsOf(config);
+  const keys = createKeys(config.REDIS_KEY_PREFIX, { taggedQueues: redisAt.queue.kind === 'cluster' });
+  const redis = createRedis(redisAt.main, { name: 'worker', role: 'command', logger });
+  const subscriber = createRedis(redisAt.main, { name: 'worker-sub', role: 'subscriber', logger });
+  const queueConnection = createRedis(redisAt.queue, { name: 'worker-queue', role: 'command', logger });
+  const blocking = createRedis(redisAt.queue, { name: 'worker-bullmq', role: 'blocking', logger });
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
   const provider = await providerFor(config, logger);
   // Read on scrape for the queue gauges; promotes the next question of a conversation.
-  const queue = createChatQueue(redis, keys);
+  const queue = createChatQueue(queueConnection, keys);
   const store = timedGenerationStore(
     createGenerationStore(redis, keys, { maxFrames: config.GENERATION_MAX_FRAMES, retentionMs: config.GENERATION_RETENTION_MS, nextTurn: (_user, id) => promoteChatJob(queue, id) }),
     createRedisCommandHistogram(registry),
   );
   registerQueueCounts(registry, queue);
-  registerRedisUp(registry, { command: redis, blocking, subscriber });
+  registerRedisUp(registry, { command: redis, blocking, subscriber, queue: queueConnection });
   const metrics = createWorkerMetrics(registry);
   const llm = createLlmStream({ ...provider, model: config.DEEPSEEK_MODEL, thinking: config.DEEPSEEK_THINKING, temperature: config.LLM_TEMPERATURE, maxTokens: config.LLM_MAX_TOKENS, maxRetries: config.LLM_MAX_RETRIES, attemptTimeoutMs: config.FIRST_TOKEN_DEADLINE_MS });
-  const reminderQueue = createReminderQueue(redis, keys);
+  const reminderQueue = createReminderQueue(queueConnection, keys);
   const reminders = createReminderConsumer(blocking, {
     db: pool,
     redis,
@@ -86,7 +89,7 @@ const main = async (config: WorkerConfig): Promise<void> => {
   shutdown.add('queue metrics', () => queue.close());
   shutdown.add('simulator', () => provider.close());
   shutdown.add('postgres', () => pool.end());
-  shutdown.add('redis', () => Promise.all([redis.quit(), blocking.quit(), subscriber.quit()]));
+  shutdown.add('redis', () => Promise.all([redis.quit(), blocking.quit(), subscriber.quit(), queueConnection.quit()]));
 
   await advice.start();
   reminders.start();

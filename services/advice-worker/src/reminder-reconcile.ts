@@ -1,5 +1,5 @@
 import { enabledReminders, findDelivery, type Queryable, type Reminder } from '@aurawell/db';
-import { type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { type Keys, type Logger, type RedisClient } from '@aurawell/platform';
 import { reminderOnceJobId, reminderSchedulerId, scheduleReminder, type ReminderQueue } from '@aurawell/reminders';
 
 const PAGE = 500;
@@ -19,7 +19,7 @@ const isScheduled = async (queue: ReminderQueue, db: Queryable, r: Reminder): Pr
  * fleet does it. A one-time reminder whose time passed unnoticed fires at once (late, not lost).
  * Returns how many it re-scheduled, or null when another worker holds the lock.
  */
-export const reconcileReminders = async (deps: { db: Queryable; redis: Redis; keys: Keys; queue: ReminderQueue; logger: Logger }): Promise<number | null> => {
+export const reconcileReminders = async (deps: { db: Queryable; redis: RedisClient; keys: Keys; queue: ReminderQueue; logger: Logger }): Promise<number | null> => {
   const lock = deps.keys.remindersReconcileLock;
   if ((await deps.redis.set(lock, String(process.pid), 'PX', LOCK_MS, 'NX')) !== 'OK') return null;
   let repaired = 0;

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { findDelivery, getReminder, recordDelivery, type Pool } from '@aurawell/db';
 import { reminderFrame, type ReminderJob } from '@aurawell/protocol';
-import { type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { type Keys, type Logger, type RedisClient } from '@aurawell/platform';
 import { publishUserEvent } from '@aurawell/generation';
 import { createReminderWorker, occurrenceOf, UNREAD_ON_CONNECT_MS, unscheduleReminder, type ReminderQueue } from '@aurawell/reminders';
 import { reconcileReminders } from './reminder-reconcile';
@@ -11,7 +11,7 @@ export type ReminderOutcome = 'delivered' | 'republished' | 'stale' | 'gone';
 
 export type ReminderDeps = {
   db: Pool;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   queue: ReminderQueue;
   logger: Logger;
@@ -46,7 +46,7 @@ export const processReminder = async (job: Job<ReminderJob>, deps: ReminderDeps)
 };
 
 /** The reminder consumer of this worker process; paused until `start()`. */
-export const createReminderConsumer = (blocking: Redis, deps: ReminderDeps, concurrency: number) => {
+export const createReminderConsumer = (blocking: RedisClient, deps: ReminderDeps, concurrency: number) => {
   const worker = createReminderWorker(
     blocking,
     deps.keys,

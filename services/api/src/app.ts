@@ -1,4 +1,4 @@
-import type { Keys, Logger, Redis, Registry, TicketStore, TokenService } from '@aurawell/platform';
+import type { Keys, Logger, RedisClient, Registry, TicketStore, TokenService } from '@aurawell/platform';
 import type { ReminderQueue } from '@aurawell/reminders';
 import type { Pool } from '@aurawell/db';
 import express from 'express';
@@ -32,7 +32,7 @@ export type AppDeps = {
   logger: Logger;
   registry: Registry;
   pool: Pool;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   tokens: TokenService;
   tickets: TicketStore;

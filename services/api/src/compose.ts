@@ -1,5 +1,5 @@
 import type { Pool } from '@aurawell/db';
-import { createTicketStore, createTokenService, type Keys, type Logger, type Redis, type Registry } from '@aurawell/platform';
+import { createTicketStore, createTokenService, redisTargetsOf, type Keys, type Logger, type RedisClient, type Registry } from '@aurawell/platform';
 import { createReminderQueue } from '@aurawell/reminders';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from './app';
@@ -8,7 +8,7 @@ import { connectGenerations, generationSettingsOf } from './generations/connect'
 import { registerApiRedisUp } from './generations/redis-up';
 
 /** What the process (or a test) opens before the api: logging, metrics, PostgreSQL, Redis and its key prefix. */
-export type ApiInfra = { logger: Logger; registry: Registry; pool: Pool; redis: Redis; keys: Keys };
+export type ApiInfra = { logger: Logger; registry: Registry; pool: Pool; redis: RedisClient; keys: Keys };
 
 export type ComposedApi = {
   app: Express;
@@ -26,9 +26,10 @@ export const composeApi = (config: ApiConfig, infra: ApiInfra): ComposedApi => {
   const { logger, registry, pool, redis, keys } = infra;
   const tokens = createTokenService(config.JWT_SECRET_KEY, { allowDevToken: config.DEV_TOKEN_ENABLED });
   const tickets = createTicketStore(redis, keys);
-  const generations = connectGenerations({ redisUrl: config.REDIS_URL, redis, db: pool, keys, logger }, generationSettingsOf(config));
+  const generations = connectGenerations({ redisAt: redisTargetsOf(config), redis, db: pool, keys, logger }, generationSettingsOf(config));
   registerApiRedisUp(registry, redis, generations);
-  const reminders = createReminderQueue(redis, keys);
+  // The queues share the generation client's queue connection (REDIS_QUEUE_URL when set).
+  const reminders = createReminderQueue(generations.redisClients.queue, keys);
   const deps: AppDeps = { config, logger, registry, pool, redis, keys, tokens, tickets, generations: generations.generations, reminders };
   return {
     app: createApp(deps),

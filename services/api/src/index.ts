@@ -1,6 +1,6 @@
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
-import { createKeys, createLogger, createMetricsRegistry, createRedis, createShutdown, exitOnSignals, runService, startOpsServer } from '@aurawell/platform';
+import { createKeys, createLogger, createMetricsRegistry, createRedis, redisTargetsOf, createShutdown, exitOnSignals, runService, startOpsServer } from '@aurawell/platform';
 import { composeApi } from './compose';
 import { loadApiConfig, type ApiConfig } from './config';
 import { closeServer, listen } from './http/server';
@@ -9,11 +9,12 @@ const main = async (config: ApiConfig): Promise<void> => {
   const logger = createLogger('api', config.LOG_LEVEL);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const registry = createMetricsRegistry('api');
-  const redis = createRedis(config.REDIS_URL, { name: 'api', role: 'command', logger });
+  const redisAt = redisTargetsOf(config);
+  const redis = createRedis(redisAt.main, { name: 'api', role: 'command', logger });
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
 
-  const api = composeApi(config, { logger, registry, pool, redis, keys: createKeys(config.REDIS_KEY_PREFIX) });
+  const api = composeApi(config, { logger, registry, pool, redis, keys: createKeys(config.REDIS_KEY_PREFIX, { taggedQueues: redisAt.queue.kind === 'cluster' }) });
   const { server, port } = await listen(api.app, config.PORT, config.HOST);
   logger.info({ port, host: config.HOST, devToken: config.DEV_TOKEN_ENABLED }, 'api listening');
 

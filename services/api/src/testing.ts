@@ -7,7 +7,7 @@ import {
   createRedis,
   type Keys,
   type Logger,
-  type Redis,
+  type RedisClient,
   type Registry,
   type TicketStore,
   type TokenService,
@@ -24,7 +24,7 @@ export const TEST_JWT_SECRET = 'api-test-secret-0123456789abcdef';
 export type TestEnv = {
   db: TestDatabase;
   pool: Pool;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   prefix: string;
   logger: Logger;
@@ -59,7 +59,7 @@ export type TestApp = { app: Express; config: ApiConfig; tokens: TokenService; t
  * (`composeApi`); `env` overrides variables (e.g. DEV_TOKEN_ENABLED), `over` the pool or Redis
  * client (a broken one, for fault tests). What it opens is closed by `closeTestEnv`.
  */
-export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over: { pool?: Pool; redis?: Redis } = {}): TestApp => {
+export const buildTestApp = (t: TestEnv, env: Record<string, string> = {}, over: { pool?: Pool; redis?: RedisClient } = {}): TestApp => {
   const config = loadApiConfig({
     DATABASE_URL: t.db.url,
     REDIS_URL: testRedisUrl(),

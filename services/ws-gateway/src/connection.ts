@@ -91,6 +91,11 @@ export class ClientConnection implements FrameSink {
     return this.framesOrNull;
   }
 
+  /** The fanout let go of this connection: no stalled generation is looked for any more. */
+  detached(): void {
+    this.framesOrNull?.dispose();
+  }
+
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }

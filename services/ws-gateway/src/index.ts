@@ -5,6 +5,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
+  redisTargetsOf,
   registerRedisUp,
   createShutdown,
   exitOnSignals,
@@ -30,11 +31,12 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const metrics = createGatewayMetrics(registry);
   const shutdown = createShutdown(logger, config.SHUTDOWN_DEADLINE_MS);
   exitOnSignals(shutdown, logger);
-  const keys = createKeys(config.REDIS_KEY_PREFIX);
+  const redisAt = redisTargetsOf(config);
+  const keys = createKeys(config.REDIS_KEY_PREFIX, { taggedQueues: redisAt.queue.kind === 'cluster' });
   // Named after the liveness key: Redis drops the name the moment this process dies (see registry).
-  const redis = createRedis(config.REDIS_URL, { name: 'gateway', role: 'command', logger, clientName: keys.gateway(gatewayId) });
-  const subscriber = createRedis(config.REDIS_URL, { name: 'gateway-sub', role: 'subscriber', logger });
-  const queueConnection = createRedis(config.REDIS_URL, { name: 'gateway-queue', role: 'command', logger });
+  const redis = createRedis(redisAt.main, { name: 'gateway', role: 'command', logger, clientName: keys.gateway(gatewayId) });
+  const subscriber = createRedis(redisAt.main, { name: 'gateway-sub', role: 'subscriber', logger });
+  const queueConnection = createRedis(redisAt.queue, { name: 'gateway-queue', role: 'command', logger });
   await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);

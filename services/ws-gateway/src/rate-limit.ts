@@ -1,4 +1,4 @@
-import type { Keys, Logger, Redis } from '@aurawell/platform';
+import type { Keys, Logger, RedisClient } from '@aurawell/platform';
 
 /**
  * Token bucket of one user, refilled continuously at ARGV[1] tokens per second up to ARGV[2].
@@ -23,7 +23,7 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(math.max(
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return taken`;
 
-type WithTake = Redis & { awRateTake(key: string, rate: number, burst: number, ttlMs: number): Promise<number> };
+type WithTake = RedisClient & { awRateTake(key: string, rate: number, burst: number, ttlMs: number): Promise<number> };
 
 export type RateLimitSettings = { perSecond: number; burst: number };
 
@@ -40,7 +40,7 @@ export type RateLimiter = {
  * client, and whatever the frame asks for needs Redis anyway and fails on its own.
  */
 export const createRateLimiter = (
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   settings: RateLimitSettings,
   opts: { logger: Logger; onFailOpen?: () => void },

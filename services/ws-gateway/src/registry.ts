@@ -1,26 +1,15 @@
-import type { Keys, Redis } from '@aurawell/platform';
+import { isCluster, type Keys, type RedisClient } from '@aurawell/platform';
 
 /**
  * Admits a connection only while the user has fewer than `limit` live registrations across
  * every gateway, atomically. A registration is one member `<gatewayId>:<connectionId>` of the
- * user's sorted set, scored with its expiry. Expired ones are dropped first; at the limit, so are
- * those of gateways whose liveness key is gone (a gateway that crashed a few seconds ago), so a
- * user who reconnects all devices after a crash is not locked out until the registrations expire.
- * (The liveness check reads keys outside KEYS: fine on one Redis; on a cluster it needs the
- * gateway keys under the user's hash tag.)
+ * user's sorted set, scored with its expiry; expired ones are dropped first. The script touches
+ * the user's key alone (one slot on a cluster); registrations of dead gateways are found outside
+ * it (`dropDeadGateways`) when the user is at the limit.
  */
 const REGISTER = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local limit = tonumber(ARGV[3])
-if redis.call('ZCARD', KEYS[1]) >= limit then
-  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-    local gw = string.match(member, '^(.+):[^:]+$')
-    if (not gw) or redis.call('EXISTS', ARGV[6] .. gw) == 0 then
-      redis.call('ZREM', KEYS[1], member)
-    end
-  end
-  if redis.call('ZCARD', KEYS[1]) >= limit then return 0 end
-end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1`;
@@ -28,7 +17,8 @@ return 1`;
 /**
  * Extends the registrations of several users on one gateway: KEYS are the users' sets; ARGV is
  * expiry, ttl, the gateway id, then for each key the count of its connection ids and the ids.
- * XX: a connection closed meanwhile is not revived. (Many users' keys: one Redis, like REGISTER.)
+ * XX: a connection closed meanwhile is not revived. Several users' keys in one call on a standalone
+ * Redis; one user per call on a cluster (a script's keys must share a slot).
  */
 const REFRESH = `
 local expiry, ttl, gw = ARGV[1], ARGV[2], ARGV[3]
@@ -52,10 +42,11 @@ const LIVE_GATEWAYS_CACHE_MS = 1000;
 /**
  * The gateways whose command connection Redis holds right now (its client name is the gateway's
  * liveness key). A gateway process that dies loses its connections at once, long before its
- * liveness key lapses: this is how the fleet knows first. Null when Redis does not say (CLIENT LIST
- * refused, e.g. by an ACL): then only the liveness keys count.
+ * liveness key lapses: this is how the fleet knows first. Null when Redis does not say: CLIENT LIST
+ * refused (e.g. by an ACL), or a cluster, where each node lists only the clients it happens to have.
  */
-const liveGatewaysOf = async (redis: Redis, keys: Keys): Promise<Set<string> | null> => {
+const liveGatewaysOf = async (redis: RedisClient, keys: Keys): Promise<Set<string> | null> => {
+  if (isCluster(redis)) return null;
   try {
     const list = (await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string;
     const prefix = keys.gateway('');
@@ -67,7 +58,7 @@ const liveGatewaysOf = async (redis: Redis, keys: Keys): Promise<Set<string> | n
 };
 
 type Args = (string | number)[];
-type WithScripts = Redis & { awRegisterConn(...args: Args): Promise<number>; awRefreshConns(...args: Args): Promise<number> };
+type WithScripts = RedisClient & { awRegisterConn(...args: Args): Promise<number>; awRefreshConns(...args: Args): Promise<number> };
 
 export type RegisteredConnection = { userId: string; connectionId: string };
 
@@ -75,16 +66,21 @@ export type RegisteredConnection = { userId: string; connectionId: string };
 export const REFRESH_CHUNK_USERS = 500;
 
 /** The cluster-wide record of who is connected where, with expiry so ghosts disappear. */
-export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatewayId: string; ttlMs: number; gatewayTtlMs: number }) => {
+export const createConnectionRegistry = (redis: RedisClient, keys: Keys, opts: { gatewayId: string; ttlMs: number; gatewayTtlMs: number }) => {
   const r = redis as WithScripts;
   if (!r.awRegisterConn) redis.defineCommand('awRegisterConn', { numberOfKeys: 1, lua: REGISTER });
   if (!r.awRefreshConns) redis.defineCommand('awRefreshConns', { lua: REFRESH });
   const member = (connectionId: string) => `${opts.gatewayId}:${connectionId}`;
 
-  /** One script call: per user, one ZADD XX of all its connections here and one PEXPIRE. */
+  /** Per user, one ZADD XX of all its connections here and one PEXPIRE: one script call (one per user on a cluster). */
   const refreshUsers = async (byUser: Map<string, string[]>): Promise<void> => {
+    const head: Args = [Date.now() + opts.ttlMs, opts.ttlMs, opts.gatewayId];
+    if (isCluster(redis)) {
+      await Promise.all([...byUser].map(([userId, ids]) => r.awRefreshConns(1, keys.userConnections(userId), ...head, ids.length, ...ids)));
+      return;
+    }
     const userKeys: string[] = [];
-    const args: Args = [Date.now() + opts.ttlMs, opts.ttlMs, opts.gatewayId];
+    const args: Args = [...head];
     for (const [userId, ids] of byUser) {
       userKeys.push(keys.userConnections(userId));
       args.push(ids.length, ...ids);
@@ -99,20 +95,23 @@ export const createConnectionRegistry = (redis: Redis, keys: Keys, opts: { gatew
   };
 
   /**
-   * Drops the user's registrations held by gateways no longer connected to Redis (a concurrent
-   * connect of the same user may have removed them first).
+   * Drops the user's registrations held by gateways that are gone: their liveness key lapsed or was
+   * retired, or (standalone Redis) their connection to Redis is gone. A concurrent connect of the
+   * same user may have removed them first.
    */
   const dropDeadGateways = async (userId: string): Promise<void> => {
-    const gateways = await liveGateways();
-    if (!gateways) return;
     const members = await redis.zrange(keys.userConnections(userId), '0', '-1');
-    const dead = members.filter((m) => !gateways.has(m.slice(0, m.lastIndexOf(':'))));
+    const gatewayOf = (m: string) => m.slice(0, Math.max(0, m.lastIndexOf(':')));
+    const ids = [...new Set(members.map(gatewayOf))];
+    const [connected, alive] = await Promise.all([liveGateways(), Promise.all(ids.map(async (id) => id !== '' && (await redis.exists(keys.gateway(id))) === 1))]);
+    const live = new Set(ids.filter((id, i) => alive[i] && (!connected || connected.has(id))));
+    const dead = members.filter((m) => !live.has(gatewayOf(m)));
     if (dead.length > 0) await redis.zrem(keys.userConnections(userId), ...dead);
   };
 
   const tryRegister = async (c: RegisteredConnection, limit: number): Promise<boolean> => {
     const now = Date.now();
-    const res = await r.awRegisterConn(keys.userConnections(c.userId), now, now + opts.ttlMs, limit, member(c.connectionId), opts.ttlMs, keys.gateway(''));
+    const res = await r.awRegisterConn(keys.userConnections(c.userId), now, now + opts.ttlMs, limit, member(c.connectionId), opts.ttlMs);
     return res === 1;
   };
 

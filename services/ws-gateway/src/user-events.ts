@@ -1,12 +1,12 @@
 import { listDeliveries, type Queryable } from '@aurawell/db';
 import { reminderFrame } from '@aurawell/protocol';
-import { type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { type Keys, type Logger, type RedisClient } from '@aurawell/platform';
 import { type UserEvent } from '@aurawell/generation';
 import { UNREAD_ON_CONNECT_MS } from '@aurawell/reminders';
 import type { ClientConnection } from './connection';
 import type { GatewayMetrics } from './metrics';
 
-export type UserEventDeps = { redis: Redis; keys: Keys; db: Queryable; logger: Logger; metrics: GatewayMetrics };
+export type UserEventDeps = { redis: RedisClient; keys: Keys; db: Queryable; logger: Logger; metrics: GatewayMetrics };
 
 /** How long a device's "seen" mark of a delivery lives: longer than any delivery stays unread on connect. */
 const SEEN_TTL_MS = 8 * 24 * 3600 * 1000;

@@ -5,7 +5,7 @@ import {
   type ChatQueue,
   type Keys,
   type Logger,
-  type Redis,
+  type RedisClient,
   type Registry,
 } from '@aurawell/platform';
 import { createGenerationStore, createRedisCommandHistogram, publishUserEvent, timedGenerationStore, type UserFanout } from '@aurawell/generation';
@@ -25,7 +25,7 @@ export type GatewayParts = {
   metrics: GatewayMetrics;
   timings: GenerationTimings;
   keys: Keys;
-  redis: Redis;
+  redis: RedisClient;
   queue: ChatQueue;
   pool: Pool;
   fanout: UserFanout<ClientConnection>;

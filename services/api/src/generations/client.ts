@@ -46,6 +46,10 @@ class RequestSink implements FrameSink {
   endReplay(messageId: string, frames: BusFrame[]): void {
     this.sequencer.endReplay(messageId, frames);
   }
+
+  detached(): void {
+    this.sequencer.dispose();
+  }
 }
 
 const resultOf = (frames: BusFrame[], ref: GenerationRef, timedOut: boolean): GenerationResult => {

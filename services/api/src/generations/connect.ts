@@ -1,4 +1,4 @@
-import { createChatQueue, promoteChatJob, createRedis, type Keys, type Logger, type Redis } from '@aurawell/platform';
+import { createChatQueue, promoteChatJob, createRedis, type Keys, type Logger, type RedisClient, type RedisTarget } from '@aurawell/platform';
 import { createGenerationStore, publishUserEvent, UserFanout, type GenerationLimits } from '@aurawell/generation';
 import type { Queryable } from '@aurawell/db';
 import { createGenerationClient, type GenerationClient } from './client';
@@ -8,7 +8,7 @@ export type GenerationSettings = GenerationLimits & { retentionMs: number; maxFr
 export type ConnectedGenerations = {
   generations: GenerationClient;
   /** The connections opened here, by role, for `aurawell_redis_up`. */
-  redisClients: { subscriber: Redis; queue: Redis };
+  redisClients: { subscriber: RedisClient; queue: RedisClient };
   close(): Promise<void>;
 };
 
@@ -17,12 +17,12 @@ export type ConnectedGenerations = {
  * channels and a queue connection, besides the command connection it already has.
  */
 export const connectGenerations = (
-  c: { redisUrl: string; redis: Redis; db: Queryable; keys: Keys; logger: Logger },
+  c: { redisAt: { main: RedisTarget | string; queue: RedisTarget | string }; redis: RedisClient; db: Queryable; keys: Keys; logger: Logger },
   settings: GenerationSettings,
 ): ConnectedGenerations => {
-  const { redisUrl, redis, keys, logger } = c;
-  const subscriber = createRedis(redisUrl, { name: 'api-sub', role: 'subscriber', logger });
-  const queueConnection = createRedis(redisUrl, { name: 'api-queue', role: 'command', logger });
+  const { redisAt, redis, keys, logger } = c;
+  const subscriber = createRedis(redisAt.main, { name: 'api-sub', role: 'subscriber', logger });
+  const queueConnection = createRedis(redisAt.queue, { name: 'api-queue', role: 'command', logger });
   const queue = createChatQueue(queueConnection, keys);
   const store = createGenerationStore(redis, keys, { maxFrames: settings.maxFrames, retentionMs: settings.retentionMs, nextTurn: (_user, id) => promoteChatJob(queue, id) });
   const fanout = new UserFanout(subscriber, keys, logger);

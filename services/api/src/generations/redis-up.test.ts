@@ -1,18 +1,18 @@
-import { createKeys, createLogger, createMetricsRegistry, createRedis, waitForRedis, type Redis } from '@aurawell/platform';
+import { createKeys, createLogger, createMetricsRegistry, createRedis, waitForRedis, type RedisClient } from '@aurawell/platform';
 import { createPool } from '@aurawell/db';
 import { testPrefix, testRedisUrl } from '@aurawell/testkit';
 import { connectGenerations, type ConnectedGenerations } from './connect';
 import { registerApiRedisUp } from './redis-up';
 
 const logger = createLogger('api-test', 'silent');
-let redis: Redis;
+let redis: RedisClient;
 let generations: ConnectedGenerations;
 // Never queried here (only a resume reads it), so it opens no connection.
 const pool = createPool(process.env.DATABASE_URL ?? 'postgres://localhost/unused', logger);
 
 beforeAll(async () => {
   redis = createRedis(testRedisUrl(), { name: 'api-test', role: 'command', logger });
-  generations = connectGenerations({ redisUrl: testRedisUrl(), redis, db: pool, keys: createKeys(testPrefix()), logger }, {
+  generations = connectGenerations({ redisAt: { main: testRedisUrl(), queue: testRedisUrl() }, redis, db: pool, keys: createKeys(testPrefix()), logger }, {
     maxGenerationsPerUser: 2,
     generationDeadlineMs: 60000,
     retentionMs: 60000,

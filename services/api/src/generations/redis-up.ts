@@ -1,4 +1,4 @@
-import { registerRedisUp, type Gauge, type Redis, type Registry } from '@aurawell/platform';
+import { registerRedisUp, type Gauge, type RedisClient, type Registry } from '@aurawell/platform';
 import type { ConnectedGenerations } from './connect';
 
 /**
@@ -8,6 +8,6 @@ import type { ConnectedGenerations } from './connect';
  */
 export const registerApiRedisUp = (
   registry: Registry,
-  command: Pick<Redis, 'status'>,
+  command: Pick<RedisClient, 'status'>,
   generations: Pick<ConnectedGenerations, 'redisClients'>,
 ): Gauge<'client'> => registerRedisUp(registry, { command, ...generations.redisClients });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { normaliseUsername } from '@aurawell/db';
-import { Counter, type Keys, type Logger, type Redis, type Registry } from '@aurawell/platform';
+import { Counter, type Keys, type Logger, type RedisClient, type Registry } from '@aurawell/platform';
 import type { Response } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpError } from './errors';
@@ -8,7 +8,7 @@ import { HttpError } from './errors';
 /** Whom a limit counts: one account (a username or user id) or one client IP. */
 export type ThrottleScope = 'account' | 'ip';
 
-export type ThrottleDeps = { redis: Redis; keys: Keys; registry: Registry; logger: Logger };
+export type ThrottleDeps = { redis: RedisClient; keys: Keys; registry: Registry; logger: Logger };
 
 /** `points` tries per `seconds`; the try past them is refused, then every try for `blockSeconds` (default: the rest of the window). */
 export type Limit = { points: number; seconds: number; blockSeconds?: number };

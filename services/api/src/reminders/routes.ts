@@ -1,5 +1,5 @@
 import { countUnread, listDeliveries, listReminders, markDeliveriesRead, type Pool, type ReminderDelivery } from '@aurawell/db';
-import { type Keys, type Logger, type Redis, type TokenService } from '@aurawell/platform';
+import { type Keys, type Logger, type RedisClient, type TokenService } from '@aurawell/platform';
 import { announceRemindersRead } from '@aurawell/generation';
 import { type ReminderQueue } from '@aurawell/reminders';
 import { AcknowledgeRequest, AcknowledgeResponse, DeliveriesResponse, envelopeOf, type DeliveryItem } from '@aurawell/protocol';
@@ -13,7 +13,7 @@ import { routeFault } from '../http/route-fault';
 
 export type RemindersRouteDeps = {
   pool: Pool;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   tokens: TokenService;
   logger: Logger;
