@@ -15,16 +15,20 @@ import { APPEND, CLAIM, START } from './scripts';
 type Scripts = {
   awGenStart(...args: (string | number)[]): Promise<number>;
   awGenClaim(...args: (string | number)[]): Promise<number>;
-  awGenAppend(...args: (string | number)[]): Promise<number | [number, string]>;
+  awGenAppendFrames(...args: (string | number)[]): Promise<number>;
+  awGenAppendStatus(...args: (string | number)[]): Promise<number | [number, string]>;
 };
 
 const withScripts = (redis: RedisClient): RedisClient & Scripts => {
   const r = redis as RedisClient & Partial<Scripts>;
-  if (!r.awGenStart) {
+  if (!r.awGenAppendStatus) {
     redis.defineCommand('awGenStart', { numberOfKeys: 4, lua: START });
     redis.defineCommand('awGenClaim', { numberOfKeys: 1, lua: CLAIM });
-    // The number of keys is the first argument: 2 for a token frame, 3 for a status frame.
-    redis.defineCommand('awGenAppend', { lua: APPEND });
+    // One script, two key counts (frames only: meta and stream; with a status: also the user's set).
+    // A fixed key count lets a cluster client route the call by its first key: with the count as
+    // an argument, ioredis's auto-pipelining would group it by that number, mixing primaries.
+    redis.defineCommand('awGenAppendFrames', { numberOfKeys: 2, lua: APPEND });
+    redis.defineCommand('awGenAppendStatus', { numberOfKeys: 3, lua: APPEND });
   }
   return r as RedisClient & Scripts;
 };
@@ -117,8 +121,8 @@ const append = async (c: Ctx, a: AppendInput): Promise<AppendResult> => {
   const common = [a.owner, a.seq, keys.userChannel(a.userId), opts.maxFrames, opts.retentionMs, list.length, ...list] as const;
   const res =
     a.status === undefined
-      ? await r.awGenAppend(2, meta, frames, ...common)
-      : await r.awGenAppend(3, meta, frames, keys.userGenerations(a.userId), ...common, a.status, a.messageId, ...prefixes(c, a.userId));
+      ? await r.awGenAppendFrames(meta, frames, ...common)
+      : await r.awGenAppendStatus(meta, frames, keys.userGenerations(a.userId), ...common, a.status, a.messageId, ...prefixes(c, a.userId));
   if (Array.isArray(res)) {
     // Ended: out of the reaper's index (best effort: the reaper drops an ended generation's entry itself).
     void r.zrem(keys.runningGenerations(a.userId), member(a.userId, a.messageId)).catch(() => {});

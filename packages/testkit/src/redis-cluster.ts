@@ -29,7 +29,11 @@ const freePortRange = async (count: number): Promise<number> => {
   throw new Error('no free port range for a Redis Cluster');
 };
 
-const probe = (port: number) => new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+const probe = (port: number) => {
+  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => undefined); // refused until the node listens; the call rejects too
+  return c;
+};
 
 const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -109,10 +113,12 @@ export class TestRedisCluster {
   async primaries(): Promise<number[]> {
     const port = [...this.children.keys()].find((p) => this.children.get(p)?.exitCode === null) ?? this.ports[0]!;
     const nodes = await ask(port, 'CLUSTER', 'NODES');
+    // CLUSTER NODES: `<id> <ip:port@bus> <flags,…> …`; flags hold `master` (the asked node's: `myself,master`).
     return nodes
       .split('\n')
-      .filter((l) => / master(,|\s)/.test(l) && !l.includes('fail'))
-      .map((l) => Number(l.split(' ')[1]!.split('@')[0]!.split(':')[1]));
+      .map((l) => l.split(' '))
+      .filter((f) => f.length > 2 && f[2]!.split(',').includes('master') && !f[2]!.includes('fail'))
+      .map((f) => Number(f[1]!.split('@')[0]!.split(':')[1]));
   }
 
   /** The port of the primary serving `key` now. */

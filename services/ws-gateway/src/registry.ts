@@ -58,7 +58,7 @@ const liveGatewaysOf = async (redis: RedisClient, keys: Keys): Promise<Set<strin
 };
 
 type Args = (string | number)[];
-type WithScripts = RedisClient & { awRegisterConn(...args: Args): Promise<number>; awRefreshConns(...args: Args): Promise<number> };
+type WithScripts = RedisClient & { awRegisterConn(...args: Args): Promise<number>; awRefreshConns(...args: Args): Promise<number>; awRefreshConn(...args: Args): Promise<number> };
 
 export type RegisteredConnection = { userId: string; connectionId: string };
 
@@ -70,13 +70,15 @@ export const createConnectionRegistry = (redis: RedisClient, keys: Keys, opts: {
   const r = redis as WithScripts;
   if (!r.awRegisterConn) redis.defineCommand('awRegisterConn', { numberOfKeys: 1, lua: REGISTER });
   if (!r.awRefreshConns) redis.defineCommand('awRefreshConns', { lua: REFRESH });
+  // One user's key, declared: a cluster client routes it by that key (see the store's append).
+  if (!r.awRefreshConn) redis.defineCommand('awRefreshConn', { numberOfKeys: 1, lua: REFRESH });
   const member = (connectionId: string) => `${opts.gatewayId}:${connectionId}`;
 
   /** Per user, one ZADD XX of all its connections here and one PEXPIRE: one script call (one per user on a cluster). */
   const refreshUsers = async (byUser: Map<string, string[]>): Promise<void> => {
     const head: Args = [Date.now() + opts.ttlMs, opts.ttlMs, opts.gatewayId];
     if (isCluster(redis)) {
-      await Promise.all([...byUser].map(([userId, ids]) => r.awRefreshConns(1, keys.userConnections(userId), ...head, ids.length, ...ids)));
+      await Promise.all([...byUser].map(([userId, ids]) => r.awRefreshConn(keys.userConnections(userId), ...head, ids.length, ...ids)));
       return;
     }
     const userKeys: string[] = [];

@@ -57,10 +57,15 @@ export const commandsByClient = async (url: string, run: () => Promise<void>): P
   return counts;
 };
 
-/** A throwaway redis-server (no persistence) so that command counts are this run's alone. */
-export const startScratchRedis = async (): Promise<{ url: string; pid: number; stop(): Promise<void> }> => {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+/**
+ * A throwaway redis-server (no persistence) so that command counts are this run's alone. `args` go
+ * last, so they override (e.g. `--appendonly yes --dir <tmp>`, `--cluster-enabled yes`); `port`: one
+ * the caller picked (a cluster node needs its port + 10000 free too).
+ */
+export const startScratchRedis = async (opts: { port?: number; args?: readonly string[] } = {}): Promise<{ url: string; pid: number; stop(): Promise<void> }> => {
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(opts.args ?? [])];
+  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; ; i += 1) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
