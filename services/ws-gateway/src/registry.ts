@@ -42,15 +42,16 @@ const LIVE_GATEWAYS_CACHE_MS = 1000;
 /**
  * The gateways whose command connection Redis holds right now (its client name is the gateway's
  * liveness key). A gateway process that dies loses its connections at once, long before its
- * liveness key lapses: this is how the fleet knows first. Null when Redis does not say: CLIENT LIST
- * refused (e.g. by an ACL), or a cluster, where each node lists only the clients it happens to have.
+ * liveness key lapses: this is how the fleet knows first. On a cluster, the union over the
+ * primaries: a live gateway always holds one (its heartbeat's), a dead one none. Null when Redis
+ * does not say (CLIENT LIST refused, e.g. by an ACL): then only the liveness keys count.
  */
 const liveGatewaysOf = async (redis: RedisClient, keys: Keys): Promise<Set<string> | null> => {
-  if (isCluster(redis)) return null;
   try {
-    const list = (await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string;
+    const servers: Pick<RedisClient, 'call'>[] = isCluster(redis) ? redis.nodes('master') : [redis];
+    const lists = await Promise.all(servers.map((s) => s.call('CLIENT', 'LIST', 'TYPE', 'normal') as Promise<string>));
     const prefix = keys.gateway('');
-    const names = [...list.matchAll(/ name=(\S+)/g)].map((m) => m[1]!).filter((n) => n.startsWith(prefix));
+    const names = lists.flatMap((list) => [...list.matchAll(/ name=(\S+)/g)].map((m) => m[1]!)).filter((n) => n.startsWith(prefix));
     return new Set(names.map((n) => n.slice(prefix.length)));
   } catch {
     return null;
@@ -98,7 +99,7 @@ export const createConnectionRegistry = (redis: RedisClient, keys: Keys, opts: {
 
   /**
    * Drops the user's registrations held by gateways that are gone: their liveness key lapsed or was
-   * retired, or (standalone Redis) their connection to Redis is gone. A concurrent connect of the
+   * retired, or their connection to Redis (every primary of a cluster) is gone. A concurrent connect of the
    * same user may have removed them first.
    */
   const dropDeadGateways = async (userId: string): Promise<void> => {
