@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { lineChart, PALETTE, type Line } from './charts';
 import { fmt, summaryTable, type Report } from './report';
+import { writeReportFiles } from './report-files';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -72,10 +71,6 @@ ${bars(r)}
 
 /** Writes `<name>.json` and `<name>.html`. */
 export const writeReport = (dir: string, name: string, r: Report): { json: string; html: string } => {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${name}.json`);
-  const html = join(dir, `${name}.html`);
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(html, reportHtml(r));
-  return { json, html };
+  const files = writeReportFiles(dir, name, r, 'html', reportHtml(r));
+  return { json: files.json, html: files.rendered };
 };

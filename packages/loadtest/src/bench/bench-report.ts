@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkTargets, kneeText, ratio, type ContenderSummary, type TargetCheck } from './compare';
 import type { KneeResult } from './knee';
 import type { StepReport } from './run-step';
+import { writeReportFiles } from '../report-files';
 
 export type Machine = { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string; hostname: string; sharing: string };
 
@@ -151,10 +150,6 @@ ${stepsTable(r)}
 
 /** Writes `<dir>/<name>.json` and `<dir>/<name>.md`. */
 export const writeBenchReport = (dir: string, name: string, r: BenchReport): { json: string; md: string } => {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${name}.json`);
-  const md = join(dir, `${name}.md`);
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(md, markdown(r));
-  return { json, md };
+  const files = writeReportFiles(dir, name, r, 'md', markdown(r));
+  return { json: files.json, md: files.rendered };
 };

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeReportFiles } from '../report-files';
 
 // The report of the cluster-append benchmark: a Markdown page (also printed) and the JSON it is
 // rendered from, so the page can be rendered again without running again (--from-json).
@@ -202,10 +201,6 @@ ${interpretation(r)}
 
 /** Writes `<dir>/<name>.md` and `<dir>/<name>.json`. */
 export const writeClusterAppendReport = (dir: string, name: string, r: ClusterAppendReport): { md: string; json: string } => {
-  mkdirSync(dir, { recursive: true });
-  const md = join(dir, `${name}.md`);
-  const json = join(dir, `${name}.json`);
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(md, markdown(r));
-  return { md, json };
+  const files = writeReportFiles(dir, name, r, 'md', markdown(r));
+  return { md: files.rendered, json: files.json };
 };
