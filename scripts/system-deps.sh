@@ -2,7 +2,8 @@
 # The machine-level tools the test suite drives for real, from Debian's packages, installed only
 # when missing: nginx (the production routing in front of a running fleet), ShellCheck (Dockerfile
 # lint), envsubst (nginx templates), kubectl (kustomize overlays), promtool (alerting rules) and
-# Chromium (the web page's browser tests). Installing needs root (or passwordless sudo); without
+# Chromium (the web page's browser tests), redis-server and redis-cli (the Redis Clusters the tests
+# start on loopback). Installing needs root (or passwordless sudo); without
 # either, this prints the one apt-get line to run and fails, rather than letting tests fail later.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ declare -A PACKAGES=(
   [kubectl]=kubernetes-client
   [promtool]=prometheus
   [chromium]=chromium
+  [redis-server]=redis-server
+  [redis-cli]=redis-tools
 )
 
 missing=()
