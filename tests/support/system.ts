@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -34,6 +35,8 @@ export const startTestSystem = async (
     serviceEnv?: StackOptions['serviceEnv'];
     /** A Redis of the test's own (e.g. one it restarts); the shared one otherwise. */
     redisUrl?: string;
+    /** A Redis Cluster of the test's own (`host:port,…`, e.g. one whose nodes it kills); wins over redisUrl. */
+    redisClusterNodes?: string;
     /** Port of the edge (0 or unset: any free one); a test that must know its origin before start picks it. */
     edgePort?: number;
   } = {},
@@ -48,6 +51,7 @@ export const startTestSystem = async (
     LOG_LEVEL: process.env.AW_TEST_LOG_LEVEL ?? 'warn',
     REDIS_URL: opts.redisUrl ?? testRedisUrl(),
     DATABASE_URL: database.url,
+    ...(opts.redisClusterNodes ? { REDIS_CLUSTER_NODES: opts.redisClusterNodes } : {}),
     REDIS_KEY_PREFIX: prefix,
     JWT_SECRET_KEY: secret,
     DEEPSEEK_API_KEY: 'sim-key',
@@ -56,7 +60,10 @@ export const startTestSystem = async (
   const logger = createLogger('test-edge', 'warn');
   let stack: Stack;
   try {
-    stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, edgePort: opts.edgePort, logger, serviceEnv: opts.serviceEnv });
+    // AW_TEST_SERVICE_LOG=<file>: every service's log lines go there too (to read after a failure).
+    const logFile = process.env.AW_TEST_SERVICE_LOG;
+    const onLine = logFile ? (name: string, line: string) => appendFileSync(logFile, `${name.padEnd(16)}| ${line}\n`) : undefined;
+    stack = await startStack({ env, gateways: opts.gateways, workers: opts.workers, edgePort: opts.edgePort, logger, serviceEnv: opts.serviceEnv, onLine });
   } catch (err) {
     // A service that cannot start must fail the test file, not leave jest waiting on open handles.
     await sim.close();
@@ -79,7 +86,7 @@ export const startTestSystem = async (
       await sim.close();
       await db.end();
       await database.drop();
-      if (!opts.redisUrl) await deleteKeysWithPrefix(prefix);
+      if (!opts.redisUrl && !opts.redisClusterNodes) await deleteKeysWithPrefix(prefix);
     },
   };
 };

@@ -92,13 +92,28 @@ describe('FrameSequencer gap repair', () => {
     expect(sent).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  test('a late joiner is not back-filled, and a failed fetch still lets the held frames through', async () => {
+  test('a late joiner is not back-filled; a failed fetch is tried again, and only after the last try do the held frames go through', async () => {
     const sent: number[] = [];
-    const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.reject(new Error('redis down')));
+    let asked = 0;
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => (asked++, Promise.reject(new Error('redis down'))), { gapRetries: 2, gapRetryMs: 20 });
     seq.deliver(frame('b', 7));
     seq.deliver(frame('b', 9));
-    await new Promise((r) => setImmediate(r));
-    expect(sent).toEqual([7, 9]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sent).toEqual([7]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect({ asked, sent }).toEqual({ asked: 3, sent: [7, 9] });
+  });
+
+  test('a fetch that fails while a slot moves, then succeeds, fills the hole in order', async () => {
+    const sent: number[] = [];
+    const results = [Promise.reject(new Error('MOVED 12 127.0.0.1:7001')), Promise.resolve([frame('m', 2), frame('m', 3)])];
+    results[0]!.catch(() => {});
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => results.shift()!, { gapRetryMs: 10 });
+    seq.deliver(frame('m', 1));
+    seq.deliver(frame('m', 4));
+    seq.deliver(frame('m', 5));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(sent).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

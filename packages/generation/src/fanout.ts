@@ -132,6 +132,8 @@ export class FrameSequencer {
   private readonly joinUntil: number;
   private readonly stallRepairMs: number;
   private stallTimer: NodeJS.Timeout | null = null;
+  private disposed = false;
+  private readonly gapRetry: { times: number; ms: number };
 
   constructor(
     private readonly send: (frame: BusFrame) => void,
@@ -149,17 +151,26 @@ export class FrameSequencer {
        * primary's failover, a subscriber reconnecting): the receiver still gets them, terminal included.
        */
       stallRepairMs?: number;
+      /** A failed gap read is tried this many more times, `gapRetryMs` apart (about a failover's length by default). */
+      gapRetries?: number;
+      gapRetryMs?: number;
     } = {},
   ) {
     this.joinUntil = Date.now() + (opts.joinWindowMs ?? 0);
     this.stallRepairMs = opts.stallRepairMs ?? STALL_REPAIR_MS;
+    this.gapRetry = { times: opts.gapRetries ?? 8, ms: opts.gapRetryMs ?? 500 };
   }
 
-  /** Stops looking for stalled generations (the receiver is gone). */
+  /** The receiver is gone: no more stall checks or gap retries. */
   dispose(): void {
+    this.disposed = true;
+    this.stopStallWatch();
+    this.quiet.clear();
+  }
+
+  private stopStallWatch(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.stallTimer = null;
-    this.quiet.clear();
   }
 
   deliver(frame: BusFrame): void {
@@ -172,14 +183,20 @@ export class FrameSequencer {
     this.sendInOrder(frame);
   }
 
-  /** Holds live frames of `messageId` (starting with `held`) while the stored ones after `last` are read, then sends all in order. */
+  /**
+   * Holds live frames of `messageId` (starting with `held`) while the stored ones after `last` are
+   * read, then sends all in order. A read that fails (Redis failing over, a slot moving) is tried
+   * again; only after the last try do the held frames go out with the hole (the client resumes).
+   */
   private repair(messageId: string, last: number, held: BusFrame[]): void {
     const fill = this.fillGap as GapFiller;
     this.held.set(messageId, held);
-    fill(messageId, last).then(
-      (missing) => this.endReplay(messageId, missing),
-      () => this.endReplay(messageId, []),
-    );
+    const attempt = (left: number): void =>
+      void fill(messageId, last).then(
+        (missing) => this.endReplay(messageId, missing),
+        () => (left > 0 && !this.disposed ? void setTimeout(() => attempt(left - 1), this.gapRetry.ms).unref() : this.endReplay(messageId, [])),
+      );
+    attempt(this.gapRetry.times);
   }
 
   private holdWhileJoining(frame: BusFrame): void {
@@ -244,7 +261,7 @@ export class FrameSequencer {
         this.repair(messageId, this.lastSent.get(messageId) ?? 0, []);
       }
     }
-    if (this.quiet.size === 0) this.dispose();
+    if (this.quiet.size === 0) this.stopStallWatch();
   }
 }
 

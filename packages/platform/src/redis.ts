@@ -67,12 +67,16 @@ const clusterOptions = (target: Extract<RedisTarget, { kind: 'cluster' }>, opts:
   },
   // Managed clusters announce node names that TLS certificates cover: connect by name, not by a resolved IP.
   ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
-  enableAutoPipelining: opts.role === 'command',
+  // No auto-pipelining on a cluster: ioredis batches commands per node and handles MOVED per batch,
+  // so after a slot moves (reshard, failover) the commands of other slots in the batch fail with
+  // MOVED instead of following it (redis/ioredis#2075, open). Each command follows MOVED/ASK itself.
+  enableAutoPipelining: false,
   // One subscriber connection per primary; SSUBSCRIBE follows slot moves and failovers.
   shardedSubscribers: opts.role === 'subscriber',
   clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 2000) + Math.floor(Math.random() * 100),
-  // Nodes that restart without a slot change (replicas) are reconnected; a primary's failover shows as MOVED.
-  clusterNodeRetryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+  // No clusterNodeRetryStrategy: a node whose connection drops is forgotten and the slot table
+  // fetched again, which is how a dead primary's slots find its promoted replica (retrying the dead
+  // node forever would keep its slots pointed at it; only MOVED would fix that, and it never answers).
   retryDelayOnFailover: 200,
   retryDelayOnClusterDown: 300,
   slotsRefreshTimeout: 2000,

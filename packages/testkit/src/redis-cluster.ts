@@ -111,8 +111,7 @@ export class TestRedisCluster {
 
   /** The ports of the current primaries (as the first live node sees them). */
   async primaries(): Promise<number[]> {
-    const port = [...this.children.keys()].find((p) => this.children.get(p)?.exitCode === null) ?? this.ports[0]!;
-    const nodes = await ask(port, 'CLUSTER', 'NODES');
+    const nodes = await ask(this.livePort(), 'CLUSTER', 'NODES');
     // CLUSTER NODES: `<id> <ip:port@bus> <flags,…> …`; flags hold `master` (the asked node's: `myself,master`).
     return nodes
       .split('\n')
@@ -123,17 +122,54 @@ export class TestRedisCluster {
 
   /** The port of the primary serving `key` now. */
   async primaryOf(key: string): Promise<number> {
-    const c = probe(this.ports.find((p) => this.children.get(p)?.exitCode === null) ?? this.ports[0]!);
+    return this.primaryOfSlot(await this.slotOf(key));
+  }
+
+  private livePort(): number {
+    return this.ports.find((p) => this.children.get(p)?.exitCode === null) ?? this.ports[0]!;
+  }
+
+  private async slotTable(): Promise<unknown> {
+    const c = probe(this.livePort());
     try {
       await c.connect();
-      const slot = Number(await c.call('CLUSTER', 'KEYSLOT', key));
-      const slots = (await c.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
-      const range = slots.find(([lo, hi]) => slot >= lo && slot <= hi);
-      if (!range) throw new Error(`slot ${slot} unserved`);
-      return range[2][1];
+      return await c.call('CLUSTER', 'SLOTS');
     } finally {
       c.disconnect();
     }
+  }
+
+  /** The hash slot of `key` (as CLUSTER KEYSLOT computes it). */
+  async slotOf(key: string): Promise<number> {
+    return Number(await ask(this.livePort(), 'CLUSTER', 'KEYSLOT', key));
+  }
+
+  /** The port of the primary serving `slot` now. */
+  async primaryOfSlot(slot: number): Promise<number> {
+    const slots = (await this.slotTable()) as [number, number, [string, number]][];
+    const range = slots.find(([lo, hi]) => slot >= lo && slot <= hi);
+    if (!range) throw new Error(`slot ${slot} unserved`);
+    return range[2][1];
+  }
+
+  /**
+   * `redis-cli --cluster reshard` of `count` slots from one primary to another, keys included
+   * (MIGRATE slot by slot, as operators move slots; redis-cli takes the source's lowest slots first).
+   */
+  async moveSlots(fromPort: number, toPort: number, count: number): Promise<void> {
+    const [from, to] = await Promise.all([ask(fromPort, 'CLUSTER', 'MYID'), ask(toPort, 'CLUSTER', 'MYID')]);
+    await run('redis-cli', ['--cluster', 'reshard', `127.0.0.1:${toPort}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(count), '--cluster-yes'], {
+      timeout: 120000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  }
+
+  /** Every node frozen (SIGSTOP) for `ms`, then thawed: the cluster unreachable, as in a network partition, with no failover. */
+  async freeze(ms: number): Promise<void> {
+    const live = [...this.children.values()].filter((c) => c.exitCode === null);
+    live.forEach((c) => c.kill('SIGSTOP'));
+    await new Promise((r) => setTimeout(r, ms));
+    live.forEach((c) => c.kill('SIGCONT'));
   }
 
   /** kill -9 of one node. */
