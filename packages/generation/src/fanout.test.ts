@@ -102,18 +102,20 @@ describe('FrameSequencer gap repair', () => {
     expect(sent).toEqual([7]);
     await new Promise((r) => setTimeout(r, 100));
     expect({ asked, sent }).toEqual({ asked: 3, sent: [7, 9] });
+    seq.dispose();
   });
 
   test('a fetch that fails while a slot moves, then succeeds, fills the hole in order', async () => {
     const sent: number[] = [];
     const results = [Promise.reject(new Error('MOVED 12 127.0.0.1:7001')), Promise.resolve([frame('m', 2), frame('m', 3)])];
     results[0]!.catch(() => {});
-    const seq = new FrameSequencer((f) => sent.push(f.seq), () => results.shift()!, { gapRetryMs: 10 });
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => results.shift() ?? Promise.resolve([]), { gapRetryMs: 10 });
     seq.deliver(frame('m', 1));
     seq.deliver(frame('m', 4));
     seq.deliver(frame('m', 5));
     await new Promise((r) => setTimeout(r, 60));
     expect(sent).toEqual([1, 2, 3, 4, 5]);
+    seq.dispose();
   });
 });
 

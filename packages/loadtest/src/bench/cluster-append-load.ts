@@ -13,17 +13,16 @@ export type Role = 'writer' | 'subscriber';
 
 /**
  * `answerFrames`: token frames per answer (each answer also has its `sending`, `streaming` and `done`).
- * `routeAppendByKey`: apply `routeAppendByKey` below (the same commands on the wire, grouped by their key's node).
  */
-export type LoadConfig = { target: RedisTarget | string; prefix: string; users: string[]; answerFrames: number; routeAppendByKey: boolean };
+export type LoadConfig = { target: RedisTarget | string; prefix: string; users: string[]; answerFrames: number };
 
 /** A child's counters so far. Frames = started (each `sending` frame) + appended (`streaming`, tokens, `done`). */
-export type Counts = { started: number; appended: number; delivered: number; errors: number; frameBytes: number; cpuMicros: number; firstError: string | null; routedByKey: boolean };
+export type Counts = { started: number; appended: number; delivered: number; errors: number; frameBytes: number; cpuMicros: number; firstError: string | null };
 
 type Command = 'go' | 'sample' | 'stop';
 type Reply = { type: 'ready' } | { type: 'counts'; counts: Counts };
 
-const zero = (): Counts => ({ started: 0, appended: 0, delivered: 0, errors: 0, frameBytes: 0, cpuMicros: 0, firstError: null, routedByKey: false });
+const zero = (): Counts => ({ started: 0, appended: 0, delivered: 0, errors: 0, frameBytes: 0, cpuMicros: 0, firstError: null });
 
 /** Text deltas of a real answer (the simulator's Chinese health advice), a few characters each. */
 const DELTAS = ['规律作息', '，睡前一小时', '远离手机屏幕', '，保持卧室', '安静、黑暗', '和凉爽；', '白天适量运动', '，避免午后', '摄入咖啡因。'];
@@ -86,33 +85,11 @@ const connect = async (cfg: LoadConfig, role: 'command' | 'subscriber'): Promise
   return redis;
 };
 
-type ScriptCommands = { scriptsSet: Record<string, { lua: string; numberOfKeys: number | null } | undefined> } & Record<string, (...args: unknown[]) => Promise<unknown>>;
-
-/**
- * The store defines `awGenAppend` without a key count (its first argument is 2 or 3). ioredis's
- * auto-pipelining on a cluster groups a command by the node of its first argument unless it knows
- * the command: for this one it hashes "2" or "3", not the generation's key, and a batch holding
- * appends of users on different primaries fails whole ("All keys in the pipeline should belong to
- * the same slots allocation group"). This sends the same script (same SHA, same arguments on the
- * wire) through two commands with a fixed key count, so the batch is grouped by the key's node.
- * Does nothing once the store's definition has a key count of its own.
- */
-const routeAppendByKey = (redis: RedisClient): boolean => {
-  const r = redis as unknown as ScriptCommands;
-  const script = r.scriptsSet.awGenAppend;
-  if (!script || script.numberOfKeys !== null) return false;
-  redis.defineCommand('benchAppend2', { numberOfKeys: 2, lua: script.lua });
-  redis.defineCommand('benchAppend3', { numberOfKeys: 3, lua: script.lua });
-  r.awGenAppend = (n, ...rest) => (n === 2 ? r.benchAppend2!(...rest) : r.benchAppend3!(...rest));
-  return true;
-};
-
 const runWriter = async (cfg: LoadConfig): Promise<void> => {
   const redis = await connect(cfg, 'command');
   // The worker's settings: frames replayable for an hour, at most 20,000 per generation.
   const store = createGenerationStore(redis, createKeys(cfg.prefix), { maxFrames: 20000, retentionMs: 3_600_000 });
   const c = zero();
-  c.routedByKey = cfg.routeAppendByKey && routeAppendByKey(redis);
   const state = { stopped: false };
   let loops: Promise<unknown>[] = [];
   serve(c, {

@@ -33,7 +33,6 @@ export type SetupResult = {
   errors: number;
   firstError: string | null;
   /** Whether the writers sent appends through the by-key routing (see cluster-append-load.ts). */
-  appendRoutedByKey: boolean;
   /** After the writers stopped: every frame written, and how many reached the subscriber. */
   drained: { published: number; delivered: number };
   loadAverageAtStart: number[];
@@ -137,17 +136,11 @@ full bus header, about 2.2 KB with its 2 KiB slot bitmap; Valkey 8 gave pub/sub 
 `;
 };
 
-/** How the appends reached Redis: as the store sends them, or grouped by their key's node (see cluster-append-load.ts). */
-const routing = (r: ClusterAppendReport): string =>
-  r.setups.every((s) => s.appendRoutedByKey)
-    ? `Append routing: the store defines its append script (\`awGenAppend\`) without a key count; ioredis's auto-pipelining on a
-cluster then groups an append by the node of its first argument (the key count, "2" or "3") instead of its key, and any batch
-holding appends of users on different primaries fails whole with "All keys in the pipeline should belong to the same slots
-allocation group" (see the \`-as-is\` results file of a run with \`--as-is\`). The writers here send the same script (same
-SHA, same arguments on the wire) through two commands with a fixed key count (\`routeAppendByKey\` in
-packages/loadtest/src/bench/cluster-append-load.ts), so batches are grouped by the key's node: what Redis does is unchanged.
-It switches itself off once the store's definition has a key count. \`--as-is\` runs the store's append untouched.`
-    : 'Append routing: the store\'s append exactly as it is (`--as-is`, or its definition already has a key count).';
+/** How the appends reached Redis: exactly as the services send them. */
+const routing = (): string =>
+  `Appends go exactly as the worker sends them (\`GenerationStore.append\`: one script call per frame with its key count
+declared). On a cluster the command connection does not auto-pipeline: ioredis batches per node and handles MOVED per
+batch, so after a slot moves the other slots' commands of a batch would fail (redis/ioredis#2075); standalone keeps it.`;
 
 export const markdown = (r: ClusterAppendReport): string => {
   const m = r.machine;
@@ -168,7 +161,7 @@ ${r.setups.map((s) => `- **${s.name}**: ${s.describe}.`).join('\n')}
 
 Every node: \`--appendonly yes\` (default \`appendfsync everysec\`), \`--save ''\`, on loopback.
 
-${routing(r)}
+${routing()}
 
 Load: ${o.users} users, split over ${o.writers} writer processes (node:child_process fork). Each writer drives the real append
 path, \`createGenerationStore\` from @aurawell/generation on a \`createRedis\` command client (auto-pipelining; on a cluster

@@ -28,8 +28,6 @@ const { values, positionals } = parseArgs({
     'window-s': { type: 'string', default: '10' },
     out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
     'from-json': { type: 'string' },
-    /** The store's append exactly as it is, without `routeAppendByKey` (on 3 primaries its batches fail: see cluster-append-load.ts). */
-    'as-is': { type: 'boolean', default: false },
   },
 });
 
@@ -75,7 +73,7 @@ const resultOf = (setup: Setup, a: Snapshot, b: Snapshot, drained: SetupResult['
     machineBusyPercent: (100 * (b.machine.busy - a.machine.busy)) / (b.machine.total - a.machine.total),
     aofRewriteCpuSeconds: sum(b.nodes.map((n, i) => n.childrenCpu - a.nodes[i]!.childrenCpu)),
     meanFrameBytes: bytes / frames,
-    errors, firstError: b.writers.find((c) => c.firstError)?.firstError ?? null, appendRoutedByKey: b.writers.every((c) => c.routedByKey),
+    errors, firstError: b.writers.find((c) => c.firstError)?.firstError ?? null,
     drained, loadAverageAtStart: loadAtStart,
   };
 };
@@ -93,7 +91,7 @@ const split = <T>(xs: T[], n: number): T[][] => Array.from({ length: n }, (_, i)
 const measure = async (setup: Setup, o: Options, children: ChildProcess[]): Promise<SetupResult> => {
   const loadAtStart = loadavg();
   const users = Array.from({ length: o.users }, (_, i) => `bench-u${i}`);
-  const cfg = (us: string[]): LoadConfig => ({ target: setup.target, prefix: `awbench:${setup.name}`, users: us, answerFrames: o.answerFrames, routeAppendByKey: !values['as-is'] });
+  const cfg = (us: string[]): LoadConfig => ({ target: setup.target, prefix: `awbench:${setup.name}`, users: us, answerFrames: o.answerFrames });
   const track = (c: ChildProcess) => void children.push(c);
   const sub = await forkLoad(__filename, 'subscriber', cfg(users), track);
   const writers = await Promise.all(split(users, o.writers).map((us) => forkLoad(__filename, 'writer', cfg(us), track)));
@@ -156,7 +154,7 @@ const main = async (): Promise<void> => {
   const startedAt = new Date(started).toISOString();
   const report: ClusterAppendReport = { startedAt, durationSeconds: (Date.now() - started) / 1000, machine, loadAverage: { before, after: loadavg() }, options, setups };
   print(report);
-  const files = writeClusterAppendReport(String(values.out), `${startedAt.slice(0, 10)}T${startedAt.slice(11, 16).replace(':', '')}-cluster-append${values['as-is'] ? '-as-is' : ''}`, report);
+  const files = writeClusterAppendReport(String(values.out), `${startedAt.slice(0, 10)}T${startedAt.slice(11, 16).replace(':', '')}-cluster-append`, report);
   log(`results: ${files.md}\n         ${files.json}`);
 };
 
