@@ -17,6 +17,7 @@ declare -A PACKAGES=(
   [chromium]=chromium
   [redis-server]=redis-server
   [redis-cli]=redis-tools
+  [espeak-ng]=espeak-ng
 )
 
 missing=()

@@ -56,6 +56,12 @@ export const startTestSystem = async (
     JWT_SECRET_KEY: secret,
     DEEPSEEK_API_KEY: 'sim-key',
     DEEPSEEK_BASE_URL: sim.url,
+    // Speech in and out through the simulator's OpenAI-compatible audio endpoints.
+    ASR_BASE_URL: sim.url,
+    ASR_API_KEY: 'sim-key',
+    TTS_BASE_URL: sim.url,
+    TTS_API_KEY: 'sim-key',
+    TTS_FORMAT: 'wav',
   };
   const logger = createLogger('test-edge', 'warn');
   let stack: Stack;

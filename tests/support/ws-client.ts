@@ -35,9 +35,9 @@ export class FrameRecorder {
     return `${this.frames.length} frames (${[...counts].map(([t, n]) => `${t} ×${n}`).join(', ')}); last: ${last.join(' | ')}`;
   }
 
-  /** Frames of one generation, in arrival order (a `user_message` names the generation it starts but is not part of it). */
+  /** Frames of one generation, in arrival order (a `user_message` or `voice_transcript` names the generation it starts but is not part of it). */
   generation(messageId: string): Frame[] {
-    return this.frames.filter((f) => f.message_id === messageId && f.type !== 'user_message');
+    return this.frames.filter((f) => f.message_id === messageId && f.type !== 'user_message' && f.type !== 'voice_transcript');
   }
 }
 

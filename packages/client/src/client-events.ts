@@ -1,4 +1,5 @@
 import type {
+  ChatAudioFrame,
   ChatStreamFrame,
   ConnectionEstablishedFrame,
   ErrorFrame,
@@ -10,6 +11,7 @@ import type {
   StatusUpdateFrame,
   SyncFrame,
   UserMessageFrame,
+  VoiceTranscriptFrame,
 } from '@aurawell/protocol';
 import type { Generation } from './generation';
 import type { RemoteGeneration } from './remote';
@@ -36,6 +38,10 @@ export type ClientEvents = {
   user_message: UserMessageFrame;
   /** The answer to `sync()`: recent conversations' last turns, running generations, unread reminder count. */
   sync: SyncFrame;
+  /** An utterance's transcript so far (`final: false`) or in full, from this device or another of the user's. */
+  voice_transcript: VoiceTranscriptFrame;
+  /** A piece of a spoken answer (also on its Generation, in seq order). */
+  chat_audio: ChatAudioFrame;
   /** A generation this client started. */
   generation: Generation;
   /**

@@ -1,6 +1,8 @@
 /**
  * Standalone simulator: `pnpm --dir packages/deepseek-sim start`. Configured by env:
- * SIM_PORT (8090), SIM_HOST (127.0.0.1), SIM_TOKENS_PER_SECOND (30), SIM_FIRST_TOKEN_DELAY_MS (300).
+ * SIM_PORT (8090), SIM_HOST (127.0.0.1), SIM_TOKENS_PER_SECOND (30), SIM_FIRST_TOKEN_DELAY_MS (300),
+ * SIM_TRANSCRIPT_DELTAS_PER_SECOND (50), SIM_FIRST_AUDIO_DELAY_MS (50), SIM_SPEECH_CHUNK_BYTES (4096),
+ * SIM_SPEECH_CHUNK_INTERVAL_MS (10).
  */
 import { pino } from 'pino';
 import { startDeepSeekSimulator, type SimulatorOptions } from './server';
@@ -12,6 +14,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
     port: envNumber(env, 'SIM_PORT') ?? 8090,
     tokensPerSecond: envNumber(env, 'SIM_TOKENS_PER_SECOND'),
     firstTokenDelayMs: envNumber(env, 'SIM_FIRST_TOKEN_DELAY_MS'),
+    transcriptDeltasPerSecond: envNumber(env, 'SIM_TRANSCRIPT_DELTAS_PER_SECOND'),
+    firstAudioDelayMs: envNumber(env, 'SIM_FIRST_AUDIO_DELAY_MS'),
+    speechChunkBytes: envNumber(env, 'SIM_SPEECH_CHUNK_BYTES'),
+    speechChunkIntervalMs: envNumber(env, 'SIM_SPEECH_CHUNK_INTERVAL_MS'),
   };
 }
 
@@ -34,6 +40,8 @@ export async function runCli(env: NodeJS.ProcessEnv, logger: pino.Logger): Promi
       port: sim.port,
       tokensPerSecond: options.tokensPerSecond ?? 30,
       firstTokenDelayMs: options.firstTokenDelayMs ?? 300,
+      transcriptDeltasPerSecond: options.transcriptDeltasPerSecond ?? 50,
+      firstAudioDelayMs: options.firstAudioDelayMs ?? 50,
     },
     'DeepSeek simulator listening (not a real model)',
   );

@@ -47,6 +47,17 @@ describe('stripDirectives', () => {
   });
 });
 
+describe('another prefix', () => {
+  it('parses and strips [[tts:...]] with the same syntax, leaving [[sim:...]] alone', () => {
+    const text = '回答[[tts:status=500,times=1]]正文[[sim:cut=2]]';
+    expect(parseFaults(text, 'tts')).toEqual({ hang: false, echo: false, problems: [], status: 500, times: 1 });
+    expect(parseFaults(text).cutAfter).toBe(2);
+    expect(parseFaults(text).status).toBeUndefined();
+    expect(stripDirectives(text, 'tts')).toBe('回答正文[[sim:cut=2]]');
+    expect(stripDirectives(text)).toBe('回答[[tts:status=500,times=1]]正文');
+  });
+});
+
 describe('statusFaultFor', () => {
   it('fails every time without times=', () => {
     const counter = new FaultCounter();

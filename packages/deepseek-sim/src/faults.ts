@@ -1,7 +1,8 @@
 /**
- * Fault directives: `[[sim:...]]` markers inside the last user message that make the
- * simulator misbehave on purpose, so fault-injection tests need no extra plumbing.
- * Syntax and semantics are documented in the package README.
+ * Fault directives: `[[sim:...]]` markers inside the last user message (or the uploaded audio)
+ * and `[[tts:...]]` markers inside a speech request's input, which make the simulator misbehave
+ * on purpose, so fault-injection tests need no extra plumbing. Same syntax whatever the prefix;
+ * documented in the package README.
  */
 
 /** What the directives of one message ask for. Absent fields mean "behave normally". */
@@ -32,12 +33,26 @@ export interface FaultPlan {
 export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'insufficient_system_resource'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
-const DIRECTIVE = /\[\[sim:([^\]]*)\]\]/g;
+/** The chat route's prefix: `[[sim:...]]`. */
+export const SIM_PREFIX = 'sim';
 
-/** Parses every `[[sim:...]]` directive in `text`; later directives win over earlier ones. */
-export function parseFaults(text: string): FaultPlan {
+const directivePatterns = new Map<string, RegExp>();
+
+/** `[[PREFIX:items]]`, compiled once per prefix (a global regex: matchAll and replace reset it). */
+function directivePattern(prefix: string): RegExp {
+  let pattern = directivePatterns.get(prefix);
+  if (pattern === undefined) {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`\\[\\[${escaped}:([^\\]]*)\\]\\]`, 'g');
+    directivePatterns.set(prefix, pattern);
+  }
+  return pattern;
+}
+
+/** Parses every `[[PREFIX:...]]` directive in `text`; later directives win over earlier ones. */
+export function parseFaults(text: string, prefix = SIM_PREFIX): FaultPlan {
   const plan: FaultPlan = { hang: false, echo: false, problems: [] };
-  for (const match of text.matchAll(DIRECTIVE)) {
+  for (const match of text.matchAll(directivePattern(prefix))) {
     for (const item of (match[1] ?? '').split(',')) {
       const trimmed = item.trim();
       if (trimmed !== '') applyItem(plan, trimmed);
@@ -47,8 +62,8 @@ export function parseFaults(text: string): FaultPlan {
 }
 
 /** Removes the directives, e.g. before quoting the user's words back in an answer. */
-export function stripDirectives(text: string): string {
-  return text.replace(DIRECTIVE, '');
+export function stripDirectives(text: string, prefix = SIM_PREFIX): string {
+  return text.replace(directivePattern(prefix), '');
 }
 
 function applyItem(plan: FaultPlan, item: string): void {

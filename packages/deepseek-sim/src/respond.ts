@@ -5,6 +5,7 @@ import type { FinishReason } from './faults';
  */
 import type { ServerResponse } from 'node:http';
 import type { FaultPlan } from './faults';
+import { Lifecycle } from './lifecycle';
 import { recordToken, type TokenKind, type Transcript } from './transcripts';
 import {
   buildUsage,
@@ -39,43 +40,6 @@ export interface CompletionJob {
 }
 
 const clock = () => performance.now();
-
-/**
- * Owns the timers of one response. A `close` before we finished means the client went
- * away (or the server is closing): stop every timer so abandoned streams cost nothing.
- */
-class Lifecycle {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  finished = false;
-
-  constructor(res: ServerResponse, transcript: Transcript, isClosing: () => boolean) {
-    res.on('close', () => {
-      this.clearTimers();
-      if (this.finished) return;
-      this.finished = true;
-      transcript.aborted = !isClosing();
-    });
-  }
-
-  later(ms: number, fn: () => void): void {
-    if (this.finished) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.finished) fn();
-    }, Math.max(0, ms));
-    this.timers.add(timer);
-  }
-
-  finish(): void {
-    this.finished = true;
-    this.clearTimers();
-  }
-
-  private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
-}
 
 interface Item {
   text: string;

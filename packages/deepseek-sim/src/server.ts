@@ -7,20 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_ANSWER_TOKENS, simulatedAnswer } from './answer';
+import { createAudioContext, type AudioContext, type AudioOptions } from './audio/context';
+import type { SpeechRecord, TranscriptionRecord } from './audio/record';
+import { routeAudio } from './audio/routes';
 import { effectivePlan, FaultCounter, parseFaults, type FaultPlan } from './faults';
+import { hasBearer, parseJson, readBody, sendJson } from './http';
+import type { SimulatorLogger } from './logger';
 import { jsonCompletion, streamCompletion, type Pace } from './respond';
 import { TranscriptStore, type Transcript } from './transcripts';
 import { errorBody, estimatePromptTokens, validateRequest, type CompletionRequest } from './wire';
 
-/** The subset of a pino logger the simulator uses (object first, message second). */
-export interface SimulatorLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { SimulatorLogger } from './logger';
 
-export interface SimulatorOptions {
+/** Chat options here; the audio routes' options (pace of deltas and audio chunks) in AudioOptions. */
+export interface SimulatorOptions extends AudioOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a random free port. */
@@ -41,6 +41,12 @@ export interface DeepSeekSimulator {
   /** Snapshot of the recorded requests, oldest first (at most the last 5,000). */
   transcripts(): Transcript[];
   clearTranscripts(): void;
+  /** Recorded `POST /audio/transcriptions` requests, oldest first (at most the last 5,000). */
+  transcriptions(): TranscriptionRecord[];
+  clearTranscriptions(): void;
+  /** Recorded `POST /audio/speech` requests, oldest first (at most the last 5,000). */
+  speeches(): SpeechRecord[];
+  clearSpeeches(): void;
   /** Ends open streams and the server; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -56,10 +62,9 @@ interface Context {
   logger: SimulatorLogger | undefined;
   store: TranscriptStore;
   counter: FaultCounter;
+  audio: AudioContext;
   closing: boolean;
 }
-
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export async function startDeepSeekSimulator(options: SimulatorOptions = {}): Promise<DeepSeekSimulator> {
   const ctx: Context = {
@@ -67,6 +72,7 @@ export async function startDeepSeekSimulator(options: SimulatorOptions = {}): Pr
     logger: options.logger,
     store: new TranscriptStore(),
     counter: new FaultCounter(),
+    audio: createAudioContext(options, options.logger, () => ctx.closing),
     closing: false,
   };
   const server = createServer({ keepAliveTimeout: 5_000, noDelay: true }, (req, res) => route(ctx, req, res));
@@ -84,6 +90,10 @@ export async function startDeepSeekSimulator(options: SimulatorOptions = {}): Pr
     port,
     transcripts: () => ctx.store.list(),
     clearTranscripts: () => ctx.store.clear(),
+    transcriptions: () => ctx.audio.transcriptions.list(),
+    clearTranscriptions: () => ctx.audio.transcriptions.clear(),
+    speeches: () => ctx.audio.speeches.list(),
+    clearSpeeches: () => ctx.audio.speeches.clear(),
     close: () => (closed ??= shutdown(server, sockets, ctx)),
   };
 }
@@ -124,6 +134,7 @@ function route(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
   const path = url.pathname.replace(/\/+$/, '');
   const key = `${req.method} ${path}`;
+  if (routeAudio(ctx.audio, key, req, res)) return;
   if (key === 'POST /chat/completions' || key === 'POST /v1/chat/completions') {
     handleCompletion(ctx, req, res).catch((err: unknown) => {
       ctx.logger?.error({ err, path }, 'deepseek-sim completion handler failed');
@@ -240,48 +251,12 @@ function newTranscript(request: CompletionRequest | undefined): Transcript {
   };
 }
 
-function hasBearer(req: IncomingMessage): boolean {
-  return /^Bearer\s+\S+/i.test(req.headers.authorization ?? '');
-}
-
 function sendError(ctx: Context, res: ServerResponse, transcript: Transcript, status: number, message?: string): void {
   transcript.status = status;
   transcript.completed = true;
   ctx.logger?.debug({ id: transcript.id, status }, 'deepseek-sim error response');
   // Clients back off on 429; a short hint keeps retrying tests fast.
   sendJson(res, status, errorBody(status, message), status === 429 ? { 'retry-after': '1' } : {});
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
-
-function parseJson(raw: string): Parsed {
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** Reads the body as UTF-8; bytes past the limit are dropped (the JSON then fails to parse). */
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req) {
-      const buf = chunk as Buffer;
-      size += buf.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(buf);
-    }
-  } catch {
-    return null;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `### …` lines in the request's system messages: the structure the caller asked the model for. */

@@ -131,7 +131,8 @@ function header(base: ChunkBase, object: string) {
   return { id: base.id, object, created: base.created, model: base.model, system_fingerprint: SYSTEM_FINGERPRINT };
 }
 
-function sse(payload: unknown): string {
+/** One server-sent event carrying `payload` as JSON. */
+export function sse(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
@@ -146,14 +147,22 @@ const ERRORS: Record<number, { type: string; code: string; message: string }> = 
   503: { type: 'api_error', code: 'server_overloaded', message: 'Server Overloaded (simulated).' },
 };
 
-/** An OpenAI-style error body; `message` overrides the default text for the status. */
-export function errorBody(status: number, message?: string): { error: Record<string, unknown> } {
+/**
+ * An OpenAI-style error body; `message` overrides the default text for the status, `detail`
+ * the code and param (e.g. `invalid_file_format` on `file`, which clients tell apart).
+ */
+export function errorBody(
+  status: number,
+  message?: string,
+  detail: { code?: string; param?: string } = {},
+): { error: Record<string, unknown> } {
   const known = ERRORS[status] ?? {
     type: status >= 500 ? 'api_error' : 'invalid_request_error',
     code: `http_${status}`,
     message: `Simulated error ${status}.`,
   };
-  return { error: { message: message ?? known.message, type: known.type, param: null, code: known.code } };
+  const code = detail.code ?? known.code;
+  return { error: { message: message ?? known.message, type: known.type, param: detail.param ?? null, code } };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

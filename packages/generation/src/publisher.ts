@@ -1,8 +1,10 @@
 import {
+  chatAudioFrame,
   chatStreamFrame,
   errorFrame,
   reasoningStreamFrame,
   statusUpdateFrame,
+  type ChatAudioFrame,
   type ErrorCode,
   type GenerationRef,
   type GenerationStatus,
@@ -114,6 +116,11 @@ export class GenerationPublisher {
 
   reasoning(delta: string): void {
     this.emit((seq) => reasoningStreamFrame(this.ref, seq, delta)).catch(() => undefined);
+  }
+
+  /** Queues a piece of the spoken answer, in seq order with the text around it (resolves once written). */
+  audio(part: Omit<ChatAudioFrame, 'type' | 'conversation_id' | 'message_id' | 'seq' | 'timestamp'>): Promise<boolean> {
+    return this.emit((seq) => chatAudioFrame(this.ref, seq, part));
   }
 
   /** The `error` frame old clients read, then the terminal `status_update` `error` with the partial answer. */

@@ -1,8 +1,8 @@
-import { nowIso, userEventTypes, type ReminderFrame, type RemindersReadFrame, type UserEventType, type UserMessageFrame } from '@aurawell/protocol';
+import { nowIso, userEventTypes, type ReminderFrame, type RemindersReadFrame, type UserEventType, type UserMessageFrame, type VoiceTranscriptFrame } from '@aurawell/protocol';
 import type { Keys, Logger, RedisClient } from '@aurawell/platform';
 
 /** A frame for every device of a user that is not part of a generation (it has no `seq`). */
-export type UserEventFrame = ReminderFrame | RemindersReadFrame | UserMessageFrame;
+export type UserEventFrame = ReminderFrame | RemindersReadFrame | UserMessageFrame | VoiceTranscriptFrame;
 
 /** A user event as it travels: its type, the exact bytes to send, and what receivers filter on. */
 export type UserEvent = { type: UserEventType; raw: string; originConnectionId: string | null; deliveryId: string | null };

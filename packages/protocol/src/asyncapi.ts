@@ -22,6 +22,10 @@ const clientSummaries: Record<string, string> = {
   resume: 'Replay a generation’s frames after `last_seq`, then continue live.',
   acknowledge: 'Mark reminder deliveries read on every device.',
   sync: 'What happened while this device was away.',
+  voice_start: 'Open an utterance: its audio follows as binary frames (WebM/Ogg Opus, WAV or PCM16), then voice_end.',
+  voice_end: 'Close the utterance: it is transcribed and asked as a question (voice_transcript, then a generation).',
+  voice_cancel: 'Drop the open utterance; nothing is asked.',
+  voice_settings: 'This device’s default for spoken answers (chat_audio frames).',
 };
 const serverSummaries: Record<string, string> = {
   connection_established: 'First frame of every connection.',
@@ -34,6 +38,8 @@ const serverSummaries: Record<string, string> = {
   reminders_read: 'Reminder deliveries read on some device.',
   user_message: 'The user’s own question, sent from another device.',
   sync: 'Recent turns, running generations and unread reminders.',
+  voice_transcript: 'An utterance’s transcript so far (final false) or in full, to every device of the user.',
+  chat_audio: 'A piece of the spoken answer, a frame of the generation (seq order); a sentence’s chunks end with final true.',
 };
 
 type Variant = { shape: { type: { value: string } } } & z.ZodType;

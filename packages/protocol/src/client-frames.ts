@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatContext, conversationId, MAX_ID_CHARS, messageText, opaqueId, storableText } from './fields';
+import { VoiceCancelFrame, VoiceEndFrame, VoiceSettingsFrame, VoiceStartFrame } from './voice-frames';
 
 const id = opaqueId;
 
@@ -10,7 +11,11 @@ const envelope = {
   request_id: storableText.refine((s) => s.length <= MAX_ID_CHARS, { message: `must be at most ${MAX_ID_CHARS} characters` }).optional(),
 };
 
-const chatData = z.object({ message: messageText, context: chatContext.optional() });
+const chatData = z.object({
+  message: messageText,
+  context: chatContext.optional(),
+  speak: z.boolean().optional().describe("speak the answer too (chat_audio frames); default: the device's voice_settings"),
+});
 
 export const HealthChatFrame = z.object({ type: z.literal('health_chat'), data: chatData, ...envelope });
 export const GeneralChatFrame = z.object({ type: z.literal('general_chat'), data: chatData, ...envelope });
@@ -61,6 +66,10 @@ export const ClientFrame = z.discriminatedUnion('type', [
   ResumeFrame,
   AcknowledgeFrame,
   SyncRequestFrame,
+  VoiceStartFrame,
+  VoiceEndFrame,
+  VoiceCancelFrame,
+  VoiceSettingsFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];

@@ -17,6 +17,14 @@ export const ErrorCode = z.enum([
   'UPSTREAM_INTERRUPTED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'VOICE_NOT_STARTED',
+  'VOICE_ALREADY_STARTED',
+  'VOICE_BAD_FORMAT',
+  'VOICE_UNDECODABLE',
+  'VOICE_SILENT',
+  'VOICE_TOO_LONG',
+  'VOICE_TOO_LARGE',
+  'VOICE_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -37,6 +45,14 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   UPSTREAM_INTERRUPTED: 'The provider stream stopped before the answer was complete; the partial text is kept.',
   SERVICE_UNAVAILABLE: 'A backend the gateway needs (queue, Redis) is unavailable; retry shortly.',
   INTERNAL_ERROR: 'An unexpected server fault.',
+  VOICE_NOT_STARTED: 'A binary (audio) frame or `voice_end` came with no utterance open: send `voice_start` first.',
+  VOICE_ALREADY_STARTED: 'An utterance is already open on this connection: end or cancel it first.',
+  VOICE_BAD_FORMAT: 'The audio is not in the format `voice_start` declared (WebM, Ogg or PCM16 with an even length).',
+  VOICE_UNDECODABLE: 'The speech recognizer could not decode the audio.',
+  VOICE_SILENT: 'Nothing was said: the utterance gave an empty transcript.',
+  VOICE_TOO_LONG: 'The utterance ran past the longest one allowed (60 s by default); it was dropped.',
+  VOICE_TOO_LARGE: 'The utterance passed the most audio bytes allowed (2 MiB by default); it was dropped.',
+  VOICE_UNAVAILABLE: 'The speech recognizer could not be reached or did not answer in time; try again.',
 };
 
 /** WebSocket close codes the gateway uses. */

@@ -6,6 +6,7 @@ export * from './jobs';
 export * from './parse';
 export * from './frames';
 export * from './sync-frames';
+export * from './voice-frames';
 export * from './asyncapi';
 export * from './rest/dates';
 export * from './rest/envelope';

@@ -31,6 +31,8 @@ export const ChatJob = z.object({
   maxTokens: z.number().int().positive().nullable().default(null),
   /** Store both turns in the conversation (false for one-off advice, which has no conversation). */
   persist: z.boolean().default(true),
+  /** Speak the answer too: `chat_audio` frames, sentence by sentence, beside the text. */
+  speak: z.boolean().default(false),
 });
 /** The job as the worker reads it. */
 export type ChatJob = z.infer<typeof ChatJob>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from './codes';
 import { GenerationStatus } from './status';
 import { ReminderFrame, RemindersReadFrame, SyncFrame, UserMessageFrame } from './sync-frames';
+import { ChatAudioFrame, VoiceTranscriptFrame, type ChatAudioFrame as ChatAudio } from './voice-frames';
 
 const timestamp = z.string().describe('ISO 8601 time the server created the frame');
 const nullableId = z.string().nullable();
@@ -95,6 +96,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   RemindersReadFrame,
   UserMessageFrame,
   SyncFrame,
+  VoiceTranscriptFrame,
+  ChatAudioFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ConnectionEstablishedFrame = z.infer<typeof ConnectionEstablishedFrame>;
@@ -105,5 +108,5 @@ export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export type PongFrame = z.infer<typeof PongFrame>;
 
 /** The frames that belong to one generation, numbered by `seq`. */
-export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStreamFrame | ErrorFrame;
+export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStreamFrame | ErrorFrame | ChatAudio;
 

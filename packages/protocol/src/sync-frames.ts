@@ -83,7 +83,7 @@ export type SyncFrame = z.infer<typeof SyncFrame>;
 export type SyncTurn = z.infer<typeof SyncTurn>;
 
 /** Frames published on a user's channel outside any generation (no `seq`). */
-export const userEventTypes = ['reminder', 'reminders_read', 'user_message'] as const;
+export const userEventTypes = ['reminder', 'reminders_read', 'user_message', 'voice_transcript'] as const;
 export type UserEventType = (typeof userEventTypes)[number];
 
 /** What a reminder frame is made of (a stored delivery and its reminder's links). */

@@ -78,6 +78,11 @@ describe('loadWorkerConfig', () => {
       CONVERSATION_TURN_POLL_MS: 2000,
       HISTORY_TURNS: 10,
       SIM_TOKENS_PER_SECOND: 30,
+      TTS_ESPEAK_VOICE: 'cmn',
+      TTS_FORMAT: 'wav',
+      TTS_MODEL: 'gpt-4o-mini-tts',
+      TTS_TAIL_MS: 15000,
+      TTS_VOICE: 'alloy',
       SIM_FIRST_TOKEN_DELAY_MS: 300,
     });
   });

@@ -44,6 +44,16 @@ const schema = z
     REMINDER_CONCURRENCY: envInt(10, 1, 1000),
     /** A smart reminder's phrasing must be complete by then, or the plain text is sent. */
     REMINDER_SMART_TIMEOUT_MS: envInt(8000, 100),
+    /** Spoken answers through an OpenAI-compatible speech endpoint; unset: the embedded eSpeak NG, when installed. */
+    TTS_BASE_URL: envUrl(/^https?$/).optional(),
+    TTS_API_KEY: envString().optional(),
+    TTS_MODEL: envString().default('gpt-4o-mini-tts'),
+    TTS_VOICE: envString().default('alloy'),
+    TTS_FORMAT: z.enum(['wav', 'pcm', 'mp3', 'opus']).default('wav'),
+    /** The embedded engine's voice (eSpeak NG's Mandarin by default). */
+    TTS_ESPEAK_VOICE: envString().default('cmn'),
+    /** After an answer's text is complete, its terminal status waits this long at most for the last sentence's speech. */
+    TTS_TAIL_MS: envInt(15000, 0),
     SIM_TOKENS_PER_SECOND: envInt(30, 1),
     SIM_FIRST_TOKEN_DELAY_MS: envInt(300, 0),
   })
@@ -54,3 +64,13 @@ const schema = z
 
 export type WorkerConfig = z.infer<typeof schema>;
 export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig => loadConfig(schema, env);
+
+/** The bounds of one generation, from the configuration. */
+export const generationLimitsOf = (config: WorkerConfig) => ({
+  historyTurns: config.HISTORY_TURNS,
+  firstTokenDeadlineMs: config.FIRST_TOKEN_DEADLINE_MS,
+  generationDeadlineMs: config.GENERATION_DEADLINE_MS,
+  streamAttempts: config.LLM_STREAM_ATTEMPTS,
+  redisOutageToleranceMs: config.REDIS_OUTAGE_TOLERANCE_MS,
+  speechTailMs: config.TTS_TAIL_MS,
+});

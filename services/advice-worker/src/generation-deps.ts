@@ -1,6 +1,7 @@
 import type { GenerationStore } from '@aurawell/generation';
 import type { Logger } from '@aurawell/platform';
 import type { Queryable } from '@aurawell/db';
+import type { SpeechEngine } from '@aurawell/voice';
 import type { LlmStream } from './llm';
 import type { WorkerMetrics } from './metrics';
 
@@ -11,6 +12,8 @@ export type GenerationDeps = {
   llm: LlmStream;
   logger: Logger;
   metrics: WorkerMetrics;
+  /** Speaks answers whose job asks for it (absent: no spoken answers from this worker). */
+  speech?: SpeechEngine;
   limits: {
     historyTurns: number;
     firstTokenDeadlineMs: number;
@@ -20,6 +23,8 @@ export type GenerationDeps = {
     streamAttempts?: number;
     /** How long a frame write keeps retrying while Redis is unreachable. */
     redisOutageToleranceMs?: number;
+    /** After the text is complete, how long the terminal status waits for the last sentence's speech. */
+    speechTailMs?: number;
   };
 };
 

@@ -4,6 +4,7 @@ import { GenerationPublisher } from '@aurawell/generation';
 import type { GenerationDeps } from './generation-deps';
 import { streamAnswer, type Answer } from './stream-answer';
 import { gatherPrompt, saveAnswer } from './persistence';
+import { AnswerSpeaker } from './speak-answer';
 
 export type Outcome = 'done' | 'error' | 'cancelled' | 'fenced' | 'skipped' | 'handed_off' | 'waiting';
 
@@ -34,8 +35,18 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   if (!(await pub.streaming(lastSeq >= 2))) return 'fenced';
   const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
   if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
-  const answer = await streamAnswer(pub, job, prompt.messages, deps, { cancel, handoff });
-  return finish(pub, job, answer, deps);
+  const speaker = job.speak && deps.speech ? new AnswerSpeaker(deps.speech, pub, { logger: log, metrics: deps.metrics }) : null;
+  const stopSpeaking = () => speaker?.cancel();
+  cancel.addEventListener('abort', stopSpeaking, { once: true });
+  try {
+    const answer = await streamAnswer(pub, job, prompt.messages, deps, { cancel, handoff }, speaker);
+    // The last sentence is spoken before the terminal status (nothing of a generation follows it).
+    if (speaker && answer.failure === null && !answer.cancelled && !answer.handedOff) await speaker.finish(deps.limits.speechTailMs ?? 15000);
+    else stopSpeaking();
+    return await finish(pub, job, answer, deps);
+  } finally {
+    cancel.removeEventListener('abort', stopSpeaking);
+  }
 };
 
 /** Stores the answer and publishes the one terminal status it deserves. */

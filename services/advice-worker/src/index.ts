@@ -16,12 +16,13 @@ import { createGenerationStore, createRedisCommandHistogram, startReaper, timedG
 import { createReminderQueue } from '@aurawell/reminders';
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
-import { loadWorkerConfig, type WorkerConfig } from './config';
+import { generationLimitsOf, loadWorkerConfig, type WorkerConfig } from './config';
 import { createAdviceWorker } from './app';
 import { createLlmStream } from './llm';
 import { createWorkerMetrics, registerQueueCounts } from './metrics';
 import { providerFor } from './provider';
 import { createReminderConsumer } from './reminders';
+import { speechEngineFor } from './speech';
 
 const main = async (config: WorkerConfig): Promise<void> => {
   const logger = createLogger('advice-worker', config.LOG_LEVEL);
@@ -65,13 +66,8 @@ const main = async (config: WorkerConfig): Promise<void> => {
     llm,
     logger,
     metrics,
-    limits: {
-      historyTurns: config.HISTORY_TURNS,
-      firstTokenDeadlineMs: config.FIRST_TOKEN_DEADLINE_MS,
-      generationDeadlineMs: config.GENERATION_DEADLINE_MS,
-      streamAttempts: config.LLM_STREAM_ATTEMPTS,
-      redisOutageToleranceMs: config.REDIS_OUTAGE_TOLERANCE_MS,
-    },
+    speech: await speechEngineFor(config, logger),
+    limits: generationLimitsOf(config),
     lock: { durationMs: config.WORKER_LOCK_DURATION_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS },
     blocking,
     subscriber,

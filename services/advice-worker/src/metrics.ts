@@ -3,6 +3,23 @@ import { Counter, Gauge, Histogram, latencyBuckets, type ChatQueue, type Registr
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 export const createWorkerMetrics = (registry: Registry) => ({
+  ttsFirstAudio: new Histogram({
+    name: 'aurawell_tts_first_audio_seconds',
+    help: "Time from the end of a sentence's text to the speech engine's first audio byte for it",
+    buckets: latencyBuckets,
+    registers: [registry],
+  }),
+  ttsAudioBytes: new Counter({
+    name: 'aurawell_tts_audio_bytes_total',
+    help: 'Bytes of spoken answers produced by the speech engine',
+    registers: [registry],
+  }),
+  ttsSentences: new Counter({
+    name: 'aurawell_tts_sentences_total',
+    help: 'Sentences of answers sent to the speech engine, by outcome (spoken, TTS_FAILED, TTS_TIMEOUT)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
   generations: new Counter({
     name: 'aurawell_worker_generations_total',
     help: 'Generations finished by the worker, by terminal status',

@@ -5,6 +5,7 @@ import type { GenerationPublisher } from '@aurawell/generation';
 import type { GenerationDeps } from './generation-deps';
 import { classifyLlmFailure, type FailureCause, type LlmPiece } from './llm';
 import { httpStatusLabel } from './metrics';
+import type { AnswerSpeaker } from './speak-answer';
 
 export type Answer = {
   text: string;
@@ -73,11 +74,12 @@ class PublishError extends Error {
   }
 }
 
-/** Records one piece and hands it to the publisher (written in order, behind the frames before it). */
-const relay = (piece: LlmPiece, answer: Answer, pub: GenerationPublisher): void => {
+/** Records one piece and hands it to the publisher (written in order, behind the frames before it) and the speaker. */
+const relay = (piece: LlmPiece, answer: Answer, pub: GenerationPublisher, speaker: AnswerSpeaker | null): void => {
   switch (piece.kind) {
     case 'content':
       answer.text += piece.text;
+      speaker?.text(piece.text);
       return pub.content(piece.text);
     case 'reasoning':
       return pub.reasoning(piece.text);
@@ -98,7 +100,7 @@ const attempt = async (
   deps: GenerationDeps,
   bounds: Bounds,
   answer: Answer,
-  state: { streamed: boolean; started: number },
+  state: { streamed: boolean; started: number; speaker: AnswerSpeaker | null },
 ): Promise<unknown> => {
   try {
     for await (const piece of deps.llm(messages, bounds.signal, { maxTokens: job.maxTokens })) {
@@ -108,7 +110,7 @@ const attempt = async (
         deps.metrics.firstToken.observe((performance.now() - state.started) / 1000);
       }
       // The provider is read on while frames are written; a refused or failed write stops it.
-      relay(piece, answer, pub);
+      relay(piece, answer, pub, state.speaker);
       if (pub.writeError !== null) throw new PublishError(pub.writeError);
       if (pub.fenced) {
         bounds.abort('fenced');
@@ -133,10 +135,11 @@ export const streamAnswer = async (
   messages: ChatCompletionMessageParam[],
   deps: GenerationDeps,
   signals: { cancel: AbortSignal; handoff: AbortSignal },
+  speaker: AnswerSpeaker | null = null,
 ): Promise<Answer> => {
   const bounds = boundStream(deps.limits, job.acceptedAt, signals.cancel, signals.handoff);
   const answer: Answer = { text: '', cancelled: false, handedOff: false, finishReason: null, usage: null, failure: null };
-  const state = { streamed: false, started: performance.now() };
+  const state = { streamed: false, started: performance.now(), speaker };
   const attempts = deps.limits.streamAttempts ?? 4;
   let error: unknown = null;
   try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envBool, envInt, envNumber, envPort, generationEnv, loadConfig } from '@aurawell/platform';
-import { MAX_MESSAGE_CHARS } from '@aurawell/protocol';
+import { allowedOrigins, authEnv, baseEnv, corsEnv, databaseEnv, envBool, envInt, envNumber, envPort, envString, envUrl, generationEnv, loadConfig } from '@aurawell/platform';
+import { MAX_MESSAGE_CHARS, VOICE_MAX_UTTERANCE_BYTES, VOICE_MAX_UTTERANCE_MS } from '@aurawell/protocol';
 
 const schema = z.object({
   ...baseEnv,
@@ -39,6 +39,16 @@ const schema = z.object({
   WS_COMPRESSION_THRESHOLD_BYTES: envInt(1024, 0, 1024 * 1024),
   /** Lifetime of this gateway's liveness key (refreshed every third of it): when it lapses, its registrations stop counting. */
   GATEWAY_TTL_MS: envInt(15000, 300),
+  /** Speech recognition (an OpenAI-compatible /audio/transcriptions); unset: the built-in simulator outside production, none in it. */
+  ASR_BASE_URL: envUrl(/^https?$/).optional(),
+  ASR_API_KEY: envString().optional(),
+  ASR_MODEL: envString().default('gpt-4o-mini-transcribe'),
+  ASR_TIMEOUT_MS: envInt(30000, 100),
+  /** Longest utterance and most audio bytes one may have; past either it is dropped with VOICE_TOO_LONG / VOICE_TOO_LARGE. */
+  VOICE_MAX_UTTERANCE_MS: envInt(VOICE_MAX_UTTERANCE_MS, 1000),
+  VOICE_MAX_UTTERANCE_BYTES: envInt(VOICE_MAX_UTTERANCE_BYTES, 1024),
+  /** While someone talks, the audio so far is transcribed again this often for the partial transcript (0: only at the end). */
+  VOICE_PARTIAL_INTERVAL_MS: envInt(1000, 0),
 })
   .refine((env) => env.SEND_BUFFER_SOFT_CAP_BYTES < env.SEND_BUFFER_HARD_CAP_BYTES, {
     message: 'must be below SEND_BUFFER_HARD_CAP_BYTES',

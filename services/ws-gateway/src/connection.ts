@@ -29,6 +29,8 @@ const noop = () => {};
  */
 export class ClientConnection implements FrameSink {
   activeMemberId: string | null = null;
+  /** This device's default for spoken answers (`voice_settings`). */
+  speakAnswers = false;
   conversationId: string | null = null;
   lastActivity = Date.now();
   pingSentAt: number | null = null;

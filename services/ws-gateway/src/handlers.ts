@@ -13,9 +13,10 @@ import { startChat, type ChatDeps } from './chat';
 import type { ClientConnection } from './connection';
 import type { RateLimiter } from './rate-limit';
 import { handleAcknowledge, handleSync, type SyncDeps } from './sync';
+import type { VoiceInput } from './voice';
 
 export type HandlerDeps = ChatDeps &
-  SyncDeps & { db: Queryable; rateLimiter: RateLimiter; fanout: Pick<UserFanout<ClientConnection>, 'userCount'> };
+  SyncDeps & { db: Queryable; rateLimiter: RateLimiter; fanout: Pick<UserFanout<ClientConnection>, 'userCount'>; voice: VoiceInput };
 
 type FrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
@@ -30,6 +31,11 @@ const refuse = (conn: ClientConnection, deps: HandlerDeps, code: ErrorCode, mess
  * connection stays usable; an unexpected fault becomes `INTERNAL_ERROR`, never a crash.
  */
 export const handleMessage = async (conn: ClientConnection, raw: Buffer, isBinary: boolean, deps: HandlerDeps) => {
+  // Binary frames are an utterance's audio: bounded by its limits, not charged per frame.
+  if (isBinary) {
+    deps.metrics.framesIn.inc({ type: 'audio' });
+    return deps.voice.audio(conn, raw);
+  }
   const parsed = parseClientFrame(raw, isBinary);
   if (!parsed.ok) {
     deps.metrics.framesIn.inc({ type: 'invalid' });
@@ -56,7 +62,7 @@ const dispatch = async (conn: ClientConnection, frame: ClientFrame, deps: Handle
   switch (frame.type) {
     case 'health_chat':
     case 'general_chat':
-      return startChat(conn, frame, deps);
+      return void (await startChat(conn, frame, deps));
     case 'switch_member':
       return switchMember(conn, frame, deps);
     case 'get_status':
@@ -73,6 +79,15 @@ const dispatch = async (conn: ClientConnection, frame: ClientFrame, deps: Handle
       return handleAcknowledge(conn, frame, deps);
     case 'sync':
       return handleSync(conn, frame, deps);
+    case 'voice_start':
+      return deps.voice.start(conn, frame);
+    case 'voice_end':
+      return deps.voice.end(conn, frame.request_id);
+    case 'voice_cancel':
+      return deps.voice.cancel(conn);
+    case 'voice_settings':
+      conn.speakAnswers = frame.data.speak_answers;
+      return;
   }
 };
 

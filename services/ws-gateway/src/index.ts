@@ -22,6 +22,7 @@ import { startMaintenance } from './maintenance';
 import { createGatewayMetrics, GenerationTimings } from './metrics';
 import { createConnectionRegistry } from './registry';
 import { createGateway } from './server';
+import { speechRecognitionFor } from './transcriber';
 import { gatewayDeps } from './wiring';
 
 const main = async (config: GatewayConfig): Promise<void> => {
@@ -50,7 +51,8 @@ const main = async (config: GatewayConfig): Promise<void> => {
   const connections = createConnectionRegistry(redis, keys, { gatewayId, ttlMs: config.REGISTRY_TTL_MS, gatewayTtlMs: config.GATEWAY_TTL_MS });
   await connections.heartbeat();
   const queue = createChatQueue(queueConnection, keys);
-  const gateway = createGateway(gatewayDeps({ config, gatewayId, logger, registry, metrics, timings, keys, redis, queue, pool, fanout, connections }));
+  const asr = await speechRecognitionFor(config, logger);
+  const gateway = createGateway(gatewayDeps({ config, gatewayId, logger, registry, metrics, timings, keys, redis, queue, pool, fanout, connections, transcriber: asr.transcriber }));
   const maintenance = startMaintenance(fanout, connections, {
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
     heartbeatTimeoutMs: config.HEARTBEAT_TIMEOUT_MS,
@@ -70,6 +72,7 @@ const main = async (config: GatewayConfig): Promise<void> => {
   shutdown.add('maintenance', () => maintenance.stop());
   shutdown.add('retire', () => connections.retire());
   shutdown.add('queue', () => queue.close());
+  shutdown.add('speech recognition', () => asr.close());
   shutdown.add('ops server', () => ops.close());
   shutdown.add('postgres', () => pool.end());
   shutdown.add('redis', () => Promise.all([redis.quit(), subscriber.quit(), queueConnection.quit()]));

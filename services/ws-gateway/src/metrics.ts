@@ -5,6 +5,25 @@ import { isTerminalStatus, ServerFrame } from '@aurawell/protocol';
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
 export const createGatewayMetrics = (registry: Registry) => ({
+  voiceUtterances: new Counter({
+    name: 'aurawell_voice_utterances_total',
+    help: 'Spoken questions, by outcome (started, asked, refused, failed, cancelled)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  asrAudioBytes: new Counter({ name: 'aurawell_asr_audio_bytes_total', help: 'Bytes of speech received in utterances', registers: [registry] }),
+  asrDuration: new Histogram({
+    name: 'aurawell_asr_duration_seconds',
+    help: 'From the end of an utterance (voice_end) to its final transcript',
+    buckets: latencyBuckets,
+    registers: [registry],
+  }),
+  asrErrors: new Counter({
+    name: 'aurawell_asr_errors_total',
+    help: 'Utterances that ended in an error, by error code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  }),
   connections: new Gauge({ name: 'aurawell_ws_connections', help: 'Open WebSocket connections', registers: [registry] }),
   connects: new Counter({ name: 'aurawell_ws_connects_total', help: 'Accepted WebSocket connections', registers: [registry] }),
   disconnects: new Counter({

@@ -207,6 +207,7 @@ const acceptConnection = (ws: WebSocket, upgrade: Upgrade, { deps, limits, isDra
 const track = (ws: WebSocket, c: ClientConnection, reg: RegisteredConnection, deps: GatewayDeps) => {
   ws.on('close', (code: number) => {
     deps.fanout.remove(c);
+    deps.voice.cancel(c);
     deps.metrics.connections.dec();
     deps.metrics.disconnects.inc({ code: String(code) });
     deps.registry.unregister(reg).catch((err: Error) => deps.logger.warn({ err }, 'unregister failed'));

@@ -16,6 +16,9 @@ import type { GatewayMetrics, GenerationTimings } from './metrics';
 import { createRateLimiter } from './rate-limit';
 import type { ConnectionRegistry } from './registry';
 import type { GatewayDeps } from './server';
+import { startChat } from './chat';
+import { VoiceInput } from './voice';
+import type { Transcriber } from '@aurawell/voice';
 
 export type GatewayParts = {
   config: GatewayConfig;
@@ -30,10 +33,28 @@ export type GatewayParts = {
   pool: Pool;
   fanout: UserFanout<ClientConnection>;
   connections: ConnectionRegistry;
+  transcriber: Transcriber | null;
 };
 
 /** Everything the gateway's handlers need, built from the process's parts. */
-export const gatewayDeps = (p: GatewayParts): GatewayDeps => ({
+export const gatewayDeps = (p: GatewayParts): GatewayDeps => {
+  const deps: GatewayDeps = { ...baseDeps(p), voice: new VoiceInput({
+    transcriber: p.transcriber,
+    voiceLimits: {
+      maxUtteranceMs: p.config.VOICE_MAX_UTTERANCE_MS,
+      maxUtteranceBytes: p.config.VOICE_MAX_UTTERANCE_BYTES,
+      partialIntervalMs: p.config.VOICE_PARTIAL_INTERVAL_MS,
+      transcribeTimeoutMs: p.config.ASR_TIMEOUT_MS,
+    },
+    logger: p.logger,
+    metrics: p.metrics,
+    publishTranscript: (userId, frame) => publishUserEvent(p.redis, p.keys, userId, frame),
+    ask: (conn, frame) => startChat(conn, frame, deps),
+  }) };
+  return deps;
+};
+
+const baseDeps = (p: GatewayParts): Omit<GatewayDeps, 'voice'> => ({
   config: p.config,
   gatewayId: p.gatewayId,
   logger: p.logger,

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { simulatedSpeech, silentWav, wavWithTranscript } from '@aurawell/deepseek-sim';
+import { checkGeneration } from './support/checks';
+import { startTestSystem, type TestSystem } from './support/system';
+import { chat, connect, isTerminal, type Frame, type TestClient } from './support/ws-client';
+
+// Voice end to end on two gateways and two workers: speech in through the simulator's
+// /audio/transcriptions, the transcript asked as a question, the answer spoken through its
+// /audio/speech as chat_audio frames of the generation. Raw WebSocket clients check the wire.
+let sys: TestSystem;
+
+beforeAll(async () => {
+  sys = await startTestSystem({
+    gateways: 2,
+    workers: 2,
+    serviceEnv: { 'ws-gateway': { VOICE_MAX_UTTERANCE_BYTES: String(256 * 1024), VOICE_MAX_UTTERANCE_MS: '3000', VOICE_PARTIAL_INTERVAL_MS: '200' } },
+  });
+}, 120000);
+
+afterAll(async () => {
+  await sys?.stop();
+}, 60000);
+
+/** A device of `userId` straight on gateway `g` (0 or 1). */
+const device = async (userId: string, g = 0): Promise<TestClient> => {
+  const url = `${sys.stack.gatewayUrls[g]!.replace(/^http/, 'ws')}/ws/chat/${userId}?token=${await sys.tokens.issue(userId)}`;
+  return connect(url);
+};
+
+/** Speaks `audio` (in chunks) as one utterance; resolves with the final transcript frame. */
+const speak = async (c: TestClient, audio: Buffer, data: Record<string, unknown> = {}): Promise<Frame> => {
+  const requestId = `utt-${randomUUID()}`;
+  c.send({ type: 'voice_start', data: { format: 'wav', ...data }, request_id: requestId });
+  for (let at = 0; at < audio.length; at += 4096) c.sendRaw(audio.subarray(at, at + 4096), true);
+  c.send({ type: 'voice_end', request_id: requestId });
+  return c.next((f) => (f.type === 'voice_transcript' && f.final === true && f.utterance_id === requestId) || (f.type === 'error' && f.request_id === requestId), 30000);
+};
+
+/** The audio of each sentence of a generation: its chunks' bytes in order, and how it ended. */
+const spokenSentences = (frames: Frame[]) => {
+  const sentences = new Map<number, { bytes: Buffer[]; final: boolean; error?: string; start: number; end: number }>();
+  for (const f of frames.filter((x) => x.type === 'chat_audio')) {
+    const s = sentences.get(Number(f.sentence)) ?? { bytes: [], final: false, start: Number(f.text_start), end: Number(f.text_end) };
+    expect(s.final).toBe(false); // nothing after a sentence's final chunk
+    expect(f.chunk).toBe(s.bytes.length);
+    s.bytes.push(Buffer.from(String(f.audio), 'base64'));
+    s.final = f.final === true;
+    if (f.error_code) s.error = String(f.error_code);
+    sentences.set(Number(f.sentence), s);
+  }
+  return [...sentences.entries()].sort((a, b) => a[0] - b[0]).map(([index, s]) => ({ index, audio: Buffer.concat(s.bytes), ...s }));
+};
+
+test('a spoken question: transcript to every device, asked as a question, answered in text and speech, exactly the providers’ words and bytes', async () => {
+  const phone = await device('voice_user', 0);
+  const laptop = await device('voice_user', 1);
+  const question = `我最近睡眠不好，怎么办？ ${randomUUID().slice(0, 8)}`;
+  sys.sim.clearSpeeches();
+  const transcript = await speak(phone, wavWithTranscript(question, { durationMs: 800 }), { speak: true });
+  expect(transcript).toMatchObject({ type: 'voice_transcript', final: true, text: question, origin_connection_id: expect.any(String) });
+  const messageId = String(transcript.message_id);
+  await phone.next((f) => isTerminal(f, messageId), 60000);
+  // The other device sees the same transcript and the same answer, frame for frame.
+  await laptop.next((f) => f.type === 'voice_transcript' && f.final === true && f.message_id === messageId);
+  await laptop.next((f) => isTerminal(f, messageId), 30000);
+  const frames = phone.generation(messageId);
+  expect(laptop.generation(messageId)).toEqual(frames);
+  const { status, text } = checkGeneration(frames);
+  expect(status).toBe('done');
+  expect(text).toBe(sys.sim.transcripts().find((t) => t.lastUserMessage === question)!.content);
+  // Every sentence spoken, in order, each exactly the bytes the speech endpoint sent for it.
+  const spoken = spokenSentences(frames);
+  const requests = sys.sim.speeches().filter((r) => spoken.length > 0 && r.status === 200);
+  expect(spoken.length).toBeGreaterThan(1);
+  expect(requests).toHaveLength(spoken.length);
+  spoken.forEach((s, i) => {
+    expect({ index: s.index, final: s.final, error: s.error }).toEqual({ index: i, final: true, error: undefined });
+    expect(s.audio.equals(simulatedSpeech(requests[i]!.input, 'alloy', 'wav'))).toBe(true);
+    expect(text.slice(s.start, s.end).length).toBeGreaterThan(0);
+    if (i > 0) expect(s.start).toBeGreaterThanOrEqual(spoken[i - 1]!.end);
+  });
+  // No audio frame is bigger than the chunk size (8 KiB of audio): text frames never wait behind much audio.
+  for (const f of frames.filter((x) => x.type === 'chat_audio')) expect(Buffer.from(String(f.audio), 'base64').length).toBeLessThanOrEqual(8192);
+  phone.close();
+  laptop.close();
+}, 120000);
+
+test('a speech fault on one sentence: that sentence ends with TTS_FAILED, the text answer is whole', async () => {
+  const c = await device('voice_tts_fault');
+  const question = `[[sim:echo]] 第一句话说完了。第二句会失败[[tts:status=500]]。第三句。${randomUUID().slice(0, 8)}`;
+  const { messageId, frames } = await chat(c, question, 'health_chat', {});
+  expect(checkGeneration(frames).status).toBe('done');
+  expect(frames.some((f) => f.type === 'chat_audio')).toBe(false); // not asked to speak
+  c.send({ type: 'voice_settings', data: { speak_answers: true } });
+  const spokenRun = await chat(c, question);
+  const { status, text } = checkGeneration(spokenRun.frames);
+  expect(status).toBe('done');
+  expect(text).toContain('第三句');
+  const spoken = spokenSentences(spokenRun.frames);
+  expect(spoken.map((s) => s.error ?? 'ok')).toEqual(['ok', 'TTS_FAILED']);
+  expect(messageId).not.toBe(spokenRun.messageId);
+  c.close();
+}, 120000);
+
+test('cancel while a sentence is being spoken: cancelled at once, the speech request aborted upstream, no audio after the terminal status', async () => {
+  const c = await device('voice_cancel');
+  c.send({ type: 'voice_settings', data: { speak_answers: true } });
+  const marker = randomUUID().slice(0, 8);
+  // The speech endpoint takes 20 s before the first sentence's first byte: the cancel lands while it synthesizes.
+  c.send({ type: 'health_chat', data: { message: `[[sim:echo]] [[sim:tps=20]] 第一句要说很久很久[[tts:delay=20000]]。第二句话。${marker}` }, request_id: 'slow' });
+  const sending = await c.next((f) => f.type === 'status_update' && f.status === 'sending', 30000);
+  const messageId = String(sending.message_id);
+  const inFlight = async () => sys.sim.speeches().find((r) => r.input.includes('delay=20000'));
+  for (let i = 0; i < 100 && !(await inFlight()); i += 1) await new Promise((r) => setTimeout(r, 100));
+  expect(await inFlight()).toBeDefined();
+  c.send({ type: 'cancel', data: { message_id: messageId } });
+  await c.next((f) => isTerminal(f, messageId), 10000);
+  const frames = c.generation(messageId);
+  expect(checkGeneration(frames).status).toBe('cancelled');
+  expect(frames.filter((f) => f.type === 'chat_audio')).toHaveLength(0);
+  for (let i = 0; i < 50 && !(await inFlight())!.aborted; i += 1) await new Promise((r) => setTimeout(r, 100));
+  expect(await inFlight()).toMatchObject({ aborted: true, bytesSent: 0 });
+  c.close();
+}, 120000);
+
+test('bad audio and limits: documented codes, nothing asked, the connection keeps working', async () => {
+  const c = await device('voice_bad');
+  const error = (code: string) => c.next((f) => f.type === 'error' && f.error_code === code, 15000);
+  c.sendRaw(Buffer.from([1, 2, 3, 4]), true);
+  await error('VOICE_NOT_STARTED');
+  expect(await speak(c, wavWithTranscript('不是 webm'), { format: 'webm' })).toMatchObject({ error_code: 'VOICE_BAD_FORMAT' });
+  expect(await speak(c, silentWav(500))).toMatchObject({ error_code: 'VOICE_SILENT' });
+  expect(await speak(c, Buffer.alloc(16000), { format: 'pcm16' })).toMatchObject({ error_code: 'VOICE_SILENT' });
+  expect(await speak(c, wavWithTranscript('识别服务故障', { faults: 'status=503' }))).toMatchObject({ error_code: 'VOICE_UNAVAILABLE' });
+  expect(await speak(c, Buffer.concat([wavWithTranscript('太大了'), Buffer.alloc(300 * 1024)]))).toMatchObject({ error_code: 'VOICE_TOO_LARGE' });
+  c.send({ type: 'voice_start', data: { format: 'wav' }, request_id: 'long' });
+  c.sendRaw(wavWithTranscript('太长了'), true);
+  await error('VOICE_TOO_LONG');
+  c.send({ type: 'voice_start', data: { format: 'wav' }, request_id: 'twice' });
+  c.send({ type: 'voice_start', data: { format: 'wav' }, request_id: 'twice-2' });
+  await error('VOICE_ALREADY_STARTED');
+  c.send({ type: 'voice_cancel' });
+  // None of it became a question; a typed one still works on the same connection.
+  expect(c.frames.filter((f) => f.type === 'status_update' && f.status === 'sending')).toHaveLength(0);
+  const { frames } = await chat(c, `语音出错之后 ${randomUUID()}`);
+  expect(checkGeneration(frames).status).toBe('done');
+  c.close();
+}, 120000);
