@@ -56,9 +56,9 @@ describe('bad frames on an open connection', () => {
     await c.next((f) => f.type === 'pong' && c.frames.indexOf(f) >= before);
   });
 
-  test('a binary frame is refused with INVALID_JSON', async () => {
+  test('a binary frame outside a spoken question (voice_start) is refused with VOICE_NOT_STARTED', async () => {
     const err = await errorAfter(c, () => c.sendRaw(Buffer.from([0, 1, 2, 255]), true));
-    expect(err.error_code).toBe('INVALID_JSON');
+    expect(err.error_code).toBe('VOICE_NOT_STARTED');
   });
 
   test('the request_id of a bad frame comes back in its error', async () => {

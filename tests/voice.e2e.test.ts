@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { simulatedSpeech, silentWav, wavWithTranscript } from '@aurawell/deepseek-sim';
 import { checkGeneration } from './support/checks';
+import { endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
 import { chat, connect, isTerminal, type Frame, type TestClient } from './support/ws-client';
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
 }, 120000);
 
 afterAll(async () => {
+  SdkUser.closeAll();
   await sys?.stop();
 }, 60000);
 
@@ -145,4 +147,49 @@ test('bad audio and limits: documented codes, nothing asked, the connection keep
   const { frames } = await chat(c, `语音出错之后 ${randomUUID()}`);
   expect(checkGeneration(frames).status).toBe('done');
   c.close();
+}, 120000);
+
+test('the SDK: a spoken question from a buffer, transcript events, the answer’s text and each spoken sentence exact', async () => {
+  const u = new SdkUser({ baseUrl: sys.stack.edgeUrl, userId: 'voice_sdk', auth: { token: await sys.tokens.issue('voice_sdk') } });
+  await u.opened();
+  const question = `每天应该走多少步？ ${randomUUID().slice(0, 8)}`;
+  sys.sim.clearSpeeches();
+  const utterance = u.client.voice({ format: 'wav', speak: true, language: 'zh' });
+  const transcripts: { text: string; final: boolean }[] = [];
+  utterance.on('transcript', (t) => transcripts.push(t));
+  const audio = wavWithTranscript(question, { durationMs: 600 });
+  for (let at = 0; at < audio.length; at += 2048) utterance.send(audio.subarray(at, at + 2048));
+  const gen = utterance.end();
+  const sentences: { audio: Uint8Array; error?: string }[] = [];
+  gen.on('sentence', (s) => sentences.push(s));
+  const result = await endedWithin(gen);
+  expect(result.state).toBe('done');
+  expect(result.text).toBe(sys.sim.transcripts().find((t) => t.lastUserMessage === question)!.content);
+  expect(transcripts.at(-1)).toEqual({ text: question, final: true });
+  expect(utterance.state).toBe('asked');
+  const spoken = sys.sim.speeches().filter((r) => r.status === 200);
+  expect(sentences.length).toBe(spoken.length);
+  expect(sentences.length).toBeGreaterThan(1);
+  sentences.forEach((s, i) => expect(Buffer.from(s.audio).equals(simulatedSpeech(spoken[i]!.input, 'alloy', 'wav'))).toBe(true));
+  u.close();
+}, 120000);
+
+test('the gateway holding an utterance dies mid-utterance: the SDK reports VOICE_INTERRUPTED, nothing is asked, it reconnects and asks again', async () => {
+  const u = new SdkUser({ baseUrl: sys.stack.edgeUrl, userId: 'voice_gw_kill', auth: { token: await sys.tokens.issue('voice_gw_kill') } });
+  await u.opened();
+  const utterance = u.client.voice({ format: 'wav' });
+  const failed = new Promise<{ code: string }>((resolve) => utterance.on('error', resolve));
+  utterance.send(wavWithTranscript('说到一半网关就挂了'));
+  // The gateway this user's connection reached (the only connection open now).
+  const counts = await Promise.all(sys.stack.gatewayUrls.map(async (g) => ((await (await fetch(`${g}/ws/stats`)).json()) as { active_connections: number }).active_connections));
+  const holder = counts.findIndex((n) => n > 0);
+  sys.stack.gateways[holder]!.signal('SIGKILL');
+  expect(await failed).toMatchObject({ code: 'VOICE_INTERRUPTED' });
+  expect((await endedWithin(utterance.generation)).state).toBe('error');
+  await u.opened(30000);
+  expect(sys.sim.transcripts().some((t) => t.lastUserMessage.includes('说到一半网关就挂了'))).toBe(false);
+  const again = u.client.voice({ format: 'wav' });
+  again.send(wavWithTranscript(`再说一次 ${randomUUID().slice(0, 8)}`));
+  expect((await endedWithin(again.end())).state).toBe('done');
+  u.close();
 }, 120000);

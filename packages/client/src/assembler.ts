@@ -1,8 +1,8 @@
-import type { ChatStreamFrame, ErrorFrame, GenerationStatus, ReasoningStreamFrame, StatusUpdateFrame } from '@aurawell/protocol';
+import type { ChatAudioFrame, ChatStreamFrame, ErrorFrame, GenerationStatus, ReasoningStreamFrame, StatusUpdateFrame } from '@aurawell/protocol';
 import { isTerminalStatus } from '@aurawell/protocol/plain';
 
-/** Frames that belong to one generation (those carrying its `message_id`). */
-export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStreamFrame | ErrorFrame;
+/** Frames that belong to one generation (those carrying its `message_id`; `chat_audio` only counts in the seq order here). */
+export type GenerationFrame = StatusUpdateFrame | ChatStreamFrame | ReasoningStreamFrame | ErrorFrame | ChatAudioFrame;
 
 /** What one `push` did: the frames applied, in seq order, and whether frames are still missing. */
 export type PushResult = { applied: GenerationFrame[]; gap: boolean };

@@ -56,4 +56,6 @@ export type ChatOptions = {
   conversationId?: string;
   activeMemberId?: string;
   requestId?: string;
+  /** Speak the answer too (`chat_audio`, the generation's `sentence` events); default: the device's `voiceSettings`. */
+  speak?: boolean;
 };

@@ -8,6 +8,7 @@ import { CredentialsRefused, socketUrlFor } from './credentials';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { OPEN, frameText, type WebSocketLike } from './socket';
 import { SseChats, type SseChatBody } from './sse-chats';
+import { Utterance, type UtteranceOptions } from './utterance';
 
 /** Refused credentials: reconnecting cannot help, the same ones would be refused again. */
 const UNAUTHORIZED = 4001;
@@ -42,6 +43,8 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sse: SseChats | null = null;
   private outbox: Queued[] = [];
+  /** Spoken questions not yet asked (or failed), by utterance id. */
+  private readonly utterances = new Map<string, Utterance>();
   private readonly router = new FrameRouter({
     sendResume: (messageId, lastSeq) => this.socket?.send(JSON.stringify({ type: 'resume', data: { message_id: messageId, last_seq: lastSeq } })),
     isOpen: () => this.state === 'open',
@@ -62,6 +65,31 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   generalChat(message: string, opts: ChatOptions = {}): Generation {
     return this.chat('general_chat', message, opts);
+  }
+
+  /**
+   * Starts a spoken question: `send` its audio as it is recorded, then `end()`; the answer is the
+   * utterance's `generation`. Needs an open WebSocket (the audio goes to the gateway it reached).
+   */
+  voice(opts: UtteranceOptions): Utterance {
+    const open = () => this.state === 'open' && this.socket?.readyState === OPEN;
+    const u = new Utterance(newRequestId(), opts, {
+      sendJson: (frame) => (open() ? (this.socket!.send(JSON.stringify(frame)), true) : false),
+      sendBinary: (bytes) => (open() ? (this.socket!.send(bytes), true) : false),
+      awaitAnswer: (gen) => {
+        this.router.unacknowledged.set(gen.requestId, gen);
+        void gen.ended.then(() => this.router.unacknowledged.get(gen.requestId) === gen && this.router.unacknowledged.delete(gen.requestId));
+        this.emit('generation', gen);
+      },
+      done: (done) => this.utterances.delete(done.id),
+    });
+    if (u.state === 'open') this.utterances.set(u.id, u);
+    return u;
+  }
+
+  /** This device's default for spoken answers (`chat_audio` beside the text). */
+  voiceSettings(speakAnswers: boolean): void {
+    this.send({ frame: { type: 'voice_settings', data: { speak_answers: speakAnswers } } });
   }
 
   /** Stops a generation (by handle or message id); it ends with `cancelled`. */
@@ -117,7 +145,8 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     const requestId = opts.requestId ?? newRequestId();
     const gen = new Generation(requestId);
     const extra = { conversation_id: opts.conversationId, active_member_id: opts.activeMemberId };
-    const frame = { type, data: { message, ...(opts.context ? { context: opts.context } : {}) }, request_id: requestId, ...extra } as ClientFrame;
+    const data = { message, ...(opts.context ? { context: opts.context } : {}), ...(opts.speak !== undefined ? { speak: opts.speak } : {}) };
+    const frame = { type, data, request_id: requestId, ...extra } as ClientFrame;
     const sse: SseChatBody = { type, message, request_id: requestId, ...(opts.context ? { context: opts.context } : {}), ...extra };
     void gen.ended.then(() => this.router.unacknowledged.get(requestId) === gen && this.router.unacknowledged.delete(requestId));
     this.emit('generation', gen);
@@ -201,6 +230,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   private onSocketGone(code: number, reason: string, established: boolean): void {
     if (this.state === 'closed') return;
+    for (const u of [...this.utterances.values()]) u.interrupted();
     this.router.connectionLost(code);
     if (code === UNAUTHORIZED) return this.shutdown(code, reason);
     if (code === TOO_MANY_CONNECTIONS) return this.retryTooMany(reason);
@@ -267,6 +297,9 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private dispatch(frame: ServerFrame): void {
     this.emit('frame', frame);
     this.emit(frame.type, frame as never);
+    if (frame.type === 'voice_transcript') return this.utterances.get(frame.utterance_id)?.transcript(frame);
+    const utterance = frame.type === 'error' && frame.request_id !== undefined ? this.utterances.get(frame.request_id) : undefined;
+    if (utterance) return utterance.refused(frame as Extract<ServerFrame, { type: 'error' }>);
     this.router.route(frame);
   }
 }

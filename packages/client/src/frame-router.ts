@@ -14,7 +14,7 @@ export type RouterHooks = {
 };
 
 // Spelled out rather than built from the protocol's lists: the SDK imports only types (no zod in browsers).
-const NOT_GENERATION_FRAMES = new Set<ServerFrame['type']>(['connection_established', 'pong', 'reminder', 'reminders_read', 'user_message', 'sync']);
+const NOT_GENERATION_FRAMES = new Set<ServerFrame['type']>(['connection_established', 'pong', 'reminder', 'reminders_read', 'user_message', 'sync', 'voice_transcript']);
 
 /** A frame of a generation, or the answer to a request (`status_update` / `error`). */
 const isGenerationOrReply = (frame: ServerFrame): frame is GenerationFrame => !NOT_GENERATION_FRAMES.has(frame.type);

@@ -1,6 +1,7 @@
-import type { DoneData, ErrorCode, StatusUpdateFrame } from '@aurawell/protocol';
+import type { ChatAudioFrame, DoneData, ErrorCode, StatusUpdateFrame } from '@aurawell/protocol';
 import { GenerationAssembler, type GenerationFrame } from './assembler';
 import { Emitter } from './emitter';
+import { SpokenAnswer, type SpokenSentence } from './spoken';
 
 /** `done.data`, typed from the protocol's schema (without importing zod here). */
 export type DoneInfo = ReturnType<(typeof DoneData)['parse']>;
@@ -8,7 +9,7 @@ export type DoneInfo = ReturnType<(typeof DoneData)['parse']>;
 export type GenerationState = 'sending' | 'streaming' | 'done' | 'error' | 'cancelled';
 
 /** Codes of failures the client itself detects, beside the server's error codes. */
-export type ClientErrorCode = 'CONNECTION_LOST' | 'CONNECTION_CLOSED' | 'UNAUTHORIZED' | 'HTTP_ERROR';
+export type ClientErrorCode = 'CONNECTION_LOST' | 'CONNECTION_CLOSED' | 'UNAUTHORIZED' | 'HTTP_ERROR' | 'VOICE_INTERRUPTED';
 export type GenerationError = { code: ErrorCode | ClientErrorCode; message: string };
 
 export type GenerationResult = {
@@ -31,6 +32,10 @@ export type GenerationEvents = {
   restart: StatusUpdateFrame;
   /** Every frame applied, in seq order. */
   frame: GenerationFrame;
+  /** A spoken answer's piece (`chat_audio`), in seq order: for players that start mid-sentence. */
+  audio: ChatAudioFrame;
+  /** A spoken answer's sentence, complete: its whole audio and the span of text it speaks. */
+  sentence: SpokenSentence;
   done: GenerationResult;
   error: GenerationResult;
   cancelled: GenerationResult;
@@ -48,6 +53,7 @@ export class Generation extends Emitter<GenerationEvents> {
   /** Set by `cancel()` before the message id is known; the client sends the cancel once it is. */
   cancelRequested = false;
   private readonly assembler = new GenerationAssembler();
+  private readonly spoken = new SpokenAnswer();
   private localEnd: GenerationResult | null = null;
   private resolveEnded!: (r: GenerationResult) => void;
 
@@ -82,7 +88,11 @@ export class Generation extends Emitter<GenerationEvents> {
     const { applied, gap } = this.assembler.push(frame);
     for (const f of applied) {
       this.emit('frame', f);
-      if (f.type === 'status_update' && f.data?.restart === true) this.emit('restart', f);
+      if (f.type === 'status_update' && f.data?.restart === true) {
+        this.spoken.reset();
+        this.emit('restart', f);
+      }
+      if (f.type === 'chat_audio') this.applyAudio(f);
     }
     if (applied.length === 0) return gap;
     if (this.text !== before.text) this.emit('text', this.text);
@@ -90,6 +100,12 @@ export class Generation extends Emitter<GenerationEvents> {
     if (this.assembler.status !== before.status) this.emit('status', this.assembler.status);
     if (this.assembler.terminal) this.finish(this.resultFromServer());
     return gap;
+  }
+
+  private applyAudio(f: ChatAudioFrame): void {
+    this.emit('audio', f);
+    const sentence = this.spoken.push(f);
+    if (sentence) this.emit('sentence', sentence);
   }
 
   /** Ends the generation for a reason the client found itself (a lost or refused connection). */

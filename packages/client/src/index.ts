@@ -12,3 +12,6 @@ export type { AuthOptions, ClientOptions } from './options';
 export type { WebSocketConstructor, WebSocketLike } from './socket';
 export type { UrlChoice } from './urls';
 export type { RemoteGeneration } from './remote';
+export { Utterance } from './utterance';
+export type { UtteranceEvents, UtteranceOptions, UtteranceState } from './utterance';
+export type { SpokenSentence } from './spoken';

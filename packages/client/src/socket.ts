@@ -5,7 +5,7 @@
  */
 export interface WebSocketLike {
   readonly readyState: number;
-  send(data: string): void;
+  send(data: string | ArrayBufferLike | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: (event: unknown) => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
