@@ -22,7 +22,7 @@ afterAll(async () => {
   SdkUser.closeAll();
   await sys?.stop();
   await cluster?.destroy();
-}, 60000);
+}, 120000);
 
 const connectUsers = async (userIds: string[]): Promise<SdkUser[]> => {
   const users = await Promise.all(userIds.map(async (u) => new SdkUser({ baseUrl: sys.stack.edgeUrl, userId: u, auth: { token: await sys.tokens.issue(u) } })));

@@ -119,6 +119,21 @@ describe('FrameSequencer gap repair', () => {
   });
 });
 
+describe('FrameSequencer after the end', () => {
+  test('an ended generation’s frames that come again (a repair read them while the live ones were held) are not sent twice', async () => {
+    const sent: number[] = [];
+    let release: (frames: BusFrame[]) => void = () => {};
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => new Promise((r) => (release = r)));
+    seq.deliver(frame('e', 1));
+    seq.deliver(frame('e', 3, true)); // 2 lost: the stream is read while 3 waits
+    release([frame('e', 2), frame('e', 3, true)]);
+    await new Promise((r) => setImmediate(r));
+    seq.deliver(frame('e', 3, true)); // and once more, as a failover's rewrite would publish it
+    expect(sent).toEqual([1, 2, 3]);
+    seq.dispose();
+  });
+});
+
 describe('FrameSequencer stall repair', () => {
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -235,7 +235,9 @@ export class FrameSequencer {
     if (frame.seq <= last) return;
     this.send(frame);
     if (frame.terminal) {
-      this.lastSent.delete(frame.messageId);
+      // Remembered a while after its end: a repair or replay in flight may bring the end again.
+      this.lastSent.set(frame.messageId, frame.seq);
+      setTimeout(() => this.lastSent.get(frame.messageId) === frame.seq && this.lastSent.delete(frame.messageId), ENDED_MEMORY_MS).unref();
       this.quiet.delete(frame.messageId);
     } else {
       this.lastSent.set(frame.messageId, frame.seq);
@@ -265,6 +267,8 @@ export class FrameSequencer {
   }
 }
 
+/** How long a receiver remembers the last seq of an ended generation (longer than any repair or replay takes). */
+const ENDED_MEMORY_MS = 60_000;
 /** How long a generation under way may send nothing before its stream is looked at. */
 export const STALL_REPAIR_MS = 2000;
 /** Past this much silence a generation is not looked for any more (longer than any generation's deadline). */
