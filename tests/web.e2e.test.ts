@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { simulatedSpeech, SIMULATED_QUESTIONS } from '@aurawell/deepseek-sim';
 import { REPO_ROOT } from '@aurawell/devstack';
 import { markdownScript, type MarkdownWindow } from '../packages/web/src/testing';
 import { endedWithin, SdkUser } from './support/sdk-client';
@@ -22,6 +23,10 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // A fake microphone that "says" FAKE_MIC_WAV (looped); audio may play without a gesture first.
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 const SHOTS = join(REPO_ROOT, 'test-artifacts/web');
 
@@ -43,10 +48,13 @@ beforeAll(async () => {
   sys = await startTestSystem({ gateways: 2, serviceEnv: { 'advice-worker': { DEEPSEEK_THINKING: 'true' } } });
   userDataDir = await mkdtemp(join(tmpdir(), 'aw-chromium-'));
   await mkdir(SHOTS, { recursive: true });
+  const fakeMic = join(userDataDir, 'fake-mic.wav');
+  await writeFile(fakeMic, simulatedSpeech('我最近睡眠不好，怎么办？', 'alloy', 'wav'));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, `--use-file-for-fake-audio-capture=${fakeMic}`],
+    permissions: ['microphone'],
     viewport: { width: 1100, height: 720 },
     locale: 'zh-CN',
   });
@@ -412,6 +420,32 @@ test('the gateway holding the page’s connection dies mid-answer: the page reco
   expect((await firstParagraph()).startsWith(before)).toBe(true);
   expect(await answerHtml()).toBe(await rendered(simulatorText(message)));
   expect(await page.locator('#conn-text').textContent()).toMatch(/已连接（已重连 \d+ 次）/);
+});
+
+test('the microphone: a spoken question’s transcript shows while talking, is asked, and the answer streams and is read aloud', async () => {
+  pageErrors.length = 0; // the browser's own log of the reconnect the test above caused on purpose
+  await page.getByRole('button', { name: '新对话' }).click();
+  await page.getByLabel('朗读回答').check();
+  sys.sim.clearTranscriptions();
+  await page.getByRole('button', { name: '🎤 说话' }).click();
+  // The fake microphone's audio reaches the recognizer: a partial transcript shows while "talking".
+  await page.locator('#voice-status', { hasText: '「' }).waitFor({ timeout: 20000 });
+  await shot('08-voice-partial');
+  await page.getByRole('button', { name: '说完了' }).click();
+  await untilStatus('done');
+  // The question shown is exactly the recognizer's final transcript (of the whole WebM recording).
+  const final = sys.sim.transcriptions().filter((t) => t.status === 200).at(-1)!;
+  expect(SIMULATED_QUESTIONS).toContain(final.text);
+  expect(final.format).toBe('webm');
+  const question = (await page.locator('#messages > li.user').last().textContent()) ?? '';
+  expect(question).toContain(final.text);
+  expect(await answerHtml()).toBe(await rendered(simulatorText(final.text)));
+  // Its sentences were spoken and played (Web Audio decoded every one).
+  await page.waitForFunction(() => Number(document.querySelector('#player-status')?.getAttribute('data-spoken')) > 0, undefined, { timeout: 20000 });
+  expect(await page.locator('#player-status').textContent()).toContain('正在朗读');
+  await shot('09-voice-answer');
+  await page.getByLabel('朗读回答').uncheck();
+  expect(pageErrors).toEqual([]);
 });
 
 test('narrow screens get the one-column layout', async () => {

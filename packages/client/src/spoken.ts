@@ -6,6 +6,8 @@ export type SpokenSentence = {
   textStart: number;
   textEnd: number;
   format: ChatAudioFrame['format'];
+  /** What spoke it (e.g. espeak-ng, openai-speech). */
+  engine: string;
   audio: Uint8Array;
   /** TTS_FAILED / TTS_TIMEOUT: this sentence (and the rest) is text only. */
   error?: string;
@@ -37,8 +39,8 @@ export class SpokenAnswer {
       at += c.length;
     }
     this.chunks = [];
-    const { sentence, text_start: textStart, text_end: textEnd, format, error_code: error } = frame;
-    return { sentence, textStart, textEnd, format, audio, ...(error ? { error } : {}) };
+    const { sentence, text_start: textStart, text_end: textEnd, format, engine, error_code: error } = frame;
+    return { sentence, textStart, textEnd, format, engine, audio, ...(error ? { error } : {}) };
   }
 
   /** A worker took the answer over: what was spoken is void too. */

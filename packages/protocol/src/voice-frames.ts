@@ -78,6 +78,7 @@ export const ChatAudioFrame = z.object({
   text_start: z.number().int().min(0),
   text_end: z.number().int().min(0),
   format: SpeechFormat,
+  engine: z.string().describe('what speaks (e.g. espeak-ng, openai-speech): the page says so'),
   chunk: z.number().int().min(0),
   final: z.boolean(),
   audio: z.string().describe('base64 of the provider’s bytes'),

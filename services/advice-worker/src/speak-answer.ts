@@ -63,7 +63,7 @@ export class AnswerSpeaker {
 
   /** One sentence: the engine's bytes in frames of at most CHAT_AUDIO_CHUNK_BYTES, the last one `final`. */
   private async speak(span: SpeechSpan, textEndedAt: number): Promise<void> {
-    const base = { sentence: span.index, text_start: span.start, text_end: span.end, format: this.engine.format };
+    const base = { sentence: span.index, text_start: span.start, text_end: span.end, format: this.engine.format, engine: this.engine.name };
     let chunk = 0;
     let pending: Buffer = Buffer.alloc(0);
     const send = (bytes: Buffer, final: boolean, errorCode?: 'TTS_FAILED' | 'TTS_TIMEOUT') =>

@@ -6,6 +6,7 @@ import { newConversationId } from './ids';
 import { watchReminders, type Reminders } from './reminders';
 import * as rest from './rest';
 import { byId, CONNECTION_LABEL, followAnswer, liveAnswer, memberGroup, staticMessage } from './view';
+import { AnswerPlayer, MicrophoneButton } from './voice';
 
 // The web chat page: log in, pick who the question is for, ask, watch the answer stream; see
 // reminders and the questions asked on the user's other devices. All state lives here; rest.ts
@@ -42,6 +43,10 @@ const ui = {
   question: byId<HTMLTextAreaElement>('question'),
   send: byId<HTMLButtonElement>('send'),
   stop: byId<HTMLButtonElement>('stop'),
+  mic: byId<HTMLButtonElement>('mic'),
+  voiceStatus: byId('voice-status'),
+  speak: byId<HTMLInputElement>('speak'),
+  playerStatus: byId('player-status'),
 };
 
 const conversations = conversationList({
@@ -167,18 +172,28 @@ const switchMember = async (): Promise<void> => {
 const setBusy = (busy: boolean): void => {
   ui.send.disabled = busy;
   ui.stop.disabled = !busy;
+  ui.mic.disabled = busy;
 };
 
 const ask = (message: string): void => {
   if (!session || current) return;
+  conversationId ??= newConversationId();
+  const gen = session.client.healthChat(message, { conversationId, ...(memberId ? { activeMemberId: memberId } : {}), speak: ui.speak.checked });
+  showAnswer(message, gen);
+};
+
+/** A question (typed, or the transcript of a spoken one) and its answer as it streams, spoken too when asked. */
+const showAnswer = (message: string, gen: Generation): void => {
   ui.messages.append(staticMessage('user', message));
   const view = liveAnswer();
   ui.messages.append(view.item);
   scrollDown();
-  conversationId ??= newConversationId();
-  const gen = session.client.healthChat(message, { conversationId, ...(memberId ? { activeMemberId: memberId } : {}) });
   current = gen;
   setBusy(true);
+  if (ui.speak.checked) new AnswerPlayer((text, played) => {
+    ui.playerStatus.textContent = text;
+    ui.playerStatus.dataset.spoken = String(played);
+  }).follow(gen);
   void followAnswer(view, gen, scrollDown).then(async (result) => {
     current = null;
     setBusy(false);
@@ -186,6 +201,13 @@ const ask = (message: string): void => {
     await refreshConversations().catch(() => {});
   });
 };
+
+new MicrophoneButton({ button: ui.mic, partial: ui.voiceStatus }, {
+  client: () => session?.client ?? null,
+  options: () => ({ conversationId: (conversationId ??= newConversationId()), ...(memberId ? { activeMemberId: memberId } : {}), speak: ui.speak.checked }),
+  asked: (question, gen) => showAnswer(question, gen),
+  busy: () => current !== null,
+});
 
 const start = async (token: string, userId: string): Promise<void> => {
   const client = createAuraWellClient({ baseUrl: location.origin, userId, auth: { token }, deviceId: device, backoff: { initialMs: 250, maxMs: 5000 } });
