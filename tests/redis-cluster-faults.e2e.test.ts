@@ -85,25 +85,8 @@ const expectServiceBack = async (label: string) => {
   fresh!.close();
 };
 
-test('kill -9 of a primary under 60 live streams: its replica takes over, every answer ends exact, nobody reconnects', async () => {
-  const users = await connectUsers(Array.from({ length: 60 }, (_, i) => `cluster_kill_${i}`));
-  const run = await askAll(users, '主节点故障');
-  // The primary that serves the most of these users.
-  const owners = await Promise.all(users.map((_, i) => cluster.primaryOf(`{u:cluster_kill_${i}}`)));
-  const counts = new Map<number, number>();
-  owners.forEach((p) => counts.set(p, (counts.get(p) ?? 0) + 1));
-  const victim = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-  await cluster.kill(victim);
-  await expectAllExact(users, run);
-  expect(await cluster.primaries()).not.toContain(victim);
-  await expectNothingRunning();
-  await expectServiceBack('failover');
-  users.forEach((u) => u.close());
-  // The old primary comes back as a replica of its successor; the cluster is whole again.
-  await cluster.revive(victim);
-  await cluster.waitHealthy();
-}, 240000);
-
+// The reshard first, on a cluster every node agrees on (after a failover and a revived node,
+// redis-cli may refuse to reshard for a while).
 test('slots of live users move to another primary mid-answer (reshard): MOVED/ASK followed, nothing lost or repeated', async () => {
   const first = await cluster.primaryOfSlot(0);
   const target = (await cluster.primaries()).find((p) => p !== first)!;
@@ -123,6 +106,25 @@ test('slots of live users move to another primary mid-answer (reshard): MOVED/AS
   await expectNothingRunning();
   await expectServiceBack('reshard');
   users.forEach((u) => u.close());
+}, 240000);
+
+test('kill -9 of a primary under 60 live streams: its replica takes over, every answer ends exact, nobody reconnects', async () => {
+  const users = await connectUsers(Array.from({ length: 60 }, (_, i) => `cluster_kill_${i}`));
+  const run = await askAll(users, '主节点故障');
+  // The primary that serves the most of these users.
+  const owners = await Promise.all(users.map((_, i) => cluster.primaryOf(`{u:cluster_kill_${i}}`)));
+  const counts = new Map<number, number>();
+  owners.forEach((p) => counts.set(p, (counts.get(p) ?? 0) + 1));
+  const victim = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  await cluster.kill(victim);
+  await expectAllExact(users, run);
+  expect(await cluster.primaries()).not.toContain(victim);
+  await expectNothingRunning();
+  await expectServiceBack('failover');
+  users.forEach((u) => u.close());
+  // The old primary comes back as a replica of its successor; the cluster is whole again.
+  await cluster.revive(victim);
+  await cluster.waitHealthy();
 }, 240000);
 
 test('the whole cluster unreachable for 5 s mid-answer: sockets stay open, every answer ends exact', async () => {

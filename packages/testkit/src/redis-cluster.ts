@@ -158,9 +158,12 @@ export class TestRedisCluster {
    */
   async moveSlots(fromPort: number, toPort: number, count: number): Promise<void> {
     const [from, to] = await Promise.all([ask(fromPort, 'CLUSTER', 'MYID'), ask(toPort, 'CLUSTER', 'MYID')]);
-    await run('redis-cli', ['--cluster', 'reshard', `127.0.0.1:${toPort}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(count), '--cluster-yes'], {
-      timeout: 120000,
-      maxBuffer: 64 * 1024 * 1024,
+    // redis-cli refuses to reshard until every node agrees on the configuration (after a failover
+    // and a revived node that takes a moment): wait for its own check to pass first.
+    await waitFor('redis-cli --cluster check clean', async () => (await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${toPort}`], { timeout: 10000 }), true), 60000);
+    const args = ['--cluster', 'reshard', `127.0.0.1:${toPort}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(count), '--cluster-yes'];
+    await run('redis-cli', args, { timeout: 120000, maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout?: string; message: string }) => {
+      throw new Error(`${err.message}\n${(err.stdout ?? '').split('\n').filter((l) => l.includes('ERR')).join('\n')}`);
     });
   }
 
