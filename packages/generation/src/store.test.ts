@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix, testPrefix, testRedisUrl } from '@aurawell/testkit';
 import { createGenerationStore, type GenerationStore } from './store';
+import { TTL_REFRESH_FRAMES } from './scripts';
 import { createKeys, type Keys } from '@aurawell/platform';
 
 const RETENTION_MS = 60_000;
@@ -356,7 +357,7 @@ describe('conversation turns: questions of one conversation are answered one aft
 });
 
 describe('expiry', () => {
-  it('every key of a generation has a TTL, refreshed on append', async () => {
+  it('every key of a generation has a TTL, renewed by status frames and every TTL_REFRESH_FRAMES frames, not by each token', async () => {
     const { userId } = await newUser();
     const g = await running(userId, 'w1', 2);
     const ttlKeys = [
@@ -370,9 +371,20 @@ describe('expiry', () => {
       expect(pttl).toBeGreaterThan(0);
       expect(pttl).toBeLessThanOrEqual(RETENTION_MS);
     }
-    await redis.pexpire(keys.generationMeta(userId, g.messageId), 5000);
-    await store.append({ userId, messageId: g.messageId, owner: 'w1', seq: 3, frame: frame(g.messageId, 3) });
-    expect(await redis.pttl(keys.generationMeta(userId, g.messageId))).toBeGreaterThan(5000);
+    const meta = keys.generationMeta(userId, g.messageId);
+    const frames = keys.generationFrames(userId, g.messageId);
+    const shorten = () => Promise.all([redis.pexpire(meta, 5000), redis.pexpire(frames, 5000)]);
+    const renewed = async () => (await Promise.all([redis.pttl(meta), redis.pttl(frames)])).map((t) => t > 5000);
+    const append = (seq: number, status?: 'streaming') => store.append({ userId, messageId: g.messageId, owner: 'w1', seq, frame: frame(g.messageId, seq), ...(status ? { status } : {}) });
+    await shorten();
+    expect(await append(3)).toBe('ok');
+    expect(await renewed()).toEqual([false, false]);
+    expect(await append(4, 'streaming')).toBe('ok');
+    expect(await renewed()).toEqual([true, true]);
+    for (let seq = 5; seq < TTL_REFRESH_FRAMES; seq++) expect(await append(seq)).toBe('ok');
+    await shorten();
+    expect(await append(TTL_REFRESH_FRAMES)).toBe('ok');
+    expect(await renewed()).toEqual([true, true]);
   });
 });
 
