@@ -19,7 +19,8 @@ const NEVER = new AbortController().signal;
 export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: AbortSignal, handoff: AbortSignal = NEVER): Promise<Outcome> => {
   const log = deps.logger.child({ messageId: job.messageId, conversationId: job.conversationId });
   const owner = randomUUID();
-  const lastSeq = await deps.store.claimTurn(job.userId, job.messageId, owner);
+  // One round trip for both (auto-pipelined): the cancel flag only counts once the claim succeeded.
+  const [lastSeq, cancelled] = await Promise.all([deps.store.claimTurn(job.userId, job.messageId, owner), deps.store.cancelRequested(job.userId, job.messageId)]);
   // An earlier question of the same conversation is still being answered: this one waits its turn.
   if (lastSeq === 'not_its_turn') return 'waiting';
   if (typeof lastSeq !== 'number') {
@@ -30,10 +31,11 @@ export const runGeneration = async (job: ChatJob, deps: GenerationDeps, cancel: 
   const ref = { messageId: job.messageId, conversationId: job.conversationId };
   const pub = new GenerationPublisher(deps.store, job.userId, owner, ref, lastSeq, deps.limits.redisOutageToleranceMs);
   // Stopped before anything was asked of the model or stored: nothing to store (the conversation may not exist yet).
-  if (await deps.store.cancelRequested(job.userId, job.messageId)) return finishCancelled(pub, job, null, deps);
-  // An earlier attempt already streamed (its worker died and this one took the job over).
-  if (!(await pub.streaming(lastSeq >= 2))) return 'fenced';
-  const prompt = await gatherPrompt(job, deps.db, deps.limits.historyTurns, log);
+  if (cancelled) return finishCancelled(pub, job, null, deps);
+  // `streaming` goes out while the prompt's data is read (the user's turn is stored idempotently,
+  // as a takeover stores it again); `data.restart` when an earlier attempt already streamed.
+  const [streaming, prompt] = await Promise.all([pub.streaming(lastSeq >= 2), gatherPrompt(job, deps.db, deps.limits.historyTurns, log)]);
+  if (!streaming) return 'fenced';
   if ('error' in prompt) return finishWithError(pub, prompt.error, '', deps);
   const speaker = job.speak && deps.speech ? new AnswerSpeaker(deps.speech, pub, { logger: log, metrics: deps.metrics }) : null;
   const stopSpeaking = () => speaker?.cancel();
