@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { createAuraWellClient, type SpokenSentence, type WebSocketConstructor } from '@aurawell/client';
 import { simulatedSpeech, silentWav, wavWithTranscript } from '@aurawell/deepseek-sim';
 import { checkGeneration } from './support/checks';
-import { endedWithin, SdkUser } from './support/sdk-client';
+import { appliedFrames, endedWithin, SdkUser } from './support/sdk-client';
 import { startTestSystem, type TestSystem } from './support/system';
 import { chat, connect, isTerminal, type Frame, type TestClient } from './support/ws-client';
 
@@ -23,10 +25,16 @@ afterAll(async () => {
   await sys?.stop();
 }, 60000);
 
+// Devices a failed test left open are closed after it: a later test counts the gateways' connections.
+const devices: TestClient[] = [];
+afterEach(() => devices.splice(0).forEach((c) => c.close()));
+
 /** A device of `userId` straight on gateway `g` (0 or 1). */
 const device = async (userId: string, g = 0): Promise<TestClient> => {
   const url = `${sys.stack.gatewayUrls[g]!.replace(/^http/, 'ws')}/ws/chat/${userId}?token=${await sys.tokens.issue(userId)}`;
-  return connect(url);
+  const c = await connect(url);
+  devices.push(c);
+  return c;
 };
 
 /** Speaks `audio` (in chunks) as one utterance; resolves with the final transcript frame. */
@@ -172,6 +180,194 @@ test('the SDK: a spoken question from a buffer, transcript events, the answer’
   expect(sentences.length).toBeGreaterThan(1);
   sentences.forEach((s, i) => expect(Buffer.from(s.audio).equals(simulatedSpeech(spoken[i]!.input, 'alloy', 'wav'))).toBe(true));
   u.close();
+}, 120000);
+
+/** The user's generation frames as one socket delivered them: `seq`s exactly `from`, `from + 1`, …, each once. */
+const expectRun = (frames: Frame[], from: number) => expect(frames.map((f) => Number(f.seq))).toEqual(frames.map((_, i) => from + i));
+
+/**
+ * A spoken answer that outlasts a drop after its first audio frame: the model reads back four
+ * sentences (echo) at 10 tokens/s, the first sentence's speech is 3 chat_audio frames, and the last
+ * sentence's speech starts 1.5 s late, so frames keep coming after the text ends too.
+ */
+const slowSpokenAnswer = () => {
+  const sentences = ['第一句话先说出来。', '第二句话在断线之后才说完。', '第三句话接着往下讲。', `第四句话最后才说完 ${randomUUID().slice(0, 8)}[[tts:delay=1500]]。`];
+  return { sentences, message: `[[sim:echo]] [[sim:tps=10]] ${sentences.join('')}` };
+};
+
+/**
+ * A spoken answer arrived whole: its text exactly the model's (the sentences read back), each
+ * sentence's audio (chunks in order) exactly the simulator's bytes for that sentence, every audio
+ * frame naming the span of text it speaks, and each sentence synthesized once (since `since`).
+ */
+const expectSpokenExactly = (frames: Frame[], sentences: string[], message: string, since: number) => {
+  const { status, text } = checkGeneration(frames);
+  expect(status).toBe('done');
+  expect(text).toBe(sentences.join(''));
+  expect(text).toBe(sys.sim.transcripts().find((t) => t.lastUserMessage === message)!.content);
+  for (const f of frames.filter((x) => x.type === 'chat_audio')) expect(text.slice(Number(f.text_start), Number(f.text_end))).toBe(sentences[Number(f.sentence)]);
+  const spoken = spokenSentences(frames);
+  expect(spoken.map((s) => ({ index: s.index, final: s.final, error: s.error }))).toEqual(sentences.map((_, index) => ({ index, final: true, error: undefined })));
+  spoken.forEach((s, i) => {
+    const expected = simulatedSpeech(sentences[i]!, 'alloy', 'wav');
+    expect(s.audio.equals(expected)).toBe(true);
+    const requests = sys.sim.speeches().filter((r) => r.input === sentences[i] && r.receivedAt >= since);
+    expect(requests.map((r) => ({ status: r.status, completed: r.completed, bytesSent: r.bytesSent }))).toEqual([{ status: 200, completed: true, bytesSent: expected.length }]);
+  });
+};
+
+test('the socket drops mid-spoken-answer: the client reconnects to the other gateway, resumes from its last seq, every frame once in seq order, text and each sentence’s audio exact', async () => {
+  const since = Date.now();
+  const phone = await device('voice_resume', 0);
+  const { sentences, message } = slowSpokenAnswer();
+  // Dropped at the first audio frame (sentence 0's first of 3 chunks): what the client held then is what it resumes after.
+  const dropped = new Promise<{ messageId: string; first: Frame[] }>((resolve) => {
+    phone.onFrame = (f) => {
+      if (f.type !== 'chat_audio') return;
+      phone.onFrame = () => {};
+      phone.terminate();
+      resolve({ messageId: String(f.message_id), first: phone.generation(String(f.message_id)) });
+    };
+  });
+  phone.send({ type: 'health_chat', data: { message, speak: true }, request_id: 'spoken-resume' });
+  await phone.next((f) => f.type === 'chat_audio', 30000);
+  const { messageId, first } = await dropped;
+  await phone.closed;
+  expectRun(first, 1);
+  expect(first.at(-1)).toMatchObject({ type: 'chat_audio', sentence: 0, chunk: 0, final: false });
+  expect(first.some((f) => isTerminal(f))).toBe(false);
+  const lastSeq = Number(first.at(-1)!.seq);
+
+  const again = await device('voice_resume', 1);
+  again.send({ type: 'resume', data: { message_id: messageId, last_seq: lastSeq } });
+  await again.next((f) => isTerminal(f, messageId), 60000);
+  const rest = again.generation(messageId);
+  // Exactly the frames after last_seq, once each, in order: no gap, no repeat across the two sockets.
+  expectRun(rest, lastSeq + 1);
+  // The rest of sentence 0's audio came through the resume, and later sentences' audio live.
+  expect(rest.filter((f) => f.type === 'chat_audio' && f.sentence === 0).map((f) => f.chunk)).toEqual([1, 2]);
+  expect(rest.some((f) => f.type === 'chat_audio' && f.sentence === 3)).toBe(true);
+  expectSpokenExactly([...first, ...rest], sentences, message, since);
+  again.close();
+}, 120000);
+
+test('the SDK: the socket drops mid-spoken-answer, the client fails over to the other gateway and resumes; text, audio events and each sentence exact, every frame once', async () => {
+  const userId = 'voice_sdk_resume';
+  // Every socket the SDK opens, with the frames it delivered (in order).
+  const sockets: { url: string; ws: WebSocket; frames: Frame[] }[] = [];
+  class TrackedWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      const frames: Frame[] = [];
+      sockets.push({ url, ws: this, frames });
+      this.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as Frame));
+    }
+  }
+  const [gw0, gw1] = sys.stack.gatewayUrls.map((u) => u.replace(/^http/, 'ws'));
+  const client = createAuraWellClient({
+    baseUrl: sys.stack.edgeUrl,
+    wsUrl: [gw0!, gw1!],
+    userId,
+    auth: { token: await sys.tokens.issue(userId) },
+    WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
+    backoff: { initialMs: 50, maxMs: 500 },
+    fallbackAfter: 0,
+  });
+  try {
+    const states: string[] = [client.state];
+    client.on('state', (s) => states.push(s));
+    const { sentences, message } = slowSpokenAnswer();
+    const since = Date.now();
+    const gen = client.healthChat(message, { speak: true });
+    const applied = appliedFrames(gen);
+    const audio: number[] = [];
+    const spoken: SpokenSentence[] = [];
+    gen.on('sentence', (s) => spoken.push(s));
+    gen.on('audio', (f) => {
+      audio.push(f.seq);
+      if (audio.length === 1) sockets[0]!.ws.terminate();
+    });
+    const result = await endedWithin(gen);
+    expect(result.state).toBe('done');
+    expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+    expect(sockets.map((s) => new URL(s.url).origin)).toEqual([gw0, gw1].map((u) => new URL(u!).origin));
+    // On the wire: the first socket up to somewhere in sentence 0's audio, the second exactly the rest, each frame once.
+    const [before, after] = sockets.map((s) => s.frames.filter((f) => f.message_id === gen.messageId && f.seq !== undefined));
+    expectRun(before!, 1);
+    expect(before!.some((f) => f.type === 'chat_audio') && !before!.some((f) => isTerminal(f))).toBe(true);
+    expectRun(after!, before!.length + 1);
+    expect(after!.some((f) => f.type === 'chat_audio')).toBe(true);
+    // What the application saw: every frame applied once in seq order, one `audio` event per audio frame.
+    expect(applied).toEqual([...before!, ...after!]);
+    expect(audio).toEqual(applied.filter((f) => f.type === 'chat_audio').map((f) => f.seq));
+    expectSpokenExactly(applied, sentences, message, since);
+    expect(result.text).toBe(sentences.join(''));
+    expect(spoken.map((s) => s.sentence)).toEqual(sentences.map((_, i) => i));
+    spoken.forEach((s, i) => {
+      expect(result.text.slice(s.textStart, s.textEnd)).toBe(sentences[i]);
+      expect(Buffer.from(s.audio).equals(simulatedSpeech(sentences[i]!, 'alloy', 'wav'))).toBe(true);
+      expect(s.error).toBeUndefined();
+    });
+  } finally {
+    client.close();
+  }
+}, 120000);
+
+/** Polls `probe` (every 50 ms) until it returns a value; fails after `timeoutMs` saying what it waited for. */
+const until = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+/** A counter on gateway `g`'s /metrics: the sum of its samples carrying `label` (e.g. `outcome="cancelled"`), 0 when none. */
+const gatewayCounter = async (g: number, name: string, label: string): Promise<number> => {
+  const text = await (await fetch(`http://127.0.0.1:${sys.stack.gateways[g]!.opsPort}/metrics`)).text();
+  const samples = text.split('\n').filter((l) => l.startsWith(`${name}{`) && l.slice(0, l.lastIndexOf('}')).split(/[{,]/).includes(label));
+  return samples.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+};
+
+test('the connection closes, or the utterance is cancelled, during its final transcription: the provider request is aborted, nothing is asked, nothing logged at warn', async () => {
+  const userId = 'voice_final_abort';
+  const laptop = await device(userId, 1);
+  for (const how of ['voice_cancel', 'close'] as const) {
+    const phone = await device(userId, 0);
+    const question = `说完就走了 ${how} ${randomUUID().slice(0, 8)}`;
+    // Every transcription of this audio answers after 10 s: the cancel or the close lands during the final one.
+    const audio = wavWithTranscript(question, { durationMs: 800, faults: 'delay=10000' });
+    const head = audio.subarray(0, 4096);
+    const since = Date.now();
+    const mine = () => sys.sim.transcriptions().filter((r) => r.receivedAt >= since);
+    const cancelled = await gatewayCounter(0, 'aurawell_voice_utterances_total', 'outcome="cancelled"');
+    const utteranceId = `utt-${randomUUID()}`;
+    phone.send({ type: 'voice_start', data: { format: 'wav' }, request_id: utteranceId });
+    phone.sendRaw(head, true);
+    // The partial transcription of the head (as slow) holds the partial pass until voice_end: only the final one uploads the whole audio.
+    await until('the partial transcription', () => mine().find((r) => r.bytes === head.length));
+    phone.sendRaw(audio.subarray(head.length), true);
+    phone.send({ type: 'voice_end', request_id: utteranceId });
+    const final = await until('the final transcription', () => mine().find((r) => r.bytes === audio.length));
+    expect(final).toMatchObject({ aborted: false, completed: false });
+    if (how === 'close') phone.close();
+    else phone.send({ type: 'voice_cancel' });
+    // Aborted upstream at once, not answered 10 s later (nor cut by the gateway's 30 s deadline).
+    const ended = await until('the final transcription to end', () => mine().find((r) => r.id === final.id && (r.aborted || r.completed)));
+    expect(ended).toMatchObject({ aborted: true, completed: false, text: '' });
+    await until('the utterance counted as cancelled', async () => ((await gatewayCounter(0, 'aurawell_voice_utterances_total', 'outcome="cancelled"')) > cancelled ? true : undefined));
+    expect(await gatewayCounter(0, 'aurawell_voice_utterances_total', 'outcome="cancelled"')).toBe(cancelled + 1);
+    // Nothing asked: the model never saw it, no device got its transcript, the speaker no error.
+    expect(sys.sim.transcripts().some((t) => t.lastUserMessage.includes(question))).toBe(false);
+    expect([...laptop.frames, ...phone.frames].filter((f) => f.type === 'voice_transcript' || (f.type === 'status_update' && f.status === 'sending'))).toEqual([]);
+    expect(phone.frames.filter((f) => f.type === 'error')).toEqual([]);
+    const warnings = sys.stack.gateways[0]!.logs.filter((l) => l.includes(utteranceId) && Number(/"level":(\d+)/.exec(l)?.[1] ?? 50) >= 40);
+    expect(warnings).toEqual([]);
+    phone.close();
+  }
+  laptop.close();
 }, 120000);
 
 test('the gateway holding an utterance dies mid-utterance: the SDK reports VOICE_INTERRUPTED, nothing is asked, it reconnects and asks again', async () => {

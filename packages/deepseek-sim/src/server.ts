@@ -14,7 +14,8 @@ import { effectivePlan, FaultCounter, parseFaults, type FaultPlan } from './faul
 import { hasBearer, parseJson, readBody, sendJson } from './http';
 import type { SimulatorLogger } from './logger';
 import { jsonCompletion, streamCompletion, type Pace } from './respond';
-import { TranscriptStore, type Transcript } from './transcripts';
+import type { BoundedStore } from './bounded-store';
+import { lastUserMessageContains, newTranscriptStore, type Transcript } from './transcripts';
 import { errorBody, estimatePromptTokens, validateRequest, type CompletionRequest } from './wire';
 
 export type { SimulatorLogger } from './logger';
@@ -60,7 +61,7 @@ interface Settings {
 interface Context {
   settings: Settings;
   logger: SimulatorLogger | undefined;
-  store: TranscriptStore;
+  store: BoundedStore<Transcript>;
   counter: FaultCounter;
   audio: AudioContext;
   closing: boolean;
@@ -70,7 +71,7 @@ export async function startDeepSeekSimulator(options: SimulatorOptions = {}): Pr
   const ctx: Context = {
     settings: settingsFrom(options),
     logger: options.logger,
-    store: new TranscriptStore(),
+    store: newTranscriptStore(),
     counter: new FaultCounter(),
     audio: createAudioContext(options, options.logger, () => ctx.closing),
     closing: false,
@@ -144,7 +145,7 @@ function route(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
   } else if (key === 'GET /_sim/health') {
     sendJson(res, 200, { ok: true });
   } else if (key === 'GET /_sim/transcripts') {
-    sendJson(res, 200, ctx.store.list(url.searchParams.get('contains') ?? undefined));
+    sendJson(res, 200, ctx.store.list(lastUserMessageContains(url.searchParams.get('contains') ?? undefined)));
   } else if (key === 'DELETE /_sim/transcripts') {
     ctx.store.clear();
     sendJson(res, 200, { ok: true });

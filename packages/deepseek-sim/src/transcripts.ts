@@ -1,4 +1,5 @@
 /** In-memory record of what the simulator really sent, for tests to compare against. */
+import { BoundedStore } from './bounded-store';
 
 export type TokenKind = 'content' | 'reasoning';
 
@@ -33,29 +34,14 @@ export interface Transcript {
 
 export const TRANSCRIPT_LIMIT = 5_000;
 
-export class TranscriptStore {
-  private entries: Transcript[] = [];
+/** The chat requests' records: a snapshot copies each transcript's tokens too (they grow while it streams). */
+export function newTranscriptStore(limit = TRANSCRIPT_LIMIT): BoundedStore<Transcript> {
+  return new BoundedStore<Transcript>(limit, (t) => ({ ...t, tokens: [...t.tokens] }));
+}
 
-  constructor(private readonly limit = TRANSCRIPT_LIMIT) {}
-
-  /** Stores the entry (which keeps being updated while its response streams). */
-  add(entry: Transcript): Transcript {
-    this.entries.push(entry);
-    // Trim in batches so a busy load test does not shift the array on every request.
-    if (this.entries.length > this.limit + 100) this.entries = this.entries.slice(-this.limit);
-    return entry;
-  }
-
-  /** A snapshot, oldest first, optionally only entries whose last user message contains `text`. */
-  list(contains?: string): Transcript[] {
-    const recent = this.entries.slice(-this.limit);
-    const matching = contains === undefined ? recent : recent.filter((t) => t.lastUserMessage.includes(contains));
-    return matching.map((t) => ({ ...t, tokens: [...t.tokens] }));
-  }
-
-  clear(): void {
-    this.entries = [];
-  }
+/** For `list()`: the transcripts whose last user message contains `text` (all of them without it). */
+export function lastUserMessageContains(text: string | undefined): ((t: Transcript) => boolean) | undefined {
+  return text === undefined ? undefined : (t) => t.lastUserMessage.includes(text);
 }
 
 export function recordToken(transcript: Transcript, text: string, kind: TokenKind): void {

@@ -31,6 +31,7 @@ type Utterance = {
   partialBytes: number;
   partialRunning: boolean;
   timers: NodeJS.Timeout[];
+  /** Ends the partial transcriptions (at `voice_end`, `voice_cancel`, a failure or the connection's close). */
   abort: AbortController;
 };
 
@@ -38,11 +39,14 @@ type Utterance = {
  * Speech in. A connection opens one utterance at a time (`voice_start`), streams its audio as
  * binary frames and closes it (`voice_end`); while it talks, partial transcripts go to the user's
  * devices now and then; at the end the final transcript is asked as a question through the normal
- * chat path. The audio lives only here: a gateway that dies mid-utterance takes it along and no
- * half question is ever asked (the client sees its connection drop and says so).
+ * chat path, unless the connection closes or sends `voice_cancel` first (the recognizer's request
+ * is then aborted). The audio lives only here: a gateway that dies mid-utterance takes it along
+ * and no half question is ever asked (the client sees its connection drop and says so).
  */
 export class VoiceInput {
   private readonly open = new Map<ClientConnection, Utterance>();
+  /** Final transcriptions under way, per connection: aborted when it closes or sends `voice_cancel`. */
+  private readonly finals = new Map<ClientConnection, Set<AbortController>>();
 
   constructor(private readonly deps: VoiceDeps) {}
 
@@ -82,14 +86,23 @@ export class VoiceInput {
     const format = u.start.data.format;
     if (audio.length === 0 || (format === 'pcm16' && isSilentPcm16(audio))) return this.failed(conn, u, 'VOICE_SILENT', '没有听到说话');
     if (format === 'pcm16' && audio.length % 2 !== 0) return this.failed(conn, u, 'VOICE_BAD_FORMAT', 'PCM16 音频长度必须为偶数字节');
-    void this.finish(conn, u, audio).catch((err: unknown) => {
-      this.deps.logger.error({ err, connectionId: conn.id }, 'utterance handling failed');
-      this.failed(conn, u, 'VOICE_UNAVAILABLE', '语音处理失败，请重试');
-    });
+    const final = this.trackFinal(conn);
+    void this.finish(conn, u, audio, final.signal)
+      .catch((err: unknown) => {
+        this.deps.logger.error({ err, connectionId: conn.id }, 'utterance handling failed');
+        this.failed(conn, u, 'VOICE_UNAVAILABLE', '语音处理失败，请重试');
+      })
+      .finally(() => this.untrackFinal(conn, final));
   }
 
-  /** `voice_cancel`, or the connection closed: the utterance is dropped, nothing is asked. */
+  /**
+   * `voice_cancel`, or the connection closed: the open utterance is dropped, and so is a final
+   * transcription still under way (its provider request is aborted); nothing is asked.
+   */
   cancel(conn: ClientConnection): void {
+    const finals = this.finals.get(conn);
+    this.finals.delete(conn);
+    finals?.forEach((final) => final.abort());
     const u = this.open.get(conn);
     if (!u) return;
     this.close(conn, u);
@@ -102,9 +115,26 @@ export class VoiceInput {
     u.abort.abort();
   }
 
-  private async finish(conn: ClientConnection, u: Utterance, audio: Buffer): Promise<void> {
+  private trackFinal(conn: ClientConnection): AbortController {
+    const final = new AbortController();
+    const finals = this.finals.get(conn) ?? new Set<AbortController>();
+    this.finals.set(conn, finals.add(final));
+    return final;
+  }
+
+  private untrackFinal(conn: ClientConnection, final: AbortController): void {
+    const finals = this.finals.get(conn);
+    if (finals?.delete(final) && finals.size === 0) this.finals.delete(conn);
+  }
+
+  /** The final transcript, asked as the question; `signal`: the connection closed or the utterance was cancelled meanwhile. */
+  private async finish(conn: ClientConnection, u: Utterance, audio: Buffer, signal: AbortSignal): Promise<void> {
     const started = performance.now();
-    const text = await this.transcribe(u, audio, new AbortController().signal);
+    const text = await this.transcribe(u, audio, signal);
+    if (signal.aborted) {
+      this.deps.logger.debug({ utteranceId: u.id, connectionId: conn.id }, 'final transcription aborted; nothing asked');
+      return void this.deps.metrics.voiceUtterances.inc({ outcome: 'cancelled' });
+    }
     this.deps.metrics.asrDuration.observe((performance.now() - started) / 1000);
     if (text === null) return this.failed(conn, u, 'VOICE_UNAVAILABLE', '语音识别暂不可用，请重试');
     if (text === 'undecodable') return this.failed(conn, u, 'VOICE_UNDECODABLE', '无法识别该音频');

@@ -1,7 +1,8 @@
 /** What the audio routes share with the server: settings, records, fault counters, logger. */
 import { FaultCounter } from '../faults';
 import type { SimulatorLogger } from '../logger';
-import { RecordStore, type SpeechRecord, type TranscriptionRecord } from './record';
+import { BoundedStore } from '../bounded-store';
+import { AUDIO_RECORD_LIMIT, type SpeechRecord, type TranscriptionRecord } from './record';
 
 export interface AudioOptions {
   /** Streamed transcription: `transcript.text.delta` events per second; default 50. */
@@ -19,8 +20,8 @@ export type AudioSettings = Required<AudioOptions>;
 export interface AudioContext {
   settings: AudioSettings;
   logger: SimulatorLogger | undefined;
-  transcriptions: RecordStore<TranscriptionRecord>;
-  speeches: RecordStore<SpeechRecord>;
+  transcriptions: BoundedStore<TranscriptionRecord>;
+  speeches: BoundedStore<SpeechRecord>;
   /** Separate per route: `times=N` counts requests with the same audio, or the same speech input. */
   transcriptionFaults: FaultCounter;
   speechFaults: FaultCounter;
@@ -52,8 +53,8 @@ export function createAudioContext(
   return {
     settings: audioSettingsFrom(options),
     logger,
-    transcriptions: new RecordStore<TranscriptionRecord>(),
-    speeches: new RecordStore<SpeechRecord>(),
+    transcriptions: new BoundedStore<TranscriptionRecord>(AUDIO_RECORD_LIMIT),
+    speeches: new BoundedStore<SpeechRecord>(AUDIO_RECORD_LIMIT),
     transcriptionFaults: new FaultCounter(),
     speechFaults: new FaultCounter(),
     isClosing,

@@ -1,4 +1,4 @@
-/** In-memory records of the audio requests, like the chat route's transcripts, for tests to inspect. */
+/** In-memory records of the audio requests, like the chat route's transcripts, for tests to inspect (kept in a BoundedStore). */
 import type { AudioFormat } from './format';
 
 export const AUDIO_RECORD_LIMIT = 5_000;
@@ -48,27 +48,4 @@ export interface SpeechRecord {
   /** The client went away first: for a voice feature, an upstream cancel that stopped synthesis. */
   aborted: boolean;
   completed: boolean;
-}
-
-/** Keeps the last `limit` entries; entries of running responses keep being updated in place. */
-export class RecordStore<T extends object> {
-  private entries: T[] = [];
-
-  constructor(private readonly limit = AUDIO_RECORD_LIMIT) {}
-
-  add(entry: T): T {
-    this.entries.push(entry);
-    // Trim in batches so a busy load test does not shift the array on every request.
-    if (this.entries.length > this.limit + 100) this.entries = this.entries.slice(-this.limit);
-    return entry;
-  }
-
-  /** A snapshot of copies, oldest first. */
-  list(): T[] {
-    return this.entries.slice(-this.limit).map((entry) => ({ ...entry }));
-  }
-
-  clear(): void {
-    this.entries = [];
-  }
 }
