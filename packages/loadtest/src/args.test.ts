@@ -15,6 +15,12 @@ describe('pnpm loadtest arguments', () => {
     expect(parse('--scenario idle')).toMatchObject({ clients: 2000, rampPerSecond: 500, holdSeconds: 30, warmup: 200, heartbeatMs: 5000 });
     expect(parse('--scenario connect')).toMatchObject({ clients: 1000, holdSeconds: 10, warmup: 0, heartbeatMs: null });
     expect(parse('--scenario mixed')).toMatchObject({ clients: 50, durationSeconds: 20, restRate: 200, routes: DEFAULT_ROUTES.split(','), restLogin: ['demo_user:demo_password', 'test_user:test_password'] });
+    expect(parse('--scenario voice')).toMatchObject({ clients: 20, chats: 1, thinkMs: 500, utteranceMs: 1500, frameMs: 100, pace: 1, answerTokens: 120 });
+    expect(parse('--scenario chat')).toMatchObject({ utteranceMs: 0, frameMs: 0, pace: 0 });
+  });
+
+  it('voice: utterances per user are its chats; pace 0 sends the audio at once', () => {
+    expect(parse('--scenario voice --users 5 --utterances 3 --utterance-ms 800 --frame-ms 20 --pace 0')).toMatchObject({ clients: 5, chats: 3, utteranceMs: 800, frameMs: 20, pace: 0 });
   });
 
   it('reads topology, url options, lists and the storm switch', () => {
@@ -37,6 +43,11 @@ describe('pnpm loadtest arguments', () => {
     ['--scenario storm --kill-gateway', /at least two gateways/],
     ['--scenario storm --kill-gateway --url http://x --topology 2x2', /needs the local topology/],
     ['--bogus 1', /Unknown option/],
+    ['--scenario chat --utterances 2', /--utterances does not apply to --scenario chat/],
+    ['--scenario voice --chats 2', /--chats does not apply to --scenario voice/],
+    ['--scenario voice --utterance-ms 50', /--utterance-ms must be 100–55000/],
+    ['--scenario voice --utterance-ms 30000 --pace 0.5', /ms of talking: over 55000/],
+    ['--scenario voice --frame-ms 5', /--frame-ms must be a number ≥ 10/],
   ])('%s is refused', (line, message) => {
     expect(() => parse(line)).toThrow(UsageError);
     expect(() => parse(line)).toThrow(message);
@@ -46,9 +57,10 @@ describe('pnpm loadtest arguments', () => {
     expect(parse('--help')).toBeNull();
     const help = helpText();
     FLAGS.forEach((f) => expect(help).toContain(`--${f.name}`));
-    ['chat', 'connect', 'idle', 'mixed', 'storm'].forEach((s) => expect(help).toContain(`--scenario ${s}:`));
+    ['chat', 'connect', 'idle', 'mixed', 'storm', 'voice'].forEach((s) => expect(help).toContain(`--scenario ${s}:`));
     expect(help).toMatch(/--scenario idle:[\s\S]*--hold <value> \(default 30\)/);
     expect(help).toMatch(/--scenario connect:[\s\S]*--hold <value> \(default 10\)/);
+    expect(help).toMatch(/--scenario voice:[\s\S]*--users <value> \(default 20\)[\s\S]*--pace <value> \(default 1\)/);
   });
 
   it('--edge auto picks nginx for two or more gateways when nginx is installed', () => {

@@ -41,9 +41,16 @@ export type LoadOptions = {
   armTokens: number;
   armTimeoutMs: number;
   killGateway: boolean;
+  /** voice: each utterance's length, audio per binary frame, and sending pace (× real time; 0: all at once). */
+  utteranceMs: number;
+  frameMs: number;
+  pace: number;
 };
 
 export class UsageError extends Error {}
+
+/** Talking longer than this risks the gateways' VOICE_MAX_UTTERANCE_MS (60 s by default, counted from voice_start). */
+const MAX_UTTERANCE_MS = 55_000;
 
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -82,12 +89,14 @@ const checkCombination = (o: LoadOptions): LoadOptions => {
   if (o.url === null && o.gatewayMetrics.length > 0) throw new UsageError('--gateway-metrics goes with --url');
   if (o.url !== null && o.killGateway) throw new UsageError('--kill-gateway needs the local topology (not --url)');
   if (o.url === null && o.killGateway && o.gateways < 2) throw new UsageError('--kill-gateway needs at least two gateways (e.g. --topology 2x2)');
+  if (o.scenario === 'voice' && (o.utteranceMs < 100 || o.utteranceMs > MAX_UTTERANCE_MS)) throw new UsageError(`--utterance-ms must be 100–${MAX_UTTERANCE_MS} (got ${o.utteranceMs})`);
+  if (o.scenario === 'voice' && o.pace > 0 && o.utteranceMs / o.pace > MAX_UTTERANCE_MS) throw new UsageError(`--utterance-ms / --pace is ${o.utteranceMs / o.pace} ms of talking: over ${MAX_UTTERANCE_MS} the gateways drop it (VOICE_TOO_LONG)`);
   return o;
 };
 
 type ScenarioFields = Pick<
   LoadOptions,
-  'clients' | 'rampPerSecond' | 'chats' | 'holdSeconds' | 'warmup' | 'durationSeconds' | 'restRate' | 'armTokens' | 'armTimeoutMs'
+  'clients' | 'rampPerSecond' | 'chats' | 'holdSeconds' | 'warmup' | 'durationSeconds' | 'restRate' | 'armTokens' | 'armTimeoutMs' | 'utteranceMs' | 'frameMs' | 'pace'
 >;
 
 /** The options only some scenarios read; the others get their neutral value. */
@@ -96,13 +105,16 @@ const scenarioFields = (scenario: ScenarioName, num: (name: string, min?: number
   return {
     clients: holding ? num('connections', 1) : num('users', 1),
     rampPerSecond: holding ? num('rate') : num('ramp'),
-    chats: scenario === 'chat' ? num('chats', 1) : 1,
+    chats: scenario === 'chat' ? num('chats', 1) : scenario === 'voice' ? num('utterances', 1) : 1,
     holdSeconds: holding ? num('hold') : 0,
     warmup: holding ? num('warmup') : 0,
     durationSeconds: scenario === 'mixed' ? num('duration', 1) : 0,
     restRate: scenario === 'mixed' ? num('rest-rate') : 0,
     armTokens: scenario === 'storm' ? num('arm-tokens', 1) : 0,
     armTimeoutMs: scenario === 'storm' ? num('arm-timeout-s', 1) * 1000 : 0,
+    utteranceMs: scenario === 'voice' ? num('utterance-ms') : 0,
+    frameMs: scenario === 'voice' ? num('frame-ms', 10) : 0,
+    pace: scenario === 'voice' ? num('pace') : 0,
   };
 };
 

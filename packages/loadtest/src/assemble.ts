@@ -6,7 +6,7 @@ import { withPrefix } from './counters';
 import type { FdLimits } from './fd-limit';
 import type { Fleet } from './fleet';
 import { cpuSeconds, rssBytes, type RedisCounts } from './process-stats';
-import { correctnessOf, restByRoute, type Report } from './report';
+import { correctnessOf, restByRoute, voiceSummaryOf, type Report } from './report';
 import type { ScenarioResult } from './scenarios';
 
 /** CPU seconds of each running service process now, by pid. */
@@ -78,6 +78,7 @@ export const assembleReport = (f: RunFacts): Report => {
     memory: f.result.memory ?? null,
     storm: f.result.storm ?? null,
     rest: o.scenario === 'mixed' ? { ratePerSecond: o.restRate, byRoute: restByRoute(o.routes, agg.counters, latenciesMs) } : null,
+    voice: o.scenario === 'voice' ? voiceSummaryOf(agg.counters, latenciesMs) : null,
     failures: agg.failures,
     series,
   };

@@ -25,6 +25,12 @@ export const chatCause = (end: ChatEnd, transcript: SimTranscript | null | undef
   return null;
 };
 
+/** The names a chat's measures are recorded under. */
+export type ChatMeasures = { sending: string; firstToken: string; gap: string; done: string; added: string };
+
+/** A typed chat's: each measured from the moment it is sent. */
+export const CHAT_MEASURES: ChatMeasures = { sending: 'time_to_sending', firstToken: 'first_token', gap: 'inter_token_gap', done: 'time_to_done', added: 'added_latency' };
+
 /**
  * Measures one chat from the moment it is sent: time to `sending`, first token, gaps between
  * tokens and time to the end, from the frames as they arrive on the wire (every connection,
@@ -39,6 +45,7 @@ export class ChatMeter {
   constructor(
     readonly message: string,
     private readonly rec: Recorders,
+    private readonly names: ChatMeasures = CHAT_MEASURES,
   ) {}
 
   /** Names the generation this chat became (from its `sending` frame). */
@@ -50,10 +57,10 @@ export class ChatMeter {
   onFrame(f: WireFrame, at = now()): void {
     if (this.messageId === null || f.message_id !== this.messageId) return;
     if (!this.wire.push(f, at)) return;
-    if (f.type === 'status_update' && f.status === 'sending') this.rec.get('time_to_sending').record(at - this.sentAt);
+    if (f.type === 'status_update' && f.status === 'sending') this.rec.get(this.names.sending).record(at - this.sentAt);
     if (f.type !== 'chat_stream') return;
-    if (this.lastTokenAt === null) this.rec.get('first_token').record(at - this.sentAt);
-    else this.rec.get('inter_token_gap').record(at - this.lastTokenAt);
+    if (this.lastTokenAt === null) this.rec.get(this.names.firstToken).record(at - this.sentAt);
+    else this.rec.get(this.names.gap).record(at - this.lastTokenAt);
     this.lastTokenAt = at;
   }
 
@@ -62,12 +69,12 @@ export class ChatMeter {
    * checked: `transcript` not undefined) what the simulator sent; added latency per token when it is.
    */
   finish(end: ChatEnd, transcript: SimTranscript | null | undefined): ChatResult {
-    if (end.state === 'done') this.rec.get('time_to_done').record(now() - this.sentAt);
+    if (end.state === 'done') this.rec.get(this.names.done).record(now() - this.sentAt);
     const arrivals = this.wire.tokenArrivals();
     let lost = this.wire.lostSeqs;
     if (transcript) {
       const sent = transcript.tokens.filter((t) => t.kind === 'content');
-      sent.forEach((t, i) => arrivals[i] !== undefined && this.rec.get('added_latency').record(arrivals[i] - t.sentAt));
+      sent.forEach((t, i) => arrivals[i] !== undefined && this.rec.get(this.names.added).record(arrivals[i] - t.sentAt));
       if (end.state === 'done') lost = Math.max(lost, sent.length - arrivals.length);
     }
     const cause = chatCause(end, transcript);

@@ -24,7 +24,7 @@ export const transcriptFor = async (lookup: TranscriptLookup | null, message: st
 };
 
 /** Measures a chat started on `client` (meter bound by request id), from its frames and its end. */
-export const meterGeneration = (client: AuraWellClient, meter: ChatMeter, requestId: string): (() => void) =>
+export const meterGeneration = (client: AuraWellClient, meter: Pick<ChatMeter, 'messageId' | 'bind' | 'onFrame'>, requestId: string): (() => void) =>
   client.on('frame', (frame) => {
     const f = frame as WireFrame;
     if (meter.messageId === null && f.type === 'status_update' && f.status === 'sending' && f.data?.request_id === requestId && f.message_id) meter.bind(f.message_id);

@@ -1,4 +1,5 @@
 import type { ChatResult } from './chat-meter';
+import type { VoiceResult } from './voice-meter';
 
 /** Named counts (outcomes, frames, requests); sums merge across processes and intervals. */
 export type Counters = Record<string, number>;
@@ -23,6 +24,13 @@ export const countChat = (count: Count, r: ChatResult): void => {
   count('lost_tokens', r.lost);
   count('duplicated_frames', r.duplicated);
   count('reordered_frames', r.reordered);
+};
+
+/** Counts one spoken question: as a chat (its outcome and wire accounting), and the sentences and audio bytes spoken. */
+export const countVoice = (count: Count, r: VoiceResult): void => {
+  countChat(count, r);
+  count('sentences', r.sentences);
+  count('audio_bytes', r.audioBytes);
 };
 
 /** The counters under `prefix` (without it), e.g. every `outcome:`. */

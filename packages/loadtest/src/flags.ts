@@ -10,7 +10,7 @@ export type Flag = {
 };
 
 const ALL = SCENARIOS;
-const CHATTY: readonly ScenarioName[] = ['chat', 'mixed', 'storm'];
+const CHATTY: readonly ScenarioName[] = ['chat', 'mixed', 'storm', 'voice'];
 const HOLDING: readonly ScenarioName[] = ['connect', 'idle'];
 export const DEFAULT_ROUTES = '/api/v1/health/summary,/api/v1/chat/conversations,/api/v1/user/profile';
 
@@ -35,10 +35,10 @@ export const FLAGS: readonly Flag[] = [
   { name: 'backoff-initial-ms', scenarios: ALL, default: '250', help: "the client SDK's reconnect backoff: first ceiling (full jitter)" },
   { name: 'backoff-max-ms', scenarios: ALL, default: '15000', help: "the client SDK's reconnect backoff: largest ceiling" },
   { name: 'out', scenarios: ALL, help: 'report directory (default loadtest-results/)' },
-  { name: 'users', scenarios: CHATTY, default: { chat: '100', mixed: '50', storm: '200' }, help: 'users, one connection each' },
+  { name: 'users', scenarios: CHATTY, default: { chat: '100', mixed: '50', storm: '200', voice: '20' }, help: 'users, one connection each' },
   { name: 'ramp', scenarios: CHATTY, default: '200', help: 'users started per second' },
   { name: 'chats', scenarios: ['chat'], default: '1', help: 'chats per user' },
-  { name: 'think-ms', scenarios: ['chat', 'mixed'], default: '500', help: 'think time between a user\'s chats (× 0.5–1.5)' },
+  { name: 'think-ms', scenarios: ['chat', 'mixed', 'voice'], default: '500', help: 'think time between a user\'s chats or utterances (× 0.5–1.5)' },
   { name: 'connections', scenarios: HOLDING, default: { connect: '1000', idle: '2000' }, help: 'connections to open and hold' },
   { name: 'rate', scenarios: HOLDING, default: '500', help: 'connections opened per second' },
   { name: 'hold', scenarios: HOLDING, default: { connect: '10', idle: '30' }, help: 'seconds to hold them open' },
@@ -51,6 +51,10 @@ export const FLAGS: readonly Flag[] = [
   { name: 'arm-tokens', scenarios: ['storm'], default: '10', help: 'the drop comes once every user has received this many tokens of its answer' },
   { name: 'arm-timeout-s', scenarios: ['storm'], default: '60', help: '…or after this long, whatever has arrived' },
   { name: 'kill-gateway', scenarios: ['storm'], boolean: true, help: 'SIGKILL one gateway of the local topology instead of terminating every client socket (its clients drop)' },
+  { name: 'utterances', scenarios: ['voice'], default: '1', help: 'spoken questions per user, each answered in text and speech' },
+  { name: 'utterance-ms', scenarios: ['voice'], default: '1500', help: "length of each user's recorded utterance (16 kHz PCM16 WAV whose transcript the simulator knows), 100–55000 (the gateways drop utterances past 60 s)" },
+  { name: 'frame-ms', scenarios: ['voice'], default: '100', help: 'audio per binary WebSocket frame (the page sends 250 ms chunks)' },
+  { name: 'pace', scenarios: ['voice'], default: '1', help: 'how fast the audio is sent: 1 as it is spoken (a frame every --frame-ms), 2 twice as fast, 0 all at once' },
   { name: 'help', scenarios: ALL, boolean: true, help: 'this text' },
 ];
 

@@ -1,6 +1,7 @@
 import { lineChart, PALETTE, type Line } from './charts';
-import { fmt, summaryTable, type Report } from './report';
+import { fmt, summaryTable, type Percentiles, type Report } from './report';
 import { writeReportFiles } from './report-files';
+import { SPEECH_END_TO_FINAL_TRANSCRIPT, SPEECH_END_TO_FIRST_AUDIO, SPEECH_END_TO_TRANSCRIPT, VOICE_MEASURES } from './voice-meter';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -50,14 +51,35 @@ const seriesLine = (r: Report, name: string, color: string, pick: (s: Report['se
   }),
 });
 
+const VOICE_STEPS = [
+  { label: 'transcript', key: 'transcript', measure: SPEECH_END_TO_TRANSCRIPT },
+  { label: 'final transcript', key: 'finalTranscript', measure: SPEECH_END_TO_FINAL_TRANSCRIPT },
+  { label: 'first token', key: 'firstToken', measure: VOICE_MEASURES.firstToken },
+  { label: 'first audio', key: 'firstAudio', measure: SPEECH_END_TO_FIRST_AUDIO },
+] as const;
+
+/** voice: the latencies from the end of speech, whole run (a table) and p50 per second (one chart). */
+const voiceSection = (r: Report): string => {
+  const v = r.voice;
+  if (v === null) return '';
+  const cell = (p: Percentiles, k: 'p50' | 'p99') => (p ? fmt(p[k]) : '–');
+  const rows = VOICE_STEPS.map(({ label, key }) => `<tr><td>${label}</td><td>${cell(v.fromSpeechEndMs[key], 'p50')}</td><td>${cell(v.fromSpeechEndMs[key], 'p99')}</td></tr>`);
+  const lines = VOICE_STEPS.map(({ label, measure }, i) => seriesLine(r, label, PALETTE[i]!, (s) => s.latencyMs[measure]?.p50 ?? null));
+  return `<h2>Voice: from the end of speech</h2>
+<p>${v.exact}/${v.utterances} spoken questions exact (transcript, answer text, every sentence's audio); ${v.sentences} sentences spoken, ${(v.audioBytes / 2 ** 20).toFixed(1)} MiB of audio</p>
+<table><tr><th>speech end →</th><th>p50 ms</th><th>p99 ms</th></tr>${rows.join('')}</table>
+${lineChart('speech end → transcript (first, final), first token, first audio: p50 per second', 'ms', lines, span(r))}`;
+};
+
 /** The self-contained page: summary, charts over time, final percentiles. No scripts, no network. */
 export const reportHtml = (r: Report): string => `<!doctype html><html lang="en"><meta charset="utf-8"><title>AuraWell load test: ${esc(r.scenario)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}pre{overflow-x:auto;background:#f6f6f6;padding:1em}code{word-break:break-all}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}td,th{padding:.2em .8em;text-align:right}pre{overflow-x:auto;background:#f6f6f6;padding:1em}code{word-break:break-all}</style>
 <body>
 <h1>${esc(r.scenario)} — ${esc(r.startedAt)}</h1>
 <p>${esc(r.target)}; ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${esc(r.machine.node)}; ${r.machine.clientProcesses} client process(es); ${r.durationSeconds.toFixed(1)} s</p>
 <p>options <code>${esc(JSON.stringify(r.options))}</code></p>
 <h2>Summary</h2><pre>${esc(summaryTable(r))}</pre>
+${voiceSection(r)}
 <h2>Connections</h2>
 ${lineChart('open connections', '', [seriesLine(r, 'open', PALETTE[2]!, (s) => s.open)], span(r))}
 <h2>Gateway memory</h2>

@@ -3,8 +3,22 @@ import { withPrefix, type Counters } from './counters';
 import type { LatencySummary } from './histogram';
 import { restMeasure } from './rest-load';
 import type { MemoryResult, StormResult } from './scenarios';
+import { SPEECH_END_TO_FINAL_TRANSCRIPT, SPEECH_END_TO_FIRST_AUDIO, SPEECH_END_TO_TRANSCRIPT, VOICE_MEASURES } from './voice-meter';
 
 export type Correctness = { chats: number; exact: number; lostTokens: number; duplicatedFrames: number; reorderedFrames: number };
+
+/** p50 and p99 of one measure (ms), null when nothing was measured. */
+export type Percentiles = { p50: number; p99: number } | null;
+
+/** The voice scenario at a glance: what was asked and spoken, and the three latencies from the end of speech. */
+export type VoiceSummary = {
+  utterances: number;
+  exact: number;
+  sentences: number;
+  audioBytes: number;
+  /** From the client sending `voice_end` to the first `voice_transcript`, the final one, the answer's first token, its first audio frame. */
+  fromSpeechEndMs: { transcript: Percentiles; finalTranscript: Percentiles; firstToken: Percentiles; firstAudio: Percentiles };
+};
 
 export type RestRoute = { requests: number; statuses: Record<string, number>; latencyMs: LatencySummary | null };
 
@@ -36,6 +50,7 @@ export type Report = {
   memory: MemoryResult | null;
   storm: StormResult | null;
   rest: { ratePerSecond: number; byRoute: Record<string, RestRoute> } | null;
+  voice: VoiceSummary | null;
   failures: string[];
   series: SeriesPoint[];
 };
@@ -52,6 +67,32 @@ export const correctnessOf = (c: Counters, checked: boolean): Report['correctnes
   reorderedFrames: c.reordered_frames ?? 0,
   checkedAgainstSimulator: checked,
 });
+
+const percentiles = (s: LatencySummary | undefined): Percentiles => (s && s.count > 0 ? { p50: s.p50, p99: s.p99 } : null);
+
+/** The voice block of the report, from the summed counters and the run's histograms. */
+export const voiceSummaryOf = (c: Counters, latencies: Record<string, LatencySummary>): VoiceSummary => ({
+  utterances: c.chats ?? 0,
+  exact: c.exact ?? 0,
+  sentences: c.sentences ?? 0,
+  audioBytes: c.audio_bytes ?? 0,
+  fromSpeechEndMs: {
+    transcript: percentiles(latencies[SPEECH_END_TO_TRANSCRIPT]),
+    finalTranscript: percentiles(latencies[SPEECH_END_TO_FINAL_TRANSCRIPT]),
+    firstToken: percentiles(latencies[VOICE_MEASURES.firstToken]),
+    firstAudio: percentiles(latencies[SPEECH_END_TO_FIRST_AUDIO]),
+  },
+});
+
+const p50p99 = (p: Percentiles) => (p ? `${fmt(p.p50)} / ${fmt(p.p99)}` : 'n/a');
+
+const voiceLines = (v: VoiceSummary | null): string[] =>
+  v === null
+    ? []
+    : [
+        `voice: ${v.exact}/${v.utterances} spoken questions exact (transcript, answer text, every sentence's audio), ${v.sentences} sentences spoken, ${(v.audioBytes / 2 ** 20).toFixed(1)} MiB of audio`,
+        `voice, from the end of speech, p50 / p99 ms: transcript ${p50p99(v.fromSpeechEndMs.transcript)} (final ${p50p99(v.fromSpeechEndMs.finalTranscript)}), first token ${p50p99(v.fromSpeechEndMs.firstToken)}, first audio ${p50p99(v.fromSpeechEndMs.firstAudio)}`,
+      ];
 
 const latencyTable = (r: Report): string[] => [
   row(['measure (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']),
@@ -83,6 +124,7 @@ export const summaryTable = (r: Report): string =>
     '',
     `outcomes: ${JSON.stringify(r.outcomes)}`,
     ...(r.correctness.chats > 0 ? [`correctness: ${JSON.stringify(r.correctness)}`] : []),
+    ...voiceLines(r.voice),
     ...stormLines(r),
     ...restLines(r),
     ...memoryLines(r.memory),

@@ -44,7 +44,7 @@ const openFleet = async (o: LoadOptions, log: Log): Promise<Fleet> => {
   return localFleet(target, process.env.REDIS_CLUSTER_NODES || process.env.REDIS_URL, o.userPrefix);
 };
 
-const PROGRESS_COUNTERS = ['chats', 'exact', 'tokens', 'drops', 'reconnects', 'terminated_sockets', 'dropped_during_hold'];
+const PROGRESS_COUNTERS = ['chats', 'exact', 'tokens', 'sentences', 'drops', 'reconnects', 'terminated_sockets', 'dropped_during_hold'];
 
 /** The line printed every second. */
 export const progressLine = (p: SeriesPoint, agg: Aggregator, o: LoadOptions): string => {

@@ -40,7 +40,7 @@ const broadcast = (ctx: RunContext, kind: 'continue' | 'drop' | 'release') => ct
 
 const perConnection = (before: Memory | null, after: Memory | null, n: number) => (before && after ? perConnectionKiB(before, after, n) : null);
 
-/** chat and mixed: the users run on their own; wait for them. */
+/** chat, mixed and voice: the users run on their own; wait for them. */
 const chatRun = async (ctx: RunContext): Promise<ScenarioResult> => {
   await ctx.agg.finished;
   return {};
@@ -104,4 +104,5 @@ export const scenarioRuns: Record<LoadOptions['scenario'], (ctx: RunContext) => 
   connect: holdRun,
   idle: holdRun,
   storm: stormRun,
+  voice: chatRun,
 };

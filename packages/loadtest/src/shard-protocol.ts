@@ -4,11 +4,17 @@ import type { EncodedRecorders } from './histogram';
 /** A user the harness acts as: the id in the chat path and a token the api issued (or the harness minted) for it. */
 export type Credential = { userId: string; token: string };
 
-export const SCENARIOS = ['chat', 'connect', 'idle', 'mixed', 'storm'] as const;
+export const SCENARIOS = ['chat', 'connect', 'idle', 'mixed', 'storm', 'voice'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** REST load one client process generates (mixed scenario). */
 export type RestPlan = { ratePerSecond: number; routes: string[]; tokens: string[] };
+
+/**
+ * How a voice user speaks (voice scenario): each utterance is `utteranceMs` of 16 kHz PCM16 WAV,
+ * sent in binary frames of `frameMs` of audio at `pace` × real time (0: all at once).
+ */
+export type VoicePlan = { utteranceMs: number; frameMs: number; pace: number };
 
 /** What one client process does: its users and the scenario's settings (its share of every rate). */
 export type ShardSpec = {
@@ -34,6 +40,7 @@ export type ShardSpec = {
   /** storm: a user is ready for the drop once this many tokens of its answer arrived. */
   armTokens: number;
   rest: RestPlan | null;
+  voice: VoicePlan | null;
 };
 
 /** Gauges a client process reports on each tick (the parent sums them over processes). */

@@ -1,10 +1,12 @@
 import { chatUser } from './chat-user';
-import { countChat, type Count } from './counters';
+import { countChat, countVoice, type Count } from './counters';
 import { restLoad } from './rest-load';
 import { connectClient } from './sdk-client';
 import { ramp, type Shard } from './shard';
 import type { ScenarioName } from './shard-protocol';
+import { simSpeeches } from './speech-records';
 import { stormShard } from './storm-user';
+import { voiceUser } from './voice-user';
 
 /** chat and mixed: every user chats (mixed: until the deadline, beside the REST load). */
 const chatShard = async (shard: Shard): Promise<void> => {
@@ -16,6 +18,16 @@ const chatShard = async (shard: Shard): Promise<void> => {
   );
   const rest = spec.rest && spec.until !== undefined ? restLoad(spec.httpBase, spec.rest, spec.until, shard.rec, count) : undefined;
   await Promise.all([users, rest]);
+};
+
+/** voice: every user asks its spoken questions; texts and audio checked against the simulator when it is known. */
+const voiceShard = async (shard: Shard): Promise<void> => {
+  const { spec } = shard;
+  if (spec.voice === null) throw new Error('voice scenario without a voice plan');
+  const count: Count = (key, by) => shard.count(key, by);
+  const checks = { lookup: shard.lookup, speeches: spec.simUrl ? simSpeeches(spec.simUrl) : null };
+  const o = { utterances: spec.chats, thinkMs: spec.thinkMs, timeoutMs: spec.chatTimeoutMs, connectTimeoutMs: spec.connectTimeoutMs, plan: spec.voice, clients: shard.clients };
+  await ramp(spec.users.length, spec.rampPerSecond, (i) => voiceUser(shard.setup, spec.users[i]!, spec.firstIndex + i, o, shard.rec, checks, (r) => countVoice(count, r)));
 };
 
 /** Opens user i's connection and keeps it; a drop while held is counted (the SDK reconnects it). */
@@ -52,4 +64,5 @@ export const shardScenarios: Record<ScenarioName, (shard: Shard) => Promise<void
   connect: holdShard,
   idle: holdShard,
   storm: stormShard,
+  voice: voiceShard,
 };

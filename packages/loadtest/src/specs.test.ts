@@ -23,6 +23,15 @@ describe('splitting a run between client processes', () => {
   it('the warm-up connections are split too, never more than a process has', () => {
     const o = parseLoadArgs(['--scenario', 'idle', '--connections', '5', '--warmup', '4', '--procs', '2']) as LoadOptions;
     expect(shardSpecs(o, target, users(5), [], undefined).map((s) => [s.users.length, s.warmup])).toEqual([[3, 2], [2, 2]]);
-    expect(shardSpecs(o, target, users(5), [], undefined).every((s) => s.rest === null)).toBe(true);
+    expect(shardSpecs(o, target, users(5), [], undefined).every((s) => s.rest === null && s.voice === null)).toBe(true);
+  });
+
+  it('voice: every process speaks the same way, utterances per user as its chats', () => {
+    const o = parseLoadArgs(['--scenario', 'voice', '--users', '4', '--procs', '2', '--utterances', '2', '--pace', '0']) as LoadOptions;
+    const specs = shardSpecs(o, target, users(4), [], undefined);
+    expect(specs.map((s) => [s.users.length, s.chats, s.voice])).toEqual([
+      [2, 2, { utteranceMs: 1500, frameMs: 100, pace: 0 }],
+      [2, 2, { utteranceMs: 1500, frameMs: 100, pace: 0 }],
+    ]);
   });
 });

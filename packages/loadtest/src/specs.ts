@@ -33,6 +33,7 @@ export const shardSpecs = (o: LoadOptions, target: SpecTarget, users: Credential
       warmup: Math.min(warmups[index] ?? 0, count),
       armTokens: o.armTokens,
       rest: o.restRate > 0 ? { ratePerSecond: o.restRate / o.procs, routes: o.routes, tokens: restTokens } : null,
+      voice: o.scenario === 'voice' ? { utteranceMs: o.utteranceMs, frameMs: o.frameMs, pace: o.pace } : null,
     };
     first += count;
     return spec;

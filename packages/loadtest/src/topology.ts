@@ -57,6 +57,14 @@ const serviceEnv = (databaseUrl: string, prefix: string, secret: string, simUrl:
   JWT_SECRET_KEY: secret,
   DEEPSEEK_API_KEY: 'sim-key',
   DEEPSEEK_BASE_URL: simUrl,
+  // Speech in and out through the same simulator (the voice scenario checks transcripts and every
+  // sentence's audio against it); without these a gateway would start a recognizer of its own and
+  // a worker would speak with eSpeak NG, whose bytes nothing can check.
+  ASR_BASE_URL: simUrl,
+  ASR_API_KEY: 'sim-key',
+  TTS_BASE_URL: simUrl,
+  TTS_API_KEY: 'sim-key',
+  TTS_FORMAT: 'wav',
   // A load test measures the system, not the per-user abuse limits.
   RATE_LIMIT_PER_SECOND: '100000',
   RATE_LIMIT_BURST: '100000',

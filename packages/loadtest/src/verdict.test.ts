@@ -1,7 +1,7 @@
 import { parseLoadArgs, type LoadOptions } from './args';
 import { lineChart, niceCeil } from './charts';
 import { reportHtml } from './html-report';
-import { correctnessOf, restByRoute, summaryTable, type Report } from './report';
+import { correctnessOf, restByRoute, summaryTable, voiceSummaryOf, type Report } from './report';
 import { failedChecks } from './verdict';
 
 const opts = (line: string) => parseLoadArgs(line.split(' ')) as LoadOptions;
@@ -23,6 +23,7 @@ const report = (counters: Record<string, number>, over: Partial<Report> = {}): R
   memory: null,
   storm: null,
   rest: null,
+  voice: null,
   failures: [],
   series: [],
   ...over,
@@ -38,6 +39,13 @@ describe('what fails a run (never timing)', () => {
   it('storm: exact answers and at least one drop', () => {
     expect(failedChecks(report({ chats: 2, exact: 2 }), opts('--scenario storm --users 2'))).toEqual(['the storm dropped no connection']);
     expect(failedChecks(report({ chats: 2, exact: 2, drops: 2 }), opts('--scenario storm --users 2'))).toEqual([]);
+  });
+
+  it('voice: every spoken question ended, exactly (transcript, text, audio)', () => {
+    const o = opts('--scenario voice --users 2 --utterances 2');
+    expect(failedChecks(report({ chats: 4, exact: 4 }), o)).toEqual([]);
+    expect(failedChecks(report({ chats: 4, exact: 3 }, { outcomes: { ok: 3, audio_mismatch: 1 } }), o)).toEqual([expect.stringMatching(/1 of 4 spoken answers .* not exact .*audio_mismatch/)]);
+    expect(failedChecks(report({ chats: 3, exact: 3 }), o)).toEqual(['3 spoken questions ended, 4 expected']);
   });
 
   it('idle: every connection admitted and still open at the end, none dropped', () => {
@@ -58,6 +66,26 @@ describe('report rendering', () => {
   it('the summary shows correctness only when there were chats, and the failures', () => {
     expect(summaryTable(report({}))).not.toContain('correctness');
     expect(summaryTable(report({ chats: 1, exact: 1 }, { failures: ['client process 0: boom'] }))).toMatch(/correctness[\s\S]*FAILED client process 0: boom/);
+  });
+
+  it('voice: the summary, the JSON block and the page give the latencies from the end of speech', () => {
+    const counters = { chats: 2, exact: 2, sentences: 18, audio_bytes: 3 * 2 ** 20 };
+    const latency = (p50: number, p99: number) => ({ count: 2, mean: p50, p50, p90: p99, p99, p999: p99, max: p99 });
+    const latencies = { speech_end_to_transcript: latency(120, 300), speech_end_to_final_transcript: latency(400, 600), speech_end_to_first_token: latency(700, 950), speech_end_to_first_audio: latency(1100, 1500) };
+    const voice = voiceSummaryOf(counters, latencies);
+    expect(voice).toEqual({
+      utterances: 2,
+      exact: 2,
+      sentences: 18,
+      audioBytes: 3 * 2 ** 20,
+      fromSpeechEndMs: { transcript: { p50: 120, p99: 300 }, finalTranscript: { p50: 400, p99: 600 }, firstToken: { p50: 700, p99: 950 }, firstAudio: { p50: 1100, p99: 1500 } },
+    });
+    const r = report(counters, { scenario: 'voice', voice, latenciesMs: latencies });
+    expect(summaryTable(r)).toContain('voice, from the end of speech, p50 / p99 ms: transcript 120 / 300 (final 400 / 600), first token 700 / 950, first audio 1100 / 1500');
+    expect(summaryTable(r)).toContain('2/2 spoken questions exact (transcript, answer text, every sentence\'s audio), 18 sentences spoken, 3.0 MiB of audio');
+    expect(reportHtml(r)).toMatch(/Voice: from the end of speech[\s\S]*<td>first audio<\/td><td>1100<\/td><td>1500<\/td>/);
+    expect(voiceSummaryOf({}, {}).fromSpeechEndMs.firstAudio).toBeNull();
+    expect(reportHtml(report({}))).not.toContain('Voice:');
   });
 
   it('charts: round axis tops, nothing drawn without points, one path per line', () => {

@@ -1,13 +1,16 @@
 import type { LoadOptions } from './args';
 import type { Report } from './report';
 
-const chatChecks = (r: Report, expectedChats: number | null): string[] => {
+/** Every chat (voice: spoken question) ended, and exactly: text, and for voice the transcript and every sentence's audio. */
+const chatChecks = (r: Report, expectedChats: number | null, what = { asked: 'chats', answers: 'answers' }): string[] => {
   const c = r.correctness;
   return [
-    ...(expectedChats !== null && c.chats !== expectedChats ? [`${c.chats} chats ended, ${expectedChats} expected`] : []),
-    ...(c.exact !== c.chats ? [`${c.chats - c.exact} of ${c.chats} answers not exact (${JSON.stringify(r.outcomes)})`] : []),
+    ...(expectedChats !== null && c.chats !== expectedChats ? [`${c.chats} ${what.asked} ended, ${expectedChats} expected`] : []),
+    ...(c.exact !== c.chats ? [`${c.chats - c.exact} of ${c.chats} ${what.answers} not exact (${JSON.stringify(r.outcomes)})`] : []),
   ];
 };
+
+const SPOKEN = { asked: 'spoken questions', answers: 'spoken answers (transcript, text or audio)' };
 
 const holdChecks = (r: Report, connections: number): string[] => {
   const ok = r.outcomes.ok ?? 0;
@@ -27,12 +30,14 @@ const restChecks = (r: Report): string[] =>
   });
 
 /**
- * What makes a run fail (exit 1): a client process failing, any answer not exact, connections not
- * admitted or not held, a storm that dropped nothing, REST answers other than 2xx. Never timing.
+ * What makes a run fail (exit 1): a client process failing, any answer not exact (voice: its
+ * transcript, text or any sentence's audio), connections not admitted or not held, a storm that
+ * dropped nothing, REST answers other than 2xx. Never timing.
  */
 export const failedChecks = (r: Report, o: LoadOptions): string[] => [
   ...r.failures,
   ...(o.scenario === 'chat' ? chatChecks(r, o.clients * o.chats) : []),
+  ...(o.scenario === 'voice' ? chatChecks(r, o.clients * o.chats, SPOKEN) : []),
   ...(o.scenario === 'mixed' ? [...chatChecks(r, null), ...(r.correctness.chats < o.clients ? [`only ${r.correctness.chats} chats for ${o.clients} users`] : []), ...restChecks(r)] : []),
   ...(o.scenario === 'storm' ? [...chatChecks(r, o.clients), ...((r.counters.drops ?? 0) === 0 ? ['the storm dropped no connection'] : [])] : []),
   ...(o.scenario === 'connect' || o.scenario === 'idle' ? holdChecks(r, o.clients) : []),
