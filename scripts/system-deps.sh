@@ -3,8 +3,9 @@
 # when missing: nginx (the production routing in front of a running fleet), ShellCheck (Dockerfile
 # lint), envsubst (nginx templates), kubectl (kustomize overlays), promtool (alerting rules) and
 # Chromium (the web page's browser tests), redis-server and redis-cli (the Redis Clusters the tests
-# start on loopback). Installing needs root (or passwordless sudo); without
-# either, this prints the one apt-get line to run and fails, rather than letting tests fail later.
+# start on loopback), openssl (the throwaway CA and certificate of the TLS one). Installing needs
+# root (or passwordless sudo); without either, this prints the one apt-get line to run and fails,
+# rather than letting tests fail later.
 set -euo pipefail
 
 # command → Debian package
@@ -17,6 +18,7 @@ declare -A PACKAGES=(
   [chromium]=chromium
   [redis-server]=redis-server
   [redis-cli]=redis-tools
+  [openssl]=openssl
   [espeak-ng]=espeak-ng
 )
 

@@ -41,6 +41,26 @@ test('a Redis error is logged whole (type, message, stack) without the command a
   expect(JSON.stringify(lines[0])).not.toContain(ticket);
 });
 
+test('a refused AUTH nested in another error (a cluster\'s lastNodeError, a cause, an AggregateError) is logged without its password', async () => {
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true });
+  const password = 'pw_secret_value_0987654321';
+  await redis.connect();
+  const refused = await redis.call('AUTH', 'nobody', password).catch((err: unknown) => err);
+  await redis.quit();
+  expect(refused).toBeInstanceOf(ReplyError);
+  expect(JSON.stringify((refused as { command?: unknown }).command)).toContain(password);
+
+  const { logger, lines } = recorded();
+  // As ioredis's ClusterAllFailedError carries it when no node lets the cluster client in.
+  const clusterError = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: refused });
+  logger.warn({ err: clusterError }, 'redis connection error');
+  logger.warn({ err: new Error('connect failed', { cause: refused }) }, 'with a cause');
+  logger.warn({ err: new AggregateError([refused], 'all failed') }, 'aggregate');
+  expect(lines).toHaveLength(3);
+  for (const line of lines) expect(JSON.stringify(line)).not.toContain(password);
+  expect((lines[0]!.err as { lastNodeError: { message: string } }).lastNodeError.message).toMatch(/WRONGPASS|invalid username-password/);
+});
+
 test('other errors keep their own fields (a code) and their stack', () => {
   const { logger, lines } = recorded();
   logger.warn({ err: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }, 'down');

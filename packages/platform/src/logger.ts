@@ -22,10 +22,20 @@ const redactPaths = [
 /**
  * pino's error serializer (type, message, stack, own fields), minus what a Redis client attaches:
  * ioredis puts the failed command on its errors (`command: { name, args }`), and the arguments
- * can hold a ticket or a token in a key. So every error can be logged whole, as `err`.
+ * can hold a ticket or a token in a key, or an AUTH password. Errors nested in an error's fields
+ * (a cluster's `lastNodeError`, `cause`, an AggregateError's `errors`) are serialized the same way,
+ * a few levels deep. So every error can be logged whole, as `err`.
  */
-const serializeError = (err: unknown): Record<string, unknown> => {
-  const { command: _command, args: _args, ...fields } = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+const serializeError = (err: unknown): Record<string, unknown> => withoutCommands(pino.stdSerializers.err(err as Error), 0) as Record<string, unknown>;
+
+/** pino serializes nested errors into plain objects; any error-like one (with a `message`) loses its command too. */
+const withoutCommands = (value: unknown, depth: number): unknown => {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 4) return '[nested too deep]'; // fail closed: nothing unchecked is written
+  if (Array.isArray(value)) return value.map((v) => withoutCommands(v, depth + 1));
+  const errorLike = typeof (value as { message?: unknown }).message === 'string';
+  const fields: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (!errorLike || (key !== 'command' && key !== 'args')) fields[key] = withoutCommands(v, depth + 1);
   return fields;
 };
 

@@ -1,10 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { TestCerts } from './test-certs';
 
 const run = promisify(execFile);
 
@@ -29,8 +30,49 @@ const freePortRange = async (count: number): Promise<number> => {
   throw new Error('no free port range for a Redis Cluster');
 };
 
-const probe = (port: number) => {
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/**
+ * How the cluster runs, as managed clusters do: `tls`, every port TLS only (clients, cluster bus,
+ * replication; client certificates not required); `user`, clients (and replicas, to their primary)
+ * authenticate as this ACL user, and the default user is off, so a client without it is refused.
+ */
+export type ClusterSecurity = {
+  tls?: Pick<TestCerts, 'caFile' | 'certFile' | 'keyFile' | 'ca'>;
+  /** Written into a redis.conf line as it is: no spaces. */
+  user?: { username: string; password: string };
+};
+
+/** What a client of the cluster needs besides host and port (nothing on a plain one). */
+const clientOptionsOf = (security: ClusterSecurity): RedisOptions => ({
+  ...(security.tls ? { tls: { ca: security.tls.ca } } : {}),
+  ...(security.user ? { username: security.user.username, password: security.user.password } : {}),
+});
+
+/** redis-cli's own flags for the cluster; the password goes in its environment (REDISCLI_AUTH), never on its command line. */
+const cliOf = (security: ClusterSecurity): { args: string[]; env: NodeJS.ProcessEnv } => ({
+  args: [...(security.tls ? ['--tls', '--cacert', security.tls.caFile] : []), ...(security.user ? ['--user', security.user.username] : [])],
+  env: security.user ? { ...process.env, REDISCLI_AUTH: security.user.password } : process.env,
+});
+
+/** The settings of a secured node that hold the password: in a file only its owner reads, not on redis-server's command line. */
+const writeAclConfig = (dir: string, user: NonNullable<ClusterSecurity['user']>): string => {
+  const file = join(dir, 'acl.conf');
+  const lines = ['user default off', `user ${user.username} on >${user.password} ~* &* +@all`, `masteruser ${user.username}`, `masterauth ${user.password}`];
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return file;
+};
+
+/** A node's listening flags: its port in the clear, or (TLS) only TLS on it, its bus and its replication. */
+const portArgs = (port: number, tls: ClusterSecurity['tls']): string[] => {
+  if (!tls) return ['--port', String(port)];
+  const files = ['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile];
+  return ['--port', '0', '--tls-port', String(port), '--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no', ...files];
+};
+
+/** Still running: a child killed by a signal keeps `exitCode` null (it gets `signalCode`). */
+const alive = (child: ChildProcess | undefined): child is ChildProcess => !!child && child.exitCode === null && child.signalCode === null;
+
+const probe = (port: number, options: RedisOptions) => {
+  const c = new Redis({ ...options, port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   c.on('error', () => undefined); // refused until the node listens; the call rejects too
   return c;
 };
@@ -44,8 +86,8 @@ const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs: n
   throw new Error(`redis cluster: ${what} not within ${timeoutMs} ms`);
 };
 
-const ask = async (port: number, ...args: string[]): Promise<string> => {
-  const c = probe(port);
+const askNode = async (port: number, options: RedisOptions, ...args: string[]): Promise<string> => {
+  const c = probe(port, options);
   try {
     await c.connect();
     return String(await c.call(args[0]!, ...args.slice(1)));
@@ -57,25 +99,36 @@ const ask = async (port: number, ...args: string[]): Promise<string> => {
 /**
  * A real Redis Cluster on loopback for tests: `primaries` primaries with one replica each, each
  * node its own `redis-server` with AOF, as production runs it. Short node timeout, so a killed
- * primary's replica takes over within a few seconds.
+ * primary's replica takes over within a few seconds. With `security`, TLS-only and/or behind an
+ * ACL user (see ClusterSecurity); its clients then need `clientOptions`.
  */
 export class TestRedisCluster {
   private readonly children = new Map<number, ChildProcess>();
+  /** What a test's own ioredis client needs besides host and port (`{}` on a plain cluster). */
+  readonly clientOptions: RedisOptions;
+  private readonly cli: { args: string[]; env: NodeJS.ProcessEnv };
+  private readonly aclConfig: string | undefined;
 
   private constructor(
     readonly ports: number[],
     private readonly dir: string,
     private readonly nodeTimeoutMs: number,
-  ) {}
+    private readonly security: ClusterSecurity,
+  ) {
+    this.clientOptions = clientOptionsOf(security);
+    this.cli = cliOf(security);
+    this.aclConfig = security.user ? writeAclConfig(dir, security.user) : undefined;
+  }
 
-  static async start(opts: { primaries?: number; nodeTimeoutMs?: number } = {}): Promise<TestRedisCluster> {
+  static async start(opts: { primaries?: number; nodeTimeoutMs?: number; security?: ClusterSecurity } = {}): Promise<TestRedisCluster> {
     const size = (opts.primaries ?? 3) * 2;
     const base = await freePortRange(size);
-    const cluster = new TestRedisCluster(Array.from({ length: size }, (_, i) => base + i), mkdtempSync(join(tmpdir(), 'aw-cluster-')), opts.nodeTimeoutMs ?? 2000);
+    const dir = mkdtempSync(join(tmpdir(), 'aw-cluster-'));
+    const cluster = new TestRedisCluster(Array.from({ length: size }, (_, i) => base + i), dir, opts.nodeTimeoutMs ?? 2000, opts.security ?? {});
     try {
       await Promise.all(cluster.ports.map((p) => cluster.startNode(p)));
       const nodes = cluster.ports.map((p) => `127.0.0.1:${p}`);
-      await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30000 });
+      await cluster.redisCli(['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], 30000);
       await cluster.waitHealthy();
     } catch (err) {
       await cluster.destroy();
@@ -89,29 +142,48 @@ export class TestRedisCluster {
     return this.ports.map((p) => `127.0.0.1:${p}`).join(',');
   }
 
+  /** Runs redis-cli with the cluster's TLS and user flags. */
+  private redisCli(args: string[], timeoutMs: number, maxBuffer?: number): Promise<{ stdout: string }> {
+    return run('redis-cli', [...this.cli.args, ...args], { timeout: timeoutMs, env: this.cli.env, ...(maxBuffer ? { maxBuffer } : {}) });
+  }
+
+  private ask(port: number, ...args: string[]): Promise<string> {
+    return askNode(port, this.clientOptions, ...args);
+  }
+
   private async startNode(port: number): Promise<void> {
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', this.dir, '--cluster-enabled', 'yes',
+      // A config file comes first on redis-server's command line.
+      ...(this.aclConfig ? [this.aclConfig] : []),
+      ...portArgs(port, this.security.tls), '--bind', '127.0.0.1', '--dir', this.dir, '--cluster-enabled', 'yes',
       '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', String(this.nodeTimeoutMs),
       '--appendonly', 'yes', '--appendfilename', `aof-${port}.aof`, '--appenddirname', `aof-${port}`, '--save', '',
       // A test cluster serves what it can while a shard is down (the services' own fault handling is under test, not Redis's).
       '--cluster-require-full-coverage', 'no',
+      // A replica's first sync starts at once, not after the 5 s a primary waits for more replicas.
+      '--repl-diskless-sync-delay', '0',
     ];
     this.children.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
-    await waitFor(`node ${port} up`, async () => (await ask(port, 'PING')) === 'PONG', 10000);
+    await waitFor(`node ${port} up`, async () => (await this.ask(port, 'PING')) === 'PONG', 10000);
   }
 
-  /** Every node agrees the cluster is whole: all slots served, state ok. */
+  /**
+   * Every node agrees the cluster is whole (all slots served, state ok) and every replica has
+   * synced with its primary: one that never had a link would not take over from a dead primary.
+   */
   async waitHealthy(timeoutMs = 30000): Promise<void> {
-    await waitFor('state ok', async () => {
-      const infos = await Promise.all([...this.children.keys()].map((p) => ask(p, 'CLUSTER', 'INFO')));
-      return infos.every((i) => i.includes('cluster_state:ok') && i.includes('cluster_slots_ok:16384'));
+    await waitFor('state ok, replicas linked', async () => {
+      const nodes = [...this.children.keys()];
+      const infos = await Promise.all(nodes.map((p) => this.ask(p, 'CLUSTER', 'INFO')));
+      const links = await Promise.all(nodes.map((p) => this.ask(p, 'INFO', 'replication')));
+      const linked = links.filter((i) => i.includes('role:slave') && i.includes('master_link_status:up')).length;
+      return infos.every((i) => i.includes('cluster_state:ok') && i.includes('cluster_slots_ok:16384')) && linked === this.ports.length / 2;
     }, timeoutMs);
   }
 
   /** The ports of the current primaries (as the first live node sees them). */
   async primaries(): Promise<number[]> {
-    const nodes = await ask(this.livePort(), 'CLUSTER', 'NODES');
+    const nodes = await this.ask(this.livePort(), 'CLUSTER', 'NODES');
     // CLUSTER NODES: `<id> <ip:port@bus> <flags,…> …`; flags hold `master` (the asked node's: `myself,master`).
     return nodes
       .split('\n')
@@ -126,11 +198,11 @@ export class TestRedisCluster {
   }
 
   private livePort(): number {
-    return this.ports.find((p) => this.children.get(p)?.exitCode === null) ?? this.ports[0]!;
+    return this.ports.find((p) => alive(this.children.get(p))) ?? this.ports[0]!;
   }
 
   private async slotTable(): Promise<unknown> {
-    const c = probe(this.livePort());
+    const c = probe(this.livePort(), this.clientOptions);
     try {
       await c.connect();
       return await c.call('CLUSTER', 'SLOTS');
@@ -141,7 +213,7 @@ export class TestRedisCluster {
 
   /** The hash slot of `key` (as CLUSTER KEYSLOT computes it). */
   async slotOf(key: string): Promise<number> {
-    return Number(await ask(this.livePort(), 'CLUSTER', 'KEYSLOT', key));
+    return Number(await this.ask(this.livePort(), 'CLUSTER', 'KEYSLOT', key));
   }
 
   /** The port of the primary serving `slot` now. */
@@ -157,19 +229,19 @@ export class TestRedisCluster {
    * (MIGRATE slot by slot, as operators move slots; redis-cli takes the source's lowest slots first).
    */
   async moveSlots(fromPort: number, toPort: number, count: number): Promise<void> {
-    const [from, to] = await Promise.all([ask(fromPort, 'CLUSTER', 'MYID'), ask(toPort, 'CLUSTER', 'MYID')]);
+    const [from, to] = await Promise.all([this.ask(fromPort, 'CLUSTER', 'MYID'), this.ask(toPort, 'CLUSTER', 'MYID')]);
     // redis-cli refuses to reshard until every node agrees on the configuration (after a failover
     // and a revived node that takes a moment): wait for its own check to pass first.
-    await waitFor('redis-cli --cluster check clean', async () => (await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${toPort}`], { timeout: 10000 }), true), 60000);
+    await waitFor('redis-cli --cluster check clean', async () => (await this.redisCli(['--cluster', 'check', `127.0.0.1:${toPort}`], 10000), true), 60000);
     const args = ['--cluster', 'reshard', `127.0.0.1:${toPort}`, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(count), '--cluster-yes'];
-    await run('redis-cli', args, { timeout: 120000, maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout?: string; message: string }) => {
+    await this.redisCli(args, 120000, 64 * 1024 * 1024).catch((err: { stdout?: string; message: string }) => {
       throw new Error(`${err.message}\n${(err.stdout ?? '').split('\n').filter((l) => l.includes('ERR')).join('\n')}`);
     });
   }
 
   /** Every node frozen (SIGSTOP) for `ms`, then thawed: the cluster unreachable, as in a network partition, with no failover. */
   async freeze(ms: number): Promise<void> {
-    const live = [...this.children.values()].filter((c) => c.exitCode === null);
+    const live = [...this.children.values()].filter(alive);
     live.forEach((c) => c.kill('SIGSTOP'));
     await new Promise((r) => setTimeout(r, ms));
     live.forEach((c) => c.kill('SIGCONT'));
@@ -178,7 +250,7 @@ export class TestRedisCluster {
   /** kill -9 of one node. */
   async kill(port: number): Promise<void> {
     const child = this.children.get(port);
-    if (!child || child.exitCode !== null) return;
+    if (!alive(child)) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;

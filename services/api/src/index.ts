@@ -1,6 +1,6 @@
 import { createPool } from '@aurawell/db';
 import { migrateUp } from '@aurawell/db/migrate';
-import { createKeys, createLogger, createMetricsRegistry, createRedis, redisTargetsOf, createShutdown, exitOnSignals, runService, startOpsServer } from '@aurawell/platform';
+import { createKeys, createLogger, createMetricsRegistry, createRedis, redisTargetsOf, createShutdown, exitOnSignals, runService, startOpsServer, waitForRedis } from '@aurawell/platform';
 import { composeApi } from './compose';
 import { loadApiConfig, type ApiConfig } from './config';
 import { closeServer, listen } from './http/server';
@@ -11,6 +11,9 @@ const main = async (config: ApiConfig): Promise<void> => {
   const registry = createMetricsRegistry('api');
   const redisAt = redisTargetsOf(config);
   const redis = createRedis(redisAt.main, { name: 'api', role: 'command', logger });
+  // As the gateway: an api that cannot reach Redis (down, or refusing its credentials) fails to
+  // start instead of reporting ready and leaving logins and tickets hanging.
+  await waitForRedis(redis);
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
 
