@@ -1,4 +1,4 @@
-import { checkTargets, kneeAbove, kneeAtLeastHalf, ratio, type ContenderSummary } from './compare';
+import { checkTargets, kneeAtLeastHalf, kneeAtLeastTimes, ratio, type ContenderSummary } from './compare';
 import type { KneeResult } from './knee';
 
 const knee = (k: number | null, atLeast = false): KneeResult => ({ knee: k, atLeast, firstOver: atLeast ? null : 999, steps: [{ streams: 50, addedLatencyP99Ms: 1, complete: true }] });
@@ -31,12 +31,15 @@ describe('knee comparisons', () => {
     expect(kneeAtLeastHalf(knee(100), knee(400, true))).toBe('not met');
   });
 
-  it('above Socket.IO only when its knee was reached and ours is higher', () => {
-    expect(kneeAbove(knee(200), knee(100))).toBe('met');
-    expect(kneeAbove(knee(100), knee(100))).toBe('not met');
-    expect(kneeAbove(knee(50), knee(null))).toBe('met');
-    expect(kneeAbove(knee(400, true), knee(400, true))).toBe('unproven');
-    expect(kneeAbove(knee(200), knee(400, true))).toBe('not met');
+  it('at least 1.5× Socket.IO only when its knee was reached and ours is that much higher', () => {
+    expect(kneeAtLeastTimes(knee(200), knee(100), 1.5)).toBe('met');
+    expect(kneeAtLeastTimes(knee(100), knee(100), 1.5)).toBe('not met');
+    expect(kneeAtLeastTimes(knee(100), knee(50), 1.5)).toBe('met');
+    expect(kneeAtLeastTimes(knee(50), knee(null), 1.5)).toBe('met');
+    expect(kneeAtLeastTimes(knee(null), knee(null), 1.5)).toBe('not met');
+    expect(kneeAtLeastTimes(knee(800, true), knee(400, true), 1.5)).toBe('unproven');
+    expect(kneeAtLeastTimes(knee(400, true), knee(400, true), 1.5)).toBe('not met');
+    expect(kneeAtLeastTimes(knee(200), knee(400, true), 1.5)).toBe('not met');
   });
 });
 
@@ -46,10 +49,11 @@ describe('checkTargets', () => {
     expect(checks.map((c) => [c.target, c.verdict])).toEqual([
       ['100% complete, exact text', 'met'],
       ['added latency p99 ≤ 2× direct', 'not met'],
-      ['first-token overhead p99 ≤ 2× direct', 'not met'],
+      ['first-token overhead p99 ≤ 3× direct', 'met'],
       ['knee ≥ ½ direct', 'met'],
-      ['knee > Socket.IO + Redis adapter', 'met'],
+      ['knee ≥ 1.5× Socket.IO + Redis adapter', 'met'],
     ]);
+    expect(checks[2]!.detail).toBe('30.0 vs 10.0 ms = 3.00×');
     expect(checks[1]!.detail).toBe('9.0 vs 4.0 ms = 2.25×');
   });
 
