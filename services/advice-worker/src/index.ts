@@ -8,6 +8,7 @@ import {
   redisTargetsOf,
   registerRedisUp,
   createShutdown,
+  waitForRedis,
   exitOnSignals,
   runService,
   startOpsServer,
@@ -35,6 +36,8 @@ const main = async (config: WorkerConfig): Promise<void> => {
   const subscriber = createRedis(redisAt.main, { name: 'worker-sub', role: 'subscriber', logger });
   const queueConnection = createRedis(redisAt.queue, { name: 'worker-queue', role: 'command', logger });
   const blocking = createRedis(redisAt.queue, { name: 'worker-bullmq', role: 'blocking', logger });
+  // As the gateway and the api: a Redis that is down or refuses the credentials fails the start.
+  await Promise.all([waitForRedis(redis), waitForRedis(queueConnection)]);
   const pool = createPool(config.DATABASE_URL, logger);
   if (config.MIGRATE_ON_START) await migrateUp(config.DATABASE_URL, logger);
   const provider = await providerFor(config, logger);
