@@ -86,8 +86,11 @@ test('cancel while a sentence is being spoken: cancelled at once, the speech req
   const c = await device('voice_cancel');
   c.send({ type: 'voice_settings', data: { speak_answers: true } });
   const marker = randomUUID().slice(0, 8);
-  // The speech endpoint takes 20 s before the first sentence's first byte: the cancel lands while it synthesizes.
-  c.send({ type: 'health_chat', data: { message: `[[sim:echo]] [[sim:tps=20]] 第一句要说很久很久[[tts:delay=20000]]。第二句话。${marker}` }, request_id: 'slow' });
+  // The speech endpoint takes 20 s before the first sentence's first byte: the cancel lands while it
+  // synthesizes, and while the text still streams (5 tokens/s, a long rest): once the text is
+  // complete a cancel no longer changes the answer's status (a loaded CI run cancelled that late).
+  const rest = '第二句话比较长，后面还有很多很多的内容要慢慢地说出来，一个字一个字地写，好让取消一定落在文字写完之前。';
+  c.send({ type: 'health_chat', data: { message: `[[sim:echo]] [[sim:tps=5]] 第一句要说很久很久[[tts:delay=20000]]。${rest}${marker}` }, request_id: 'slow' });
   const sending = await c.next((f) => f.type === 'status_update' && f.status === 'sending', 30000);
   const messageId = String(sending.message_id);
   const inFlight = async () => sys.sim.speeches().find((r) => r.input.includes('delay=20000'));
