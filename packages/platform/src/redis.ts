@@ -83,26 +83,6 @@ const clusterOptions = (target: Extract<RedisTarget, { kind: 'cluster' }>, opts:
 });
 
 /**
- * Keeps the cluster's credentials out of its errors. ioredis puts the failed command on its errors
- * (`command: { name, args }`; the logger drops it), but a cluster that cannot fetch its slot table
- * emits ClusterAllFailedError with the last node's error nested in `lastNodeError`: after a refused
- * login, the AUTH/HELLO reply, whose arguments are the ACL username and password, and the logger
- * writes nested errors out whole. So the nested command goes before any listener sees the error,
- * on the client and on every duplicate of it (BullMQ's workers block on duplicates of their
- * connection). Found by tests/redis-cluster-tls.e2e.test.ts: services given a wrong
- * REDIS_CLUSTER_PASSWORD wrote it in clear in `redis connection error` and `worker error` lines.
- */
-const withoutCredentialsInErrors = (cluster: Cluster): Cluster => {
-  cluster.prependListener('error', (err: Error) => {
-    const nested = (err as { lastNodeError?: { command?: unknown } }).lastNodeError;
-    if (nested && typeof nested === 'object') delete nested.command;
-  });
-  const duplicate = cluster.duplicate.bind(cluster);
-  cluster.duplicate = (...args: Parameters<Cluster['duplicate']>) => withoutCredentialsInErrors(duplicate(...args));
-  return cluster;
-};
-
-/**
  * The one place that decides how services talk to Redis: reconnect forever with capped backoff,
  * fail commands quickly while disconnected, except for BullMQ's blocking connections.
  */
@@ -110,7 +90,7 @@ export const createRedis = (target: RedisTarget | string, opts: ClientOptions): 
   const t: RedisTarget = typeof target === 'string' ? { kind: 'standalone', url: target } : target;
   const redis: RedisClient =
     t.kind === 'cluster'
-      ? withoutCredentialsInErrors(new Cluster(t.nodes, clusterOptions(t, opts)))
+      ? new Cluster(t.nodes, clusterOptions(t, opts))
       : new Redis(t.url, { ...connectionOptions(opts), enableAutoPipelining: opts.role === 'command' });
   let lastLogged = 0;
   redis.on('error', (err: Error) => {
