@@ -151,14 +151,19 @@ export class FrameSequencer {
        * primary's failover, a subscriber reconnecting): the receiver still gets them, terminal included.
        */
       stallRepairMs?: number;
-      /** A failed gap read is tried this many more times, `gapRetryMs` apart (about a failover's length by default). */
+      /**
+       * A failed gap read is tried this many more times, `gapRetryMs` apart: by default for 20 s, past
+       * a failover's length (Redis's default cluster-node-timeout is 15 s, then the election). The
+       * held frames could not go out in order before anyway, and after the last try they go out
+       * with the hole (the client resumes), which a failover on a loaded machine reached at 4 s.
+       */
       gapRetries?: number;
       gapRetryMs?: number;
     } = {},
   ) {
     this.joinUntil = Date.now() + (opts.joinWindowMs ?? 0);
     this.stallRepairMs = opts.stallRepairMs ?? STALL_REPAIR_MS;
-    this.gapRetry = { times: opts.gapRetries ?? 8, ms: opts.gapRetryMs ?? 500 };
+    this.gapRetry = { times: opts.gapRetries ?? 40, ms: opts.gapRetryMs ?? 500 };
   }
 
   /** The receiver is gone: no more stall checks or gap retries. */
