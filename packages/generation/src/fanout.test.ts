@@ -117,6 +117,30 @@ describe('FrameSequencer gap repair', () => {
     expect(sent).toEqual([1, 2, 3, 4, 5]);
     seq.dispose();
   });
+
+  test('a read that works but stops short of the held frames (a new primary before the rewrite) is tried again', async () => {
+    const sent: number[] = [];
+    const reads = [[], [frame('n', 2)], [frame('n', 2), frame('n', 3)]];
+    let asked = 0;
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.resolve(reads[asked++] ?? []), { gapRetryMs: 10 });
+    seq.deliver(frame('n', 1));
+    seq.deliver(frame('n', 4));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sent).toEqual([1]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect({ asked, sent }).toEqual({ asked: 3, sent: [1, 2, 3, 4] });
+    seq.dispose();
+  });
+
+  test('a hole the stream never fills goes out after the last try, with what was found', async () => {
+    const sent: number[] = [];
+    const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.resolve([frame('h', 2)]), { gapRetries: 2, gapRetryMs: 10 });
+    seq.deliver(frame('h', 1));
+    seq.deliver(frame('h', 4));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(sent).toEqual([1, 2, 4]);
+    seq.dispose();
+  });
 });
 
 describe('FrameSequencer after the end', () => {

@@ -122,6 +122,15 @@ export type GapFiller = (messageId: string, afterSeq: number) => Promise<BusFram
  * receiver has (pub/sub lost some, e.g. while Redis restarted) is held while the missing ones
  * are fetched from the generation's stream, so the receiver still gets 1, 2, 3, … without a hole.
  */
+/** Whether `found` holds every seq after `last` up to the first of `held`. */
+const bridges = (last: number, found: readonly BusFrame[], held: readonly BusFrame[]): boolean => {
+  if (held.length === 0) return true;
+  const first = Math.min(...held.map((f) => f.seq));
+  const have = new Set(found.map((f) => f.seq));
+  for (let seq = last + 1; seq < first; seq += 1) if (!have.has(seq)) return false;
+  return true;
+};
+
 export class FrameSequencer {
   private readonly lastSent = new Map<string, number>();
   /** When the last frame of each generation under way went out, and when its stream was last looked at. */
@@ -196,10 +205,14 @@ export class FrameSequencer {
   private repair(messageId: string, last: number, held: BusFrame[]): void {
     const fill = this.fillGap as GapFiller;
     this.held.set(messageId, held);
+    const retry = (left: number, found: BusFrame[]): void =>
+      left > 0 && !this.disposed ? void setTimeout(() => attempt(left - 1), this.gapRetry.ms).unref() : this.endReplay(messageId, found);
+    // A read that works but stops short of the held frames is no repair either: after a failover the
+    // new primary may not have the lost frames until the worker has written them again.
     const attempt = (left: number): void =>
       void fill(messageId, last).then(
-        (missing) => this.endReplay(messageId, missing),
-        () => (left > 0 && !this.disposed ? void setTimeout(() => attempt(left - 1), this.gapRetry.ms).unref() : this.endReplay(messageId, [])),
+        (missing) => (bridges(last, missing, this.held.get(messageId) ?? []) ? this.endReplay(messageId, missing) : retry(left, missing)),
+        () => retry(left, []),
       );
     attempt(this.gapRetry.times);
   }
