@@ -1,5 +1,6 @@
 import { simulatedSpeech } from '@aurawell/deepseek-sim';
-import { audioCause, SpokenInputs, unspokenWords, wordsOf, type HeardSentence } from './voice-check';
+import { speakableSpan } from '@aurawell/voice';
+import { audioCause, SpokenInputs, unspokenWords, type HeardSentence } from './voice-check';
 
 // An answer as the simulator writes them (Markdown bold and a list) and the inputs the worker's
 // speech requests carried for its sentences (@aurawell/voice's toSpeakable: marks out, whitespace collapsed).
@@ -23,23 +24,26 @@ const sentences = (): HeardSentence[] => [
 ];
 
 describe('a sentence and the speech request that read it', () => {
-  it('have the same words: whitespace and Markdown marks left out, everything else kept', () => {
-    expect(wordsOf(LIST)).toBe(wordsOf(SAID[1]!));
-    expect(wordsOf('- 4-7-8 呼吸法 ¯\\_(ツ)_/¯ `x` > #')).toBe('478呼吸法¯\\ツ/¯x');
-    expect(wordsOf('约 1.5–1.7 升')).toBe('约1.5–1.7升');
+  it('the request read what the worker makes of the sentence: Markdown marks out, a list marker only at a line start', () => {
+    expect(speakableSpan(TEXT, TEXT.indexOf('**建议'), TEXT.length)).toBe(SAID[1]);
+    expect(speakableSpan('走 - 4-7-8 呼吸法', 2, 14)).toBe('- 4-7-8 呼吸法');
   });
 
   it('audio is exact only when it is the bytes of a request for the same words, in the same format', () => {
     const x = inputs();
+    const list = { start: TEXT.indexOf('**建议'), end: TEXT.length };
     const bytes = simulatedSpeech(SAID[1]!, 'alloy', 'wav');
-    expect(x.compare(LIST, 'wav', bytes)).toBe('exact');
+    expect(x.compare(TEXT, list, 'wav', bytes)).toBe('exact');
     const flipped = Uint8Array.from(bytes);
     flipped[flipped.length - 1]! ^= 1;
-    expect(x.compare(LIST, 'wav', flipped)).toBe('audio_mismatch');
-    expect(x.compare(LIST, 'wav', bytes.subarray(0, bytes.length - 2))).toBe('audio_mismatch');
-    expect(x.compare(LIST, 'wav', simulatedSpeech(SAID[1]!, 'echo', 'wav'))).toBe('audio_mismatch');
-    expect(x.compare(LIST, 'pcm', simulatedSpeech(SAID[1]!, 'alloy', 'pcm'))).toBe('no_speech_request');
-    expect(x.compare('另一句话。', 'wav', bytes)).toBe('no_speech_request');
+    expect(x.compare(TEXT, list, 'wav', flipped)).toBe('audio_mismatch');
+    expect(x.compare(TEXT, list, 'wav', bytes.subarray(0, bytes.length - 2))).toBe('audio_mismatch');
+    expect(x.compare(TEXT, list, 'wav', simulatedSpeech(SAID[1]!, 'echo', 'wav'))).toBe('audio_mismatch');
+    expect(x.compare(TEXT, list, 'pcm', simulatedSpeech(SAID[1]!, 'alloy', 'pcm'))).toBe('no_speech_request');
+    expect(x.compare('另一句话。', { start: 0, end: 5 }, 'wav', bytes)).toBe('no_speech_request');
+    // The same words after a dash mid-line: the worker would have asked for the dash too.
+    const midLine = `注意 - ${SAID[1]!}`;
+    expect(x.compare(midLine, { start: 3, end: midLine.length }, 'wav', bytes)).toBe('no_speech_request');
   });
 
   it('keeps each input once, and leaves out formats the simulator does not speak', () => {
@@ -76,5 +80,6 @@ describe('a spoken answer against the simulator', () => {
     expect(unspokenWords(TEXT, sentences())).toBe('');
     expect(unspokenWords('一句。  **  两句。', [{ textStart: 0, textEnd: 3 }, { textStart: 9, textEnd: 12 }])).toBe('');
     expect(unspokenWords('一句。漏了。两句。', [{ textStart: 0, textEnd: 3 }, { textStart: 6, textEnd: 9 }])).toBe('漏了。');
+    expect(unspokenWords('一句。两句。**尾巴**', [{ textStart: 0, textEnd: 3 }, { textStart: 3, textEnd: 6 }])).toBe('尾巴');
   });
 });

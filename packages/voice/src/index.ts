@@ -12,6 +12,7 @@ export {
 } from './audio-format';
 export { espeakAvailable, espeakEngine, type EspeakEngineOptions } from './espeak-engine';
 export { SentenceChunker, type SentenceChunkerOptions, type SpeechSpan } from './sentences';
+export { speakableSpan } from './speakable';
 export {
   SPEECH_MIME_TYPES,
   openAiSpeechEngine,

@@ -1,6 +1,6 @@
 import { cutLongSentence } from './long-sentence';
-import { findSentenceEnd, skipWhitespace, startsLine } from './sentence-boundary';
-import { speakableLength, toSpeakable } from './speakable';
+import { findSentenceEnd, skipWhitespace } from './sentence-boundary';
+import { speakableLength, speakableSpan } from './speakable';
 
 /**
  * One sentence of the answer to read aloud. `start`/`end` are UTF-16 offsets into the whole
@@ -97,7 +97,7 @@ export class SentenceChunker {
   }
 
   private speakableOf(range: Range): string {
-    return toSpeakable(this.text.slice(range.start, range.end), startsLine(this.text, range.start));
+    return speakableSpan(this.text, range.start, range.end);
   }
 
   private span(range: Range, speakable: string): SpeechSpan {

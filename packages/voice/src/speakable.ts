@@ -1,3 +1,5 @@
+import { startsLine } from './sentence-boundary';
+
 /**
  * The words of a Markdown sentence as a speech engine should read them: syntax marks removed
  * (a TTS voice would otherwise say "asterisk" or spell out a URL) and whitespace collapsed.
@@ -34,6 +36,9 @@ export const toSpeakable = (text: string, startsLine: boolean): string => {
   const lines = text.split('\n').map((line, i) => (i > 0 || startsLine ? stripLineMarks(line) : line));
   return stripInlineMarks(lines.join(' ')).replace(/\s+/g, ' ').trim();
 };
+
+/** What a speech engine is given for `text`'s span `start`..`end` (a sentence of an answer). */
+export const speakableSpan = (text: string, start: number, end: number): string => toSpeakable(text.slice(start, end), startsLine(text, start));
 
 /** Length in characters (code points), as a listener would count them, not UTF-16 units. */
 export const speakableLength = (speakable: string): number => [...speakable].length;
