@@ -8,7 +8,7 @@ import { CredentialsRefused, socketUrlFor } from './credentials';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { OPEN, frameText, type WebSocketLike } from './socket';
 import { SseChats, type SseChatBody } from './sse-chats';
-import { Utterance, type UtteranceOptions } from './utterance';
+import { OpenUtterances, type Utterance, type UtteranceOptions } from './utterance';
 
 /** Refused credentials: reconnecting cannot help, the same ones would be refused again. */
 const UNAUTHORIZED = 4001;
@@ -43,8 +43,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sse: SseChats | null = null;
   private outbox: Queued[] = [];
-  /** Spoken questions not yet asked (or failed), by utterance id. */
-  private readonly utterances = new Map<string, Utterance>();
+  private readonly utterances = new OpenUtterances();
   private readonly router = new FrameRouter({
     sendResume: (messageId, lastSeq) => this.socket?.send(JSON.stringify({ type: 'resume', data: { message_id: messageId, last_seq: lastSeq } })),
     isOpen: () => this.state === 'open',
@@ -73,18 +72,14 @@ export class AuraWellClient extends Emitter<ClientEvents> {
    */
   voice(opts: UtteranceOptions): Utterance {
     const open = () => this.state === 'open' && this.socket?.readyState === OPEN;
-    const u = new Utterance(newRequestId(), opts, {
+    return this.utterances.start(newRequestId(), opts, {
       sendJson: (frame) => (open() ? (this.socket!.send(JSON.stringify(frame)), true) : false),
       sendBinary: (bytes) => (open() ? (this.socket!.send(bytes), true) : false),
       awaitAnswer: (gen) => {
         this.router.unacknowledged.set(gen.requestId, gen);
-        void gen.ended.then(() => this.router.unacknowledged.get(gen.requestId) === gen && this.router.unacknowledged.delete(gen.requestId));
-        this.emit('generation', gen);
+        this.announce(gen);
       },
-      done: (done) => this.utterances.delete(done.id),
     });
-    if (u.state === 'open') this.utterances.set(u.id, u);
-    return u;
   }
 
   /** This device's default for spoken answers (`chat_audio` beside the text). */
@@ -148,12 +143,17 @@ export class AuraWellClient extends Emitter<ClientEvents> {
     const data = { message, ...(opts.context ? { context: opts.context } : {}), ...(opts.speak !== undefined ? { speak: opts.speak } : {}) };
     const frame = { type, data, request_id: requestId, ...extra } as ClientFrame;
     const sse: SseChatBody = { type, message, request_id: requestId, ...(opts.context ? { context: opts.context } : {}), ...extra };
-    void gen.ended.then(() => this.router.unacknowledged.get(requestId) === gen && this.router.unacknowledged.delete(requestId));
-    this.emit('generation', gen);
+    this.announce(gen);
     if (this.state === 'closed') gen.fail({ code: 'CONNECTION_CLOSED', message: 'the client is closed' });
     else if (this.state === 'fallback') this.startSse(gen, sse);
     else this.send({ frame, gen, sse });
     return gen;
+  }
+
+  /** Emits a new generation; once it ends it no longer waits for its `sending`. */
+  private announce(gen: Generation): void {
+    void gen.ended.then(() => this.router.unacknowledged.get(gen.requestId) === gen && this.router.unacknowledged.delete(gen.requestId));
+    this.emit('generation', gen);
   }
 
   private request(frame: ClientFrame): Promise<ServerFrame> {
@@ -230,7 +230,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
 
   private onSocketGone(code: number, reason: string, established: boolean): void {
     if (this.state === 'closed') return;
-    for (const u of [...this.utterances.values()]) u.interrupted();
+    this.utterances.interruptAll();
     this.router.connectionLost(code);
     if (code === UNAUTHORIZED) return this.shutdown(code, reason);
     if (code === TOO_MANY_CONNECTIONS) return this.retryTooMany(reason);
@@ -297,10 +297,7 @@ export class AuraWellClient extends Emitter<ClientEvents> {
   private dispatch(frame: ServerFrame): void {
     this.emit('frame', frame);
     this.emit(frame.type, frame as never);
-    if (frame.type === 'voice_transcript') return this.utterances.get(frame.utterance_id)?.transcript(frame);
-    const utterance = frame.type === 'error' && frame.request_id !== undefined ? this.utterances.get(frame.request_id) : undefined;
-    if (utterance) return utterance.refused(frame as Extract<ServerFrame, { type: 'error' }>);
-    this.router.route(frame);
+    if (!this.utterances.route(frame)) this.router.route(frame);
   }
 }
 

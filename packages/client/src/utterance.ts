@@ -1,4 +1,4 @@
-import type { ClientFrame, ErrorFrame, VoiceTranscriptFrame } from '@aurawell/protocol';
+import type { ClientFrame, ErrorFrame, ServerFrame, VoiceTranscriptFrame } from '@aurawell/protocol';
 import { Emitter } from './emitter';
 import { Generation, type GenerationError } from './generation';
 
@@ -117,5 +117,33 @@ export class Utterance extends Emitter<UtteranceEvents> {
     this.emit('error', error);
     this.generation.fail(error);
     this.hooks.done(this);
+  }
+}
+
+/** A client's utterances not yet asked (nor failed, nor cancelled), by id: the frames that name one go to it. */
+export class OpenUtterances {
+  private readonly byId = new Map<string, Utterance>();
+
+  /** Starts one; it leaves this set once asked, failed or cancelled. */
+  start(id: string, opts: UtteranceOptions, hooks: Omit<UtteranceHooks, 'done'>): Utterance {
+    const u = new Utterance(id, opts, { ...hooks, done: (done) => this.byId.delete(done.id) });
+    if (u.state === 'open') this.byId.set(id, u);
+    return u;
+  }
+
+  /** The connection dropped: each open one fails (its audio was on that gateway). */
+  interruptAll(): void {
+    for (const u of [...this.byId.values()]) u.interrupted();
+  }
+
+  /** Hands `frame` to the utterance it names; false when it names none. */
+  route(frame: ServerFrame): boolean {
+    if (frame.type === 'voice_transcript') {
+      this.byId.get(frame.utterance_id)?.transcript(frame);
+      return true;
+    }
+    const u = frame.type === 'error' && frame.request_id !== undefined ? this.byId.get(frame.request_id) : undefined;
+    u?.refused(frame as ErrorFrame);
+    return u !== undefined;
   }
 }
