@@ -1,6 +1,6 @@
 import { createLogger } from '@aurawell/platform';
 import { createTestDatabase, type TestDatabase } from '@aurawell/testkit';
-import bcrypt from 'bcryptjs';
+import { parseOptions } from '@node-rs/bcrypt';
 import { createPool, type Pool } from './pool';
 import {
   checkCredentials,
@@ -59,9 +59,17 @@ describe('checkCredentials does the same bcrypt work whether or not the user exi
   });
 
   it('the dummy hash is a bcrypt hash of the same cost as every stored one', async () => {
-    expect(bcrypt.getRounds(DUMMY_PASSWORD_HASH)).toBe(PASSWORD_HASH_COST);
-    expect(bcrypt.getRounds(await storedHash('u1'))).toBe(PASSWORD_HASH_COST);
-    expect(bcrypt.getRounds(await hashPassword('another'))).toBe(PASSWORD_HASH_COST);
+    expect(parseOptions(DUMMY_PASSWORD_HASH).cost).toBe(PASSWORD_HASH_COST);
+    expect(parseOptions(await storedHash('u1')).cost).toBe(PASSWORD_HASH_COST);
+    expect(parseOptions(await hashPassword('another')).cost).toBe(PASSWORD_HASH_COST);
+  });
+
+  it('hashes made by other bcrypt libraries verify ($2a$ and $2b$, as bcryptjs and Python wrote them)', async () => {
+    // The OpenBSD test vector, and the same password hashed as $2b$.
+    await expect(verifyPassword('U*U', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW')).resolves.toBe(true);
+    await expect(verifyPassword('U*U', '$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW')).resolves.toBe(true);
+    await expect(verifyPassword('U*V', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW')).resolves.toBe(false);
+    await expect(verifyPassword('U*U', 'not a bcrypt hash')).resolves.toBe(false);
   });
 
   it('logs the user in, username case-insensitively', async () => {
