@@ -92,54 +92,60 @@ describe('FrameSequencer gap repair', () => {
     expect(sent).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  test('a late joiner is not back-filled; a failed fetch is tried again, and only after the last try do the held frames go through', async () => {
-    const sent: number[] = [];
-    let asked = 0;
-    const seq = new FrameSequencer((f) => sent.push(f.seq), () => (asked++, Promise.reject(new Error('redis down'))), { gapRetries: 2, gapRetryMs: 20 });
-    seq.deliver(frame('b', 7));
-    seq.deliver(frame('b', 9));
-    await new Promise((r) => setTimeout(r, 5));
-    expect(sent).toEqual([7]);
-    await new Promise((r) => setTimeout(r, 100));
-    expect({ asked, sent }).toEqual({ asked: 3, sent: [7, 9] });
-    seq.dispose();
-  });
+  // Retries are timers: run on fake time, so a loaded machine cannot make a wait too short.
+  describe('retries', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-  test('a fetch that fails while a slot moves, then succeeds, fills the hole in order', async () => {
-    const sent: number[] = [];
-    const results = [Promise.reject(new Error('MOVED 12 127.0.0.1:7001')), Promise.resolve([frame('m', 2), frame('m', 3)])];
-    results[0]!.catch(() => {});
-    const seq = new FrameSequencer((f) => sent.push(f.seq), () => results.shift() ?? Promise.resolve([]), { gapRetryMs: 10 });
-    seq.deliver(frame('m', 1));
-    seq.deliver(frame('m', 4));
-    seq.deliver(frame('m', 5));
-    await new Promise((r) => setTimeout(r, 60));
-    expect(sent).toEqual([1, 2, 3, 4, 5]);
-    seq.dispose();
-  });
+    test('a late joiner is not back-filled; a failed fetch is tried again, and only after the last try do the held frames go through', async () => {
+      const sent: number[] = [];
+      let asked = 0;
+      const seq = new FrameSequencer((f) => sent.push(f.seq), () => (asked++, Promise.reject(new Error('redis down'))), { gapRetries: 2, gapRetryMs: 20 });
+      seq.deliver(frame('b', 7));
+      seq.deliver(frame('b', 9));
+      await jest.advanceTimersByTimeAsync(5);
+      expect(sent).toEqual([7]);
+      await jest.advanceTimersByTimeAsync(100);
+      expect({ asked, sent }).toEqual({ asked: 3, sent: [7, 9] });
+      seq.dispose();
+    });
 
-  test('a read that works but stops short of the held frames (a new primary before the rewrite) is tried again', async () => {
-    const sent: number[] = [];
-    const reads = [[], [frame('n', 2)], [frame('n', 2), frame('n', 3)]];
-    let asked = 0;
-    const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.resolve(reads[asked++] ?? []), { gapRetryMs: 10 });
-    seq.deliver(frame('n', 1));
-    seq.deliver(frame('n', 4));
-    await new Promise((r) => setTimeout(r, 5));
-    expect(sent).toEqual([1]);
-    await new Promise((r) => setTimeout(r, 60));
-    expect({ asked, sent }).toEqual({ asked: 3, sent: [1, 2, 3, 4] });
-    seq.dispose();
-  });
+    test('a fetch that fails while a slot moves, then succeeds, fills the hole in order', async () => {
+      const sent: number[] = [];
+      const results = [Promise.reject(new Error('MOVED 12 127.0.0.1:7001')), Promise.resolve([frame('m', 2), frame('m', 3)])];
+      results[0]!.catch(() => {});
+      const seq = new FrameSequencer((f) => sent.push(f.seq), () => results.shift() ?? Promise.resolve([]), { gapRetryMs: 10 });
+      seq.deliver(frame('m', 1));
+      seq.deliver(frame('m', 4));
+      seq.deliver(frame('m', 5));
+      await jest.advanceTimersByTimeAsync(60);
+      expect(sent).toEqual([1, 2, 3, 4, 5]);
+      seq.dispose();
+    });
 
-  test('a hole the stream never fills goes out after the last try, with what was found', async () => {
-    const sent: number[] = [];
-    const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.resolve([frame('h', 2)]), { gapRetries: 2, gapRetryMs: 10 });
-    seq.deliver(frame('h', 1));
-    seq.deliver(frame('h', 4));
-    await new Promise((r) => setTimeout(r, 60));
-    expect(sent).toEqual([1, 2, 4]);
-    seq.dispose();
+    test('a read that works but stops short of the held frames (a new primary before the rewrite) is tried again', async () => {
+      const sent: number[] = [];
+      const reads = [[], [frame('n', 2)], [frame('n', 2), frame('n', 3)]];
+      let asked = 0;
+      const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.resolve(reads[asked++] ?? []), { gapRetryMs: 10 });
+      seq.deliver(frame('n', 1));
+      seq.deliver(frame('n', 4));
+      await jest.advanceTimersByTimeAsync(5);
+      expect(sent).toEqual([1]);
+      await jest.advanceTimersByTimeAsync(60);
+      expect({ asked, sent }).toEqual({ asked: 3, sent: [1, 2, 3, 4] });
+      seq.dispose();
+    });
+
+    test('a hole the stream never fills goes out after the last try, with what was found', async () => {
+      const sent: number[] = [];
+      const seq = new FrameSequencer((f) => sent.push(f.seq), () => Promise.resolve([frame('h', 2)]), { gapRetries: 2, gapRetryMs: 10 });
+      seq.deliver(frame('h', 1));
+      seq.deliver(frame('h', 4));
+      await jest.advanceTimersByTimeAsync(60);
+      expect(sent).toEqual([1, 2, 4]);
+      seq.dispose();
+    });
   });
 });
 
