@@ -112,6 +112,15 @@ export class UserFanout<S extends FrameSink = FrameSink> {
   }
 }
 
+/** Whether `found` holds every seq after `last` up to the first of `held`. */
+const bridges = (last: number, found: readonly BusFrame[], held: readonly BusFrame[]): boolean => {
+  if (held.length === 0) return true;
+  const first = held.reduce((min, f) => Math.min(min, f.seq), Infinity);
+  const have = new Set(found.map((f) => f.seq));
+  for (let seq = last + 1; seq < first; seq += 1) if (!have.has(seq)) return false;
+  return true;
+};
+
 /** Fetches the stored frames of a generation after `afterSeq` (to repair a gap). */
 export type GapFiller = (messageId: string, afterSeq: number) => Promise<BusFrame[]>;
 
@@ -122,15 +131,6 @@ export type GapFiller = (messageId: string, afterSeq: number) => Promise<BusFram
  * receiver has (pub/sub lost some, e.g. while Redis restarted) is held while the missing ones
  * are fetched from the generation's stream, so the receiver still gets 1, 2, 3, … without a hole.
  */
-/** Whether `found` holds every seq after `last` up to the first of `held`. */
-const bridges = (last: number, found: readonly BusFrame[], held: readonly BusFrame[]): boolean => {
-  if (held.length === 0) return true;
-  const first = Math.min(...held.map((f) => f.seq));
-  const have = new Set(found.map((f) => f.seq));
-  for (let seq = last + 1; seq < first; seq += 1) if (!have.has(seq)) return false;
-  return true;
-};
-
 export class FrameSequencer {
   private readonly lastSent = new Map<string, number>();
   /** When the last frame of each generation under way went out, and when its stream was last looked at. */
