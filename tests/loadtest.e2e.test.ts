@@ -46,6 +46,9 @@ test('voice: 10 users each speak a question and get it answered in text and spee
     expect(s.p50).toBeGreaterThan(0);
     expect(s.p99).toBeGreaterThanOrEqual(s.p50);
   }
+  // The speech budget: the first sentence's text complete → its first audio frame, once per answer.
+  expect(report.latenciesMs.first_sentence_text_to_audio!.count).toBe(10);
+  expect(report.voice!.sentenceTextToAudioMs!.p50).toBeLessThanOrEqual(report.voice!.fromSpeechEndMs.firstAudio!.p50);
   const { transcript, firstToken, firstAudio } = report.voice!.fromSpeechEndMs;
   expect(firstToken!.p50).toBeGreaterThan(report.latenciesMs.speech_end_to_sending!.p50 - 1);
   expect(firstAudio!.p50).toBeGreaterThanOrEqual(firstToken!.p50);

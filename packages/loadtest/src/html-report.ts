@@ -68,6 +68,7 @@ const voiceSection = (r: Report): string => {
   return `<h2>Voice: from the end of speech</h2>
 <p>${v.exact}/${v.utterances} spoken questions exact (transcript, answer text, every sentence's audio); ${v.sentences} sentences spoken, ${(v.audioBytes / 2 ** 20).toFixed(1)} MiB of audio</p>
 <table><tr><th>speech end →</th><th>p50 ms</th><th>p99 ms</th></tr>${rows.join('')}</table>
+<p>The first sentence's text complete → its first audio: p50 ${cell(v.sentenceTextToAudioMs, 'p50')} / p99 ${cell(v.sentenceTextToAudioMs, 'p99')} ms</p>
 ${lineChart('speech end → transcript (first, final), first token, first audio: p50 per second', 'ms', lines, span(r))}`;
 };
 

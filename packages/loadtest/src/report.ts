@@ -3,7 +3,7 @@ import { withPrefix, type Counters } from './counters';
 import type { LatencySummary } from './histogram';
 import { restMeasure } from './rest-load';
 import type { MemoryResult, StormResult } from './scenarios';
-import { SPEECH_END_TO_FINAL_TRANSCRIPT, SPEECH_END_TO_FIRST_AUDIO, SPEECH_END_TO_TRANSCRIPT, VOICE_MEASURES } from './voice-meter';
+import { SENTENCE_TEXT_TO_AUDIO, SPEECH_END_TO_FINAL_TRANSCRIPT, SPEECH_END_TO_FIRST_AUDIO, SPEECH_END_TO_TRANSCRIPT, VOICE_MEASURES } from './voice-meter';
 
 export type Correctness = { chats: number; exact: number; lostTokens: number; duplicatedFrames: number; reorderedFrames: number };
 
@@ -18,6 +18,8 @@ export type VoiceSummary = {
   audioBytes: number;
   /** From the client sending `voice_end` to the first `voice_transcript`, the final one, the answer's first token, its first audio frame. */
   fromSpeechEndMs: { transcript: Percentiles; finalTranscript: Percentiles; firstToken: Percentiles; firstAudio: Percentiles };
+  /** From the text that completes the first spoken sentence to its first audio frame (the speech budget). */
+  sentenceTextToAudioMs: Percentiles;
 };
 
 export type RestRoute = { requests: number; statuses: Record<string, number>; latencyMs: LatencySummary | null };
@@ -82,6 +84,7 @@ export const voiceSummaryOf = (c: Counters, latencies: Record<string, LatencySum
     firstToken: percentiles(latencies[VOICE_MEASURES.firstToken]),
     firstAudio: percentiles(latencies[SPEECH_END_TO_FIRST_AUDIO]),
   },
+  sentenceTextToAudioMs: percentiles(latencies[SENTENCE_TEXT_TO_AUDIO]),
 });
 
 const p50p99 = (p: Percentiles) => (p ? `${fmt(p.p50)} / ${fmt(p.p99)}` : 'n/a');
@@ -92,6 +95,7 @@ const voiceLines = (v: VoiceSummary | null): string[] =>
     : [
         `voice: ${v.exact}/${v.utterances} spoken questions exact (transcript, answer text, every sentence's audio), ${v.sentences} sentences spoken, ${(v.audioBytes / 2 ** 20).toFixed(1)} MiB of audio`,
         `voice, from the end of speech, p50 / p99 ms: transcript ${p50p99(v.fromSpeechEndMs.transcript)} (final ${p50p99(v.fromSpeechEndMs.finalTranscript)}), first token ${p50p99(v.fromSpeechEndMs.firstToken)}, first audio ${p50p99(v.fromSpeechEndMs.firstAudio)}`,
+        `voice, the first sentence's text complete → its first audio, p50 / p99 ms: ${p50p99(v.sentenceTextToAudioMs)}`,
       ];
 
 const latencyTable = (r: Report): string[] => [

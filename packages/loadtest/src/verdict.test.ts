@@ -71,7 +71,7 @@ describe('report rendering', () => {
   it('voice: the summary, the JSON block and the page give the latencies from the end of speech', () => {
     const counters = { chats: 2, exact: 2, sentences: 18, audio_bytes: 3 * 2 ** 20 };
     const latency = (p50: number, p99: number) => ({ count: 2, mean: p50, p50, p90: p99, p99, p999: p99, max: p99 });
-    const latencies = { speech_end_to_transcript: latency(120, 300), speech_end_to_final_transcript: latency(400, 600), speech_end_to_first_token: latency(700, 950), speech_end_to_first_audio: latency(1100, 1500) };
+    const latencies = { speech_end_to_transcript: latency(120, 300), speech_end_to_final_transcript: latency(400, 600), speech_end_to_first_token: latency(700, 950), speech_end_to_first_audio: latency(1100, 1500), first_sentence_text_to_audio: latency(180, 260) };
     const voice = voiceSummaryOf(counters, latencies);
     expect(voice).toEqual({
       utterances: 2,
@@ -79,11 +79,14 @@ describe('report rendering', () => {
       sentences: 18,
       audioBytes: 3 * 2 ** 20,
       fromSpeechEndMs: { transcript: { p50: 120, p99: 300 }, finalTranscript: { p50: 400, p99: 600 }, firstToken: { p50: 700, p99: 950 }, firstAudio: { p50: 1100, p99: 1500 } },
+      sentenceTextToAudioMs: { p50: 180, p99: 260 },
     });
     const r = report(counters, { scenario: 'voice', voice, latenciesMs: latencies });
     expect(summaryTable(r)).toContain('voice, from the end of speech, p50 / p99 ms: transcript 120 / 300 (final 400 / 600), first token 700 / 950, first audio 1100 / 1500');
     expect(summaryTable(r)).toContain('2/2 spoken questions exact (transcript, answer text, every sentence\'s audio), 18 sentences spoken, 3.0 MiB of audio');
     expect(reportHtml(r)).toMatch(/Voice: from the end of speech[\s\S]*<td>first audio<\/td><td>1100<\/td><td>1500<\/td>/);
+    expect(summaryTable(r)).toContain("voice, the first sentence's text complete → its first audio, p50 / p99 ms: 180 / 260");
+    expect(reportHtml(r)).toContain("first audio: p50 180 / p99 260 ms");
     expect(voiceSummaryOf({}, {}).fromSpeechEndMs.firstAudio).toBeNull();
     expect(reportHtml(report({}))).not.toContain('Voice:');
   });

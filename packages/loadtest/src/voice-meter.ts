@@ -20,6 +20,12 @@ export const SPEECH_END_TO_FINAL_TRANSCRIPT = 'speech_end_to_final_transcript';
 /** Speech end → the answer's first `chat_audio` frame (its first audio bytes). */
 export const SPEECH_END_TO_FIRST_AUDIO = 'speech_end_to_first_audio';
 
+/**
+ * The issue's speech budget, at the client: from the arrival of the text that completes the first
+ * spoken sentence (`text_end` of the answer's first `chat_audio`) to that audio frame.
+ */
+export const SENTENCE_TEXT_TO_AUDIO = 'first_sentence_text_to_audio';
+
 /** A spoken question's result: the chat's (text and wire), and what was spoken. */
 export type VoiceResult = ChatResult & { sentences: number; audioBytes: number };
 
@@ -53,6 +59,9 @@ export class VoiceMeter {
   private readonly endAt = now();
   private transcriptSeen = false;
   private audioSeen = false;
+  /** The answer's text length after each `chat_stream` frame (in seq order) and when it came, until the first audio. */
+  private readonly textArrivals: { length: number; at: number }[] = [];
+  private lastTextSeq = 0;
   private resolveTranscribed!: () => void;
 
   constructor(
@@ -74,9 +83,22 @@ export class VoiceMeter {
   /** One received frame (the answer's, once bound; others are ignored). */
   onFrame(f: WireFrame, at = now()): void {
     this.answer.onFrame(f, at);
-    if (this.audioSeen || f.type !== 'chat_audio' || this.messageId === null || f.message_id !== this.messageId) return;
+    if (this.audioSeen || this.messageId === null || f.message_id !== this.messageId) return;
+    if (f.type === 'chat_stream') return this.onText(f, at);
+    if (f.type !== 'chat_audio') return;
     this.audioSeen = true;
     this.rec.get(SPEECH_END_TO_FIRST_AUDIO).record(at - this.endAt);
+    const textEnd = (f as WireFrame & { text_end?: number }).text_end ?? Infinity;
+    const spokenText = this.textArrivals.find((t) => t.length >= textEnd);
+    if (spokenText) this.rec.get(SENTENCE_TEXT_TO_AUDIO).record(at - spokenText.at);
+  }
+
+  /** Each new text frame (a repeat or an older seq adds nothing), while the first audio is awaited. */
+  private onText(f: WireFrame, at: number): void {
+    if (f.seq === undefined || f.seq <= this.lastTextSeq) return;
+    this.lastTextSeq = f.seq;
+    const length = (this.textArrivals.at(-1)?.length ?? 0) + (f.delta?.length ?? 0);
+    this.textArrivals.push({ length, at });
   }
 
   /** A transcript of this utterance arrived (partial or final). */
